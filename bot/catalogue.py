@@ -1,0 +1,143 @@
+"""Keep the gettext catalogues in step with the code: extract, update, and report coverage.
+
+`companion locales update` extracts every marked string (`tr(...)`, `ngettext(...)`, `N_(...)` in
+Python, and the texts of the questionnaire definitions) into `locales/messages.pot` and merges it into
+each locale's `messages.po`. English is the source language: its catalogue is filled with the msgids.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from dialogs.i18n import LOCALES_DIR, SOURCE_LOCALE
+
+ROOT = LOCALES_DIR.parent
+KEYWORDS = {"tr": None, "N_": None, "ngettext": (1, 2)}
+METHOD_MAP = [("bot/**.py", "python"), ("dialogs/**.py", "python")]
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def extract(root: Path = ROOT) -> Catalog:
+    template = Catalog(project="companion", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(root), METHOD_MAP, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
+    ):
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for message_id, location in extra_messages(root):
+        template.add(message_id, None, [location])
+    return template
+
+
+def extra_messages(root: Path) -> Iterator[tuple[str, tuple[str, int]]]:
+    """Texts that live in data files rather than code (questionnaires); none until they exist."""
+    yield from ()
+
+
+def _write(catalog: Catalog, path: Path) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, include_previous=False, include_lineno=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+
+
+def update(root: Path = ROOT) -> list[str]:
+    """Write messages.pot and merge it into every locale; returns the locales touched."""
+    locales_dir = root / "locales"
+    template = extract(root)
+    _write(template, locales_dir / "messages.pot")
+    touched = []
+    for po_path in sorted(locales_dir.glob("*/LC_MESSAGES/messages.po")):
+        locale = po_path.parent.parent.name
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        catalog.update(template, update_header_comment=False)
+        catalog.obsolete.clear()
+        if locale == SOURCE_LOCALE:
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+                message.flags.discard("fuzzy")
+        _write(catalog, po_path)
+        touched.append(locale)
+    return touched
+
+
+def new_locale(locale: str, root: Path = ROOT) -> Path:
+    """Start a catalogue for a new language from the template (plural rules from CLDR)."""
+    path = root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    template = extract(root)
+    catalog = Catalog(
+        locale=locale,
+        project="companion",
+        header_comment=f"# Translation status: not started\n# Catalogue for {locale}.",
+    )
+    catalog.update(template)
+    _write(catalog, path)
+    return path
+
+
+@dataclass(frozen=True)
+class LocaleStatus:
+    locale: str
+    total: int
+    translated: int
+    fuzzy: int
+    review: str
+    problems: list[str]
+
+    @property
+    def coverage(self) -> float:
+        return self.translated / self.total if self.total else 1.0
+
+
+def status(root: Path = ROOT) -> list[LocaleStatus]:
+    """Coverage, fuzzy count, review status and placeholder or plural problems for each locale."""
+    result = []
+    for po_path in sorted((root / "locales").glob("*/LC_MESSAGES/messages.po")):
+        locale = po_path.parent.parent.name
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        total = translated = fuzzy = 0
+        problems: list[str] = []
+        for message in catalog:
+            if not message.id:
+                continue
+            total += 1
+            if message.fuzzy:
+                fuzzy += 1
+                continue
+            problems.extend(check_message(message.id, message.string, catalog.num_plurals))
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            if all(strings):
+                translated += 1
+        review = ""
+        for line in catalog.header_comment.splitlines():
+            text = line.lstrip("# ").strip()
+            if text.lower().startswith("translation status:"):
+                review = text.split(":", 1)[1].strip()
+        result.append(LocaleStatus(locale, total, translated, fuzzy, review, problems))
+    return result
+
+
+def check_message(msgid: object, msgstr: object, num_plurals: int) -> list[str]:
+    """Placeholders that differ from the msgid, and a wrong number of plural forms."""
+    ids = list(msgid) if isinstance(msgid, tuple | list) else [msgid]
+    strings = list(msgstr) if isinstance(msgstr, tuple | list) else [msgstr]
+    problems = []
+    if isinstance(msgid, tuple | list) and len(strings) != num_plurals:
+        problems.append(f"{ids[0]!r}: {len(strings)} plural forms, the language has {num_plurals}")
+    expected = set(PLACEHOLDER.findall(str(ids[-1]))) | set(PLACEHOLDER.findall(str(ids[0])))
+    for text in strings:
+        if text and set(PLACEHOLDER.findall(str(text))) - expected:
+            problems.append(f"{ids[0]!r}: unknown placeholder in {text!r}")
+        if text and not isinstance(msgid, tuple | list) and set(PLACEHOLDER.findall(str(text))) != expected:
+            problems.append(f"{ids[0]!r}: placeholders differ in {text!r}")
+    return problems

@@ -1,0 +1,230 @@
+"""The `companion` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot import catalogue
+from bot.settings import Settings, SettingsError, load_settings, settings_table
+from dialogs.clock import SystemClock
+from storage import invitations, outbox, participants
+from storage.database import Database, DatabaseError
+
+log = logging.getLogger("companion")
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    # httpx logs request URLs, which contain the bot token; python-telegram-bot logs update contents at DEBUG.
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {name:32} {meaning}" for name, _, meaning in settings_table())
+    parser = argparse.ArgumentParser(
+        prog="companion",
+        description="A voluntary Telegram companion for job-centre health and addiction coaching programmes.",
+        epilog=f"Settings (environment or .env):\n{settings_help}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    sub.add_parser(
+        "run",
+        help="run the Telegram bot (long polling)",
+        description="Run the Telegram bot with long polling. Needs COMPANION_TELEGRAM_TOKEN.",
+    )
+
+    console = sub.add_parser(
+        "console",
+        help="talk to the bot in this terminal (no Telegram needed)",
+        description="The same conversations in the terminal; buttons become numbers. "
+        "Reads stdin, so input can be piped.",
+    )
+    console.add_argument("--chat-id", type=int, default=0, help="pretend to be this chat (default 0)")
+
+    invite = sub.add_parser(
+        "invite",
+        help="create a single-use invitation for a participant",
+        description="Create a single-use invitation and print its link and code.",
+    )
+    invite.add_argument("--days", type=int, default=None, help="days until it expires (default 14)")
+    invite.add_argument("--json", action="store_true", help='print {"code", "link", "expires_at"}')
+
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser(
+        "upgrade",
+        help="apply schema migrations (also done at every start)",
+        description="Apply schema migrations.",
+    )
+
+    sub.add_parser(
+        "status",
+        help="operator overview without personal data",
+        description="Participants by state and the outbox by state. No personal data.",
+    )
+
+    locales = sub.add_parser("locales", help="translation catalogues", description="Translation catalogues.")
+    loc_sub = locales.add_subparsers(dest="locales_command", metavar="ACTION", required=True)
+    loc_sub.add_parser(
+        "status",
+        help="coverage, fuzzy count and review status per locale",
+        description="Coverage, fuzzy count and review status per locale.",
+    )
+    loc_sub.add_parser(
+        "update",
+        help="extract strings into messages.pot and merge into every locale",
+        description="Extract strings and merge them into every locale (for developers).",
+    )
+    new = loc_sub.add_parser(
+        "new",
+        help="start a catalogue for a new language",
+        description="Start a catalogue for a new language.",
+    )
+    new.add_argument("locale", help="language code, for example 'it'")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        handler = COMMANDS[args.command]
+        return handler(settings, args)
+    except SettingsError as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseError as exc:
+        print(
+            f"companion: the database cannot be used: {exc}\nCheck COMPANION_DATABASE, or restore a backup.",
+            file=sys.stderr,
+        )
+        return 3
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.service import run_telegram
+
+    token = settings.require_token()
+    asyncio.run(run_telegram(settings, token))
+    return 0
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.service import run_console
+
+    if settings.log_level == "INFO":
+        logging.getLogger().setLevel(logging.WARNING)  # the terminal is the conversation
+    asyncio.run(run_console(settings, sys.stdin, sys.stdout, chat_id=args.chat_id))
+    return 0
+
+
+def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
+    days = args.days if args.days is not None else settings.invitation_days
+    if not 1 <= days <= 365:
+        raise SettingsError("--days must be between 1 and 365.")
+
+    async def create() -> invitations.NewInvitation:
+        async with await Database.open(settings.database) as db, db.transaction() as tx:
+            return await invitations.create(tx, SystemClock().now(), timedelta(days=days))
+
+    created = asyncio.run(create())
+    username = settings.bot_username or _username_from_token(settings)
+    link = f"https://t.me/{username}?start={created.code}" if username else None
+    if args.json:
+        print(json.dumps({"code": created.code, "link": link, "expires_at": created.expires_at.isoformat()}))
+        return 0
+    if link:
+        print(link)
+    else:
+        print("(Set COMPANION_BOT_USERNAME or COMPANION_TELEGRAM_TOKEN to print the link.)", file=sys.stderr)
+    print(created.code)
+    print(f"Valid until {created.expires_at:%Y-%m-%d %H:%M} UTC, for one person.", file=sys.stderr)
+    return 0
+
+
+def _username_from_token(settings: Settings) -> str | None:
+    """Ask Telegram for the bot's username when only the token is configured."""
+    if settings.telegram_token is None:
+        return None
+    from telegram import Bot
+
+    async def ask() -> str | None:
+        assert settings.telegram_token is not None
+        try:
+            async with Bot(
+                settings.telegram_token.get_secret_value(), base_url=settings.telegram_api_url
+            ) as bot:
+                return bot.username
+        except Exception as exc:
+            log.warning("could not ask Telegram for the bot's username: %s", type(exc).__name__)
+            return None
+
+    return asyncio.run(ask())
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    async def upgrade() -> list[str]:
+        async with await Database.open(settings.database, migrate=False) as db:
+            return await db.upgrade()
+
+    applied = asyncio.run(upgrade())
+    print("\n".join(f"applied {name}" for name in applied) or "the database is up to date")
+    return 0
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    async def gather() -> dict[str, dict[str, int]]:
+        async with await Database.open(settings.database) as db, db.read() as tx:
+            return {
+                "participants": await participants.count_by_status(tx),
+                "outbox": await outbox.counts_by_status(tx),
+            }
+
+    report = asyncio.run(gather())
+    for section, counts in report.items():
+        print(f"{section}:")
+        for key, count in sorted(counts.items()) or [("(none)", 0)]:
+            print(f"  {key:24} {count}")
+    return 0
+
+
+def cmd_locales(settings: Settings, args: argparse.Namespace) -> int:
+    if args.locales_command == "update":
+        touched = catalogue.update()
+        print("updated messages.pot and: " + ", ".join(touched))
+        return 0
+    if args.locales_command == "new":
+        print(f"created {catalogue.new_locale(args.locale)}")
+        return 0
+    rows = catalogue.status()
+    print(f"{'locale':8} {'coverage':>9} {'fuzzy':>6} {'problems':>9}  review")
+    for row in rows:
+        print(f"{row.locale:8} {row.coverage:9.0%} {row.fuzzy:6} {len(row.problems):9}  {row.review or '-'}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "console": cmd_console,
+    "invite": cmd_invite,
+    "db": cmd_db,
+    "status": cmd_status,
+    "locales": cmd_locales,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""The running service: database, engine, outbox worker and one transport, started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
+from bot.delivery import Limits, OutboxWorker, Sender
+from bot.settings import Settings
+from bot.telegram_transport import TelegramSender, event_from_update
+from dialogs.clock import Clock, SystemClock
+from dialogs.engine import Engine
+from dialogs.flow import COMMANDS, PARTICIPANTS
+from dialogs.i18n import Translator, shipped_locales
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    db: Database
+    engine: Engine
+    worker: OutboxWorker
+
+
+@asynccontextmanager
+async def open_core(
+    settings: Settings, sender: Sender, clock: Clock | None = None, limits: Limits | None = None
+) -> AsyncIterator[Core]:
+    clock = clock or SystemClock()
+    db = await Database.open(settings.database)
+    try:
+        worker = OutboxWorker(
+            db, sender, clock, limits or Limits(settings.global_rate, settings.per_chat_interval)
+        )
+        engine = Engine(db, clock, settings.engine_config(), on_enqueued=worker.wake)
+        yield Core(db, engine, worker)
+    finally:
+        await db.close()
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def run_telegram(settings: Settings, token: str) -> None:
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .concurrent_updates(False)
+        .build()
+    )
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    async with open_core(settings, TelegramSender(application.bot)) as core:
+
+        async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if update.callback_query is not None:
+                with contextlib.suppress(Exception):
+                    await update.callback_query.answer()
+            event = event_from_update(update)
+            if event is not None:
+                await core.engine.handle(event)
+
+        application.add_handler(TypeHandler(Update, on_update))
+        async with application:
+            await publish_commands(application)
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            )
+            await application.start()
+            log.info("polling Telegram as @%s", application.bot.username)
+            try:
+                await core.worker.run(stop)
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+
+async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The Telegram command menu, in every shipped language (failures are logged, not fatal)."""
+    names = [c for c in COMMANDS.values() if c.in_menu and c.standings & PARTICIPANTS]
+    for locale in (None, *shipped_locales()):
+        tr = Translator(locale or "de")
+        commands = [BotCommand(c.name, tr(c.description)[:256]) for c in names]
+        try:
+            await application.bot.set_my_commands(commands, language_code=locale)
+        except Exception as exc:
+            log.warning("could not publish the command menu for %s: %s", locale, type(exc).__name__)
+
+
+async def run_console(
+    settings: Settings,
+    stdin: TextIO,
+    stdout: TextIO,
+    chat_id: int = CONSOLE_CHAT_ID,
+    files_dir: Path | None = None,
+) -> None:
+    sender = ConsoleSender(stdout, files_dir or Path.cwd())
+    limits = Limits(global_rate=1000, per_chat_interval=0)
+    async with open_core(settings, sender, limits=limits) as core:
+        await core.worker.recover()
+        stdout.write(BANNER + "\n")
+        stdout.flush()
+        lines = await read_lines(stdin)
+        while (line := await lines.get()) is not None:
+            event = parse_line(line, chat_id, sender.choices)
+            if event is None:
+                continue
+            await core.engine.handle(event)
+            await core.worker.drain()

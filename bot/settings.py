@@ -1,0 +1,110 @@
+"""Settings from the environment (prefix `COMPANION_`) or a `.env` file, checked at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dialogs.config import EngineConfig
+from dialogs.i18n import shipped_locales
+
+ENV_PREFIX = "COMPANION_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names the variable and what to do."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
+    telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather (secret).")
+    telegram_api_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL as python-telegram-bot's base_url takes it (self-hosted servers, tests).",
+    )
+    bot_username: str | None = Field(None, description="The bot's username, for invitation links.")
+    database: Path = Field(Path("companion.db"), description="Path of the SQLite database file.")
+    timezone: str = Field("Europe/Berlin", description="Default time zone of new participants.")
+    default_locale: str = Field("de", description="Language before a participant has chosen one.")
+    fallback_locale: str = Field("de", description="Language shown (with a marker) when a text is missing.")
+    retention_days: int = Field(90, ge=1, le=3650, description="Days before raw answers are deleted.")
+    invitation_days: int = Field(14, ge=1, le=365, description="Default validity of invitations.")
+    max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong invitation codes per hour per account.")
+    global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
+    per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin") from exc
+        return value
+
+    @field_validator("default_locale", "fallback_locale")
+    @classmethod
+    def _shipped(cls, value: str) -> str:
+        if value not in shipped_locales():
+            raise ValueError(f"no catalogue for {value!r}; shipped: {', '.join(shipped_locales())}")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @property
+    def telegram_file_url(self) -> str:
+        base = self.telegram_api_url.rstrip("/")
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def engine_config(self) -> EngineConfig:
+        return EngineConfig(
+            default_locale=self.default_locale,
+            fallback_locale=self.fallback_locale,
+            default_timezone=self.timezone,
+            retention_days=self.retention_days,
+            max_wrong_codes=self.max_wrong_codes,
+        )
+
+    def require_token(self) -> str:
+        if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}TELEGRAM_TOKEN is not set.\n"
+                "Get a token from @BotFather in Telegram and put it in the environment or in a .env file:\n"
+                f"  {ENV_PREFIX}TELEGRAM_TOKEN=123456:ABC...\n"
+                "To try the bot without Telegram, run:  companion console"
+            )
+        return self.telegram_token.get_secret_value().strip()
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"{name}: {error['msg']}")
+        raise SettingsError(
+            "Some settings are not valid:\n  "
+            + "\n  ".join(lines)
+            + "\nFix them in the environment or in .env (see the README's settings table)."
+        ) from exc
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) for the README and `--help`."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = "" if field.default is None else str(field.default)
+        rows.append((ENV_PREFIX + name.upper(), default, field.description or ""))
+    return rows

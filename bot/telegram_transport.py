@@ -1,0 +1,135 @@
+"""The Telegram transport (python-telegram-bot 22): updates become events, outbox rows become API calls.
+
+Only what the engine needs is taken from an update: the chat id, the text or button token and the
+language code. Names, usernames and phone numbers in the update are never read.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.delivery import Outcome, Result
+from dialogs.events import Event, EventKind
+from storage.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+
+
+def event_from_update(update: Update) -> Event | None:
+    """The engine's view of an update, or None for updates that need no answer."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    user = update.effective_user
+    hint = user.language_code if user else None
+    update_id = update.update_id
+    if chat.type != ChatType.PRIVATE:
+        if update.message is None or not (update.message.text or "").startswith("/"):
+            return None  # in groups, answer only a command addressed to the bot, and only to say no
+        return Event(
+            chat.id, EventKind.UNSUPPORTED, unsupported="group", language_hint=hint, update_id=update_id
+        )
+    if update.callback_query is not None:
+        return Event(
+            chat.id,
+            EventKind.CHOICE,
+            token=update.callback_query.data or "",
+            language_hint=hint,
+            update_id=update_id,
+        )
+    if update.edited_message is not None:
+        return Event(
+            chat.id, EventKind.UNSUPPORTED, unsupported="edited", language_hint=hint, update_id=update_id
+        )
+    message = update.message
+    if message is None:
+        return None
+    text = message.text
+    if text is None:
+        kind = next(
+            (
+                name
+                for name in (
+                    "sticker",
+                    "photo",
+                    "voice",
+                    "video",
+                    "audio",
+                    "document",
+                    "location",
+                    "contact",
+                    "animation",
+                    "video_note",
+                )
+                if getattr(message, name, None)
+            ),
+            "other",
+        )
+        return Event(
+            chat.id, EventKind.UNSUPPORTED, unsupported=kind, language_hint=hint, update_id=update_id
+        )
+    if text.startswith("/"):
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        return Event(
+            chat.id, EventKind.COMMAND, command=name, text=args, language_hint=hint, update_id=update_id
+        )
+    return Event(chat.id, EventKind.TEXT, text=text, language_hint=hint, update_id=update_id)
+
+
+def keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=token) for label, token in line]
+            for line in message.buttons
+        ]
+    )
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, message: OutboxMessage) -> Outcome:
+        try:
+            if message.attachment is not None:
+                caption = message.text if len(message.text) <= CAPTION_LIMIT else None
+                if caption is None and message.text:
+                    await self.bot.send_message(message.chat_id, message.text)
+                await self.bot.send_document(
+                    message.chat_id,
+                    document=InputFile(message.attachment.content, filename=message.attachment.filename),
+                    caption=caption,
+                    reply_markup=keyboard(message),
+                )
+            else:
+                await self.bot.send_message(message.chat_id, message.text, reply_markup=keyboard(message))
+        except RetryAfter as exc:
+            retry_after = exc.retry_after
+            seconds = retry_after if isinstance(retry_after, int | float) else retry_after.total_seconds()
+            return Outcome(Result.RATE_LIMITED, retry_after=float(seconds), error="429")
+        except Forbidden:
+            return Outcome(Result.BLOCKED, error="403")
+        except BadRequest as exc:
+            log.warning("Telegram refused outbox %s: %s", message.id, _reason(exc))
+            return Outcome(Result.REJECTED, error="400")
+        except TimedOut:
+            return Outcome(Result.RETRY, error="timeout")
+        except NetworkError:
+            return Outcome(Result.RETRY, error="network")
+        except TelegramError:
+            return Outcome(Result.RETRY, error="telegram")
+        return Outcome(Result.SENT)
+
+
+def _reason(exc: TelegramError) -> str:
+    """Telegram's error text names a problem, not content; keep it short all the same."""
+    return str(exc.message)[:80]

@@ -1,0 +1,74 @@
+"""/mydata (everything stored, as a JSON document) and /delete (two steps, then every row is gone)."""
+
+from __future__ import annotations
+
+import json
+
+from dialogs.events import Choice
+from dialogs.flow import ALL_STANDINGS, PARTICIPANTS, Flow, Standing, command, flow, show_current
+from dialogs.i18n import N_
+from dialogs.menu import show_menu
+from dialogs.standing import standing_of
+from dialogs.turn import Turn
+from storage import personal_data
+from storage.outbox import Attachment
+from storage.times import to_db
+
+
+@command("mydata", N_("Get a copy of everything stored about you"), PARTICIPANTS)
+async def mydata_command(turn: Turn, args: str) -> None:
+    assert turn.participant is not None
+    participant = turn.participant
+    document = {
+        "about": "Everything the companion stores about this participant, table by table.",
+        "pseudonym": participant.pseudonym,
+        "exported_at": to_db(turn.now),
+        "tables": await personal_data.export(turn.tx, participant.id, participant.chat_id),
+    }
+    content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    turn.say(
+        turn.tr("Here is everything I have stored about you, as a file."),
+        attachment=Attachment(f"mydata-{participant.pseudonym}.json", content),
+    )
+    await show_current(turn)
+
+
+@command("delete", N_("Delete everything about you"), ALL_STANDINGS - {Standing.STRANGER})
+async def delete_command(turn: Turn, args: str) -> None:
+    if standing_of(turn) is Standing.ENROLLING:
+        from dialogs.enrolment import cancel_enrolment
+
+        await cancel_enrolment(turn)
+        return
+    turn.reset("delete", "confirm")
+    await show_current(turn)
+
+
+@flow
+class DeleteFlow(Flow):
+    name = "delete"
+
+    async def show(self, turn: Turn) -> None:
+        turn.say(
+            turn.tr(
+                "Do you want me to delete everything about you? This cannot be undone. "
+                "To take part again later you would need a new invitation."
+            ),
+            [
+                [Choice(turn.tr("Yes, delete everything"), "erase")],
+                [Choice(turn.tr("No, keep my data"), "keep")],
+            ],
+        )
+
+    async def on_choice(self, turn: Turn, action: str) -> None:
+        if action != "erase":
+            turn.say(turn.tr("Okay, nothing was deleted."))
+            await show_menu(turn)
+            return
+        participant = turn.participant
+        goodbye = turn.tr("Everything about you is deleted. Thank you for the time with me. Take care!")
+        await personal_data.erase(turn.tx, participant.id if participant else None, turn.chat_id)
+        turn.participant = None
+        turn.forget_conversation()
+        turn.erased = True
+        turn.say(goodbye)

@@ -1,0 +1,201 @@
+"""The conversation engine: an event goes in, replies and storage changes come out in one transaction.
+
+The engine knows nothing of Telegram or the terminal. A transport turns what arrives into an `Event`,
+calls `handle`, and the outbox delivers what was written. A redelivered update (same `update_id`) is
+recognised inside the same transaction and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Importing the dialog modules registers their flows and commands.
+from dialogs import data_rights, enrolment, help, language, menu, privacy  # noqa: F401
+from dialogs.clock import Clock
+from dialogs.config import EngineConfig
+from dialogs.events import Event, EventKind
+from dialogs.flow import COMMANDS, FLOWS, Standing, show_current
+from dialogs.sanitize import clean, too_long
+from dialogs.standing import standing_of
+from dialogs.turn import Turn
+from storage import buttons, updates
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outbox_ids: list[int] = field(default_factory=list)
+    duplicate: bool = False
+    failed: bool = False
+
+
+class Engine:
+    def __init__(
+        self, db: Database, clock: Clock, config: EngineConfig, on_enqueued: Callable[[], None] | None = None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.config = config
+        self._on_enqueued = on_enqueued
+
+    async def handle(self, event: Event) -> Outcome:
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as tx:
+                if event.update_id is not None and not await updates.claim(tx, event.update_id, now):
+                    log.info("duplicate update %s ignored", event.update_id)
+                    return Outcome(duplicate=True)
+                turn = await Turn.open(tx, event, now, self.config)
+                await route(turn)
+                ids = await turn.finish()
+                pseudonym = turn.participant.pseudonym if turn.participant else "-"
+        except Exception as exc:
+            log.error(
+                "handling a %s event failed (%s)\n%s",
+                event.kind,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            return await self._apologise(event)
+        log.info("handled %s for %s, %d replies", event.kind, pseudonym, len(ids))
+        if turn.erased:
+            await self.db.checkpoint()
+        self._wake(ids)
+        return Outcome(outbox_ids=ids)
+
+    async def _apologise(self, event: Event) -> Outcome:
+        """Something broke: the person still gets a kind answer, and the update is not replayed forever."""
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            if event.update_id is not None:
+                await updates.claim(tx, event.update_id, now)
+            turn = await Turn.open(tx, event, now, self.config)
+            turn.say(
+                turn.tr(
+                    "Sorry, something went wrong on my side. Please try again in a moment. "
+                    "In a crisis, write /sos."
+                )
+            )
+            ids = await turn.finish()
+        self._wake(ids)
+        return Outcome(outbox_ids=ids, failed=True)
+
+    def _wake(self, ids: list[int]) -> None:
+        if ids and self._on_enqueued is not None:
+            self._on_enqueued()
+
+
+async def route(turn: Turn) -> None:
+    event = turn.event
+    if event.kind is EventKind.UNSUPPORTED:
+        await _unsupported(turn)
+        return
+    text = clean(event.text)
+    if event.kind is EventKind.TEXT and too_long(text):
+        turn.say(turn.tr("Your message is too long for me. Please write a shorter one."))
+        await show_current(turn)
+        return
+    if event.kind is EventKind.COMMAND:
+        await run_command(turn, event.command, text)
+        return
+    if event.kind is EventKind.CHOICE:
+        await _choice(turn)
+        return
+    if turn.participant is None and turn.conversation is None:
+        turn.say(turn.tr(enrolment.NEED_INVITATION))
+        return
+    if await enrolment.renew_if_needed(turn):
+        return
+    if turn.conversation is None or turn.conversation.flow not in FLOWS:
+        await menu.show_menu(turn)
+        return
+    if not text:
+        turn.say(turn.tr("I could not read that message. Please use the buttons or write a few words."))
+        await show_current(turn)
+        return
+    await FLOWS[turn.conversation.flow].on_text(turn, text)
+
+
+async def run_command(turn: Turn, name: str, args: str) -> None:
+    spec = COMMANDS.get(name.lower())
+    standing = standing_of(turn)
+    if spec is None:
+        turn.say(
+            turn.tr("I do not know the command /{name}. Write /help to see what I can do.", name=name[:32])
+        )
+        if standing is Standing.STRANGER:
+            return
+        await show_current(turn)
+        return
+    if standing not in spec.standings:
+        await _not_now(turn, standing)
+        return
+    if standing is Standing.ACTIVE and name not in RENEWAL_EXEMPT and await enrolment.renew_if_needed(turn):
+        return
+    await spec.handler(turn, args)
+
+
+# Commands that work even while a changed consent text waits to be read: help and data rights.
+RENEWAL_EXEMPT = frozenset({"help", "sos", "stop", "delete", "mydata", "start"})
+
+
+async def _not_now(turn: Turn, standing: Standing) -> None:
+    if standing is Standing.STRANGER:
+        turn.say(turn.tr(enrolment.NEED_INVITATION))
+    elif standing is Standing.ENROLLING:
+        turn.say(turn.tr("Let us finish setting up first."))
+        await show_current(turn)
+    elif standing is Standing.STOPPED:
+        turn.say(
+            turn.tr("You have stopped taking part, so I cannot do that now. Write /start to take part again.")
+        )
+    else:
+        turn.say(turn.tr("That is not possible right now."))
+        await show_current(turn)
+
+
+async def _choice(turn: Turn) -> None:
+    token = await buttons.lookup(turn.tx, turn.event.token) if turn.event.token else None
+    valid = (
+        token is not None
+        and token.chat_id == turn.chat_id
+        and token.expires_at > turn.now
+        and (
+            token.nonce is None or (turn.conversation is not None and token.nonce == turn.conversation.nonce)
+        )
+    )
+    if not valid or token is None:
+        turn.say(turn.tr("This question is closed."))
+        if turn.participant is None and turn.conversation is None:
+            return
+        await show_current(turn)
+        return
+    if token.action.startswith("cmd:"):
+        await run_command(turn, token.action.removeprefix("cmd:"), "")
+        return
+    if token.nonce is None or turn.conversation is None or turn.conversation.flow not in FLOWS:
+        turn.say(turn.tr("This question is closed."))
+        await show_current(turn)
+        return
+    if await enrolment.renew_if_needed(turn):
+        return
+    await FLOWS[turn.conversation.flow].on_choice(turn, token.action)
+
+
+async def _unsupported(turn: Turn) -> None:
+    kind = turn.event.unsupported
+    if kind == "group":
+        turn.say(turn.tr("I only talk in private chats. Please write to me directly."))
+        return
+    if kind == "edited":
+        turn.say(turn.tr("I cannot read changed messages. Please send it again as a new message."))
+    else:
+        turn.say(turn.tr("I can only read text and buttons. Please tap a button or write a few words."))
+    if turn.participant is None and turn.conversation is None:
+        return
+    await show_current(turn)

@@ -1,0 +1,51 @@
+"""What goes into the engine (events) and what a dialog asks for (replies with choices)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from storage.outbox import Attachment
+
+
+class EventKind(StrEnum):
+    COMMAND = "command"  # `/name args`; `/start CODE` is the command "start" with args "CODE"
+    TEXT = "text"
+    CHOICE = "choice"  # a pressed button: its callback token
+    UNSUPPORTED = "unsupported"  # sticker, photo, voice, edited message, ...
+
+
+@dataclass(frozen=True)
+class Event:
+    chat_id: int
+    kind: EventKind
+    text: str = ""
+    command: str = ""
+    token: str = ""
+    language_hint: str | None = None  # Telegram's language_code, for people not yet enrolled
+    update_id: int | None = None  # None for the console and for internal events
+    unsupported: str = ""  # what arrived instead of text: "sticker", "photo", "edited", ...
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button. `action` stays on the server; the client only ever sees a random token.
+
+    A choice belongs to the question it is shown with, unless `lasting` is set: then it stays valid for
+    that long on its own (help and crisis buttons, reminder answers).
+    """
+
+    label: str
+    action: str
+    lasting: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    chat_id: int
+    participant_id: int | None
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    attachment: Attachment | None = None
+    extra: dict[str, str] = field(default_factory=dict)

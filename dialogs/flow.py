@@ -1,0 +1,78 @@
+"""Flows (a conversation with steps) and commands, and the registries the engine routes through."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from dialogs.turn import Turn
+
+
+class Standing(Enum):
+    """Where a chat stands with the programme; commands say in which of these they work."""
+
+    STRANGER = "stranger"  # no invitation accepted yet, nothing stored
+    ENROLLING = "enrolling"  # between a valid invitation and the last consent answer
+    ACTIVE = "active"
+    RENEWAL = "renewal"  # active, but a consent text changed and must be read again first
+    STOPPED = "stopped"  # withdrew with /stop; data kept until /delete
+
+
+ALL_STANDINGS = frozenset(Standing)
+PARTICIPANTS = frozenset({Standing.ACTIVE, Standing.STOPPED})
+
+
+class Flow:
+    """A conversation with steps. Subclasses render the current step and react to answers."""
+
+    name = ""
+
+    async def show(self, turn: Turn) -> None:
+        raise NotImplementedError
+
+    async def on_choice(self, turn: Turn, action: str) -> None:
+        await self.show(turn)
+
+    async def on_text(self, turn: Turn, text: str) -> None:
+        turn.say(turn.tr("Please tap one of the buttons below."))
+        await self.show(turn)
+
+
+FLOWS: dict[str, Flow] = {}
+
+
+def flow(cls: type[Flow]) -> type[Flow]:
+    FLOWS[cls.name] = cls()
+    return cls
+
+
+CommandHandler = Callable[[Turn, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: CommandHandler
+    description: str  # msgid for the Telegram command menu and /help
+    standings: frozenset[Standing]
+    in_menu: bool = True
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, description: str, standings: frozenset[Standing] = PARTICIPANTS, in_menu: bool = True
+) -> Callable[[CommandHandler], CommandHandler]:
+    def register(handler: CommandHandler) -> CommandHandler:
+        COMMANDS[name] = Command(name, handler, description, standings, in_menu)
+        return handler
+
+    return register
+
+
+async def show_current(turn: Turn) -> None:
+    """Show the question the chat is at again (after a help text, a closed button, odd input)."""
+    if turn.conversation is not None and turn.conversation.flow in FLOWS:
+        await FLOWS[turn.conversation.flow].show(turn)

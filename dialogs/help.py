@@ -1,0 +1,42 @@
+"""/help and /sos."""
+
+from __future__ import annotations
+
+from dialogs.crisis import crisis_card
+from dialogs.flow import ALL_STANDINGS, COMMANDS, Standing, command, show_current
+from dialogs.i18n import N_
+from dialogs.turn import Turn
+
+HELP_INTRO = N_(
+    "I am your companion in the coaching programme. Taking part is voluntary. "
+    "I help with your day, remind you of appointments and explain things in your language."
+)
+
+
+def command_list(turn: Turn, standing: Standing) -> str:
+    lines = [
+        f"/{c.name} – {turn.tr(c.description)}"
+        for c in COMMANDS.values()
+        if c.in_menu and standing in c.standings
+    ]
+    return "\n".join(lines)
+
+
+@command("help", N_("What I can do, and help numbers"), ALL_STANDINGS)
+async def help_command(turn: Turn, args: str) -> None:
+    from dialogs.standing import standing_of
+
+    standing = standing_of(turn)
+    parts = [turn.tr(HELP_INTRO)]
+    if standing is Standing.STRANGER:
+        parts.append(turn.tr("To take part you need an invitation link from your coach."))
+    else:
+        parts.append(command_list(turn, standing))
+    parts.append(crisis_card(turn.tr))
+    turn.say("\n\n".join(parts))
+    await show_current(turn)
+
+
+@command("sos", N_("Help now: crisis numbers"), ALL_STANDINGS)
+async def sos_command(turn: Turn, args: str) -> None:
+    turn.say(crisis_card(turn.tr))

@@ -1,0 +1,43 @@
+"""The main menu: where a participant rests between questions. Help is always the first button."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dialogs.events import Choice
+from dialogs.flow import Flow, flow
+from dialogs.i18n import N_
+from dialogs.turn import Turn
+
+SOS_LASTING = timedelta(days=365)
+
+# (label msgid, command): later features add their entries here.
+MENU_ENTRIES: list[tuple[str, str]] = [
+    (N_("🔒 Privacy"), "privacy"),
+    (N_("🌐 Language"), "language"),
+    (N_("❓ Help"), "help"),
+]
+
+
+def sos_choice(turn: Turn) -> Choice:
+    return Choice(turn.tr("🆘 Help now"), "cmd:sos", lasting=SOS_LASTING)
+
+
+async def show_menu(turn: Turn) -> None:
+    if turn.flow != "menu":
+        turn.reset("menu", "idle")
+    await MenuFlow().show(turn)
+
+
+@flow
+class MenuFlow(Flow):
+    name = "menu"
+
+    async def show(self, turn: Turn) -> None:
+        entries = [Choice(turn.tr(label), f"cmd:{name}") for label, name in MENU_ENTRIES]
+        rows = [[sos_choice(turn)], *[entries[i : i + 2] for i in range(0, len(entries), 2)]]
+        turn.say(turn.tr("What would you like to do?"), rows)
+
+    async def on_text(self, turn: Turn, text: str) -> None:
+        turn.say(turn.tr("I did not understand that. Please choose from the menu, or write /help."))
+        await self.show(turn)

@@ -1,0 +1,199 @@
+"""The one SQLite connection of the process: pragmas, migrations, serialised transactions.
+
+SQLite has a single writer, so the service keeps one aiosqlite connection and hands out transactions one
+at a time under an asyncio lock. Every write happens inside `Database.transaction()`; that is how one
+incoming update, its replies and the record that it was handled commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Row = sqlite3.Row
+Params = Sequence[Any] | dict[str, Any]
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used (corrupt file, failed integrity check, unreadable path)."""
+
+
+class Tx:
+    """A running transaction: the only way repositories touch the database."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of changed rows."""
+        cursor = await self._conn.execute(sql, params)
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT; returns the new row id."""
+        cursor = await self._conn.execute(sql, params)
+        row_id = cursor.lastrowid
+        await cursor.close()
+        if row_id is None:
+            raise DatabaseError("insert returned no row id")
+        return row_id
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        cursor = await self._conn.execute(sql, params)
+        row = await cursor.fetchone()
+        await cursor.close()
+        return row
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        cursor = await self._conn.execute(sql, params)
+        rows = await cursor.fetchall()
+        await cursor.close()
+        return list(rows)
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = await self.one(sql, params)
+        return None if row is None else row[0]
+
+
+class Database:
+    """Owns the connection. Use `async with await Database.open(path) as db:` or call `close()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+        db = cls(conn, path)
+        try:
+            conn.row_factory = sqlite3.Row
+            await db._configure()
+            await db._check_integrity()
+            if migrate:
+                await db.upgrade()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def _configure(self) -> None:
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA secure_delete=ON",
+            "PRAGMA busy_timeout=5000",
+        ):
+            try:
+                await self._conn.execute(pragma)
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseError(f"{self.path} is not a usable SQLite database: {exc}") from exc
+
+    async def _check_integrity(self) -> None:
+        cursor = await self._conn.execute("PRAGMA integrity_check")
+        rows = await cursor.fetchall()
+        await cursor.close()
+        result = [row[0] for row in rows]
+        if result != ["ok"]:
+            raise DatabaseError(f"integrity check of {self.path} failed: {'; '.join(result[:5])}")
+
+    async def schema_version(self) -> int:
+        cursor = await self._conn.execute("PRAGMA user_version")
+        row = await cursor.fetchone()
+        await cursor.close()
+        return int(row[0]) if row else 0
+
+    async def upgrade(self) -> list[str]:
+        """Apply every migration newer than the file's `user_version`; returns the names applied."""
+        applied: list[str] = []
+        current = await self.schema_version()
+        for number, name, sql in _migrations():
+            if number <= current:
+                continue
+            async with self._lock:
+                # executescript commits on its own; the BEGIN inside keeps the migration atomic.
+                try:
+                    await self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                    )
+                except sqlite3.Error as exc:
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise DatabaseError(f"migration {name} failed: {exc}") from exc
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A consistent read (a deferred transaction that writes nothing)."""
+        async with self._lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield Tx(self._conn)
+            finally:
+                await self._conn.execute("ROLLBACK")
+
+    async def checkpoint(self) -> None:
+        """Move the WAL into the main file and truncate it (used after erasure and for backups)."""
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """Migration files `NNNN_name.sql` shipped in `storage/migrations`, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise DatabaseError(f"migration numbers must run 1..n without gaps, found {numbers}")
+    return found

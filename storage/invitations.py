@@ -1,0 +1,80 @@
+"""Single-use invitation codes. Only a SHA-256 of each code is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from storage.database import Tx
+from storage.times import from_db, to_db
+
+
+class CodeState(Enum):
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    id: int
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: int
+    expires_at: datetime
+    state: CodeState
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+async def create(tx: Tx, now: datetime, valid_for: timedelta) -> NewInvitation:
+    code = secrets.token_urlsafe(16)  # 128 random bits, 22 characters of [A-Za-z0-9_-]
+    expires = now + valid_for
+    row_id = await tx.insert(
+        "INSERT INTO invitations (code_sha256, created_at, expires_at) VALUES (?, ?, ?)",
+        (_digest(code), to_db(now), to_db(expires)),
+    )
+    return NewInvitation(row_id, code, expires)
+
+
+async def check(tx: Tx, code: str, now: datetime) -> Invitation | None:
+    row = await tx.one(
+        "SELECT id, expires_at, used_at FROM invitations WHERE code_sha256 = ?", (_digest(code),)
+    )
+    if row is None:
+        return None
+    expires = from_db(row["expires_at"])
+    if row["used_at"] is not None:
+        state = CodeState.USED
+    elif expires <= now:
+        state = CodeState.EXPIRED
+    else:
+        state = CodeState.VALID
+    return Invitation(row["id"], expires, state)
+
+
+async def check_expiry(tx: Tx, invitation_id: int) -> datetime | None:
+    value = await tx.scalar("SELECT expires_at FROM invitations WHERE id = ?", (invitation_id,))
+    return None if value is None else from_db(value)
+
+
+async def is_usable(tx: Tx, invitation_id: int, now: datetime) -> bool:
+    row = await tx.one("SELECT expires_at, used_at FROM invitations WHERE id = ?", (invitation_id,))
+    return row is not None and row["used_at"] is None and from_db(row["expires_at"]) > now
+
+
+async def mark_used(tx: Tx, invitation_id: int, participant_id: int, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE invitations SET used_at = ?, participant_id = ? WHERE id = ?",
+        (to_db(now), participant_id, invitation_id),
+    )

@@ -1,0 +1,149 @@
+"""The durable outbox: every message the bot promised is a row here before anything is sent.
+
+States: pending -> sending -> sent | dead. A row left in `sending` by a killed process goes back to
+pending at start-up; that is the one window in which Telegram may already have the message, so it is
+logged as a possible duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.database import Row, Tx
+from storage.times import to_db
+
+Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback token)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    chat_id: int
+    participant_id: int | None
+    text: str
+    buttons: Keyboard
+    attachment: Attachment | None
+    attempts: int
+
+
+async def enqueue(
+    tx: Tx,
+    *,
+    chat_id: int,
+    participant_id: int | None,
+    text: str,
+    buttons: Keyboard,
+    attachment: Attachment | None,
+    not_before: datetime,
+    now: datetime,
+) -> int:
+    return await tx.insert(
+        "INSERT INTO outbox (chat_id, participant_id, text, buttons, attachment_name, attachment, status,"
+        " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+        (
+            chat_id,
+            participant_id,
+            text,
+            json.dumps(buttons, ensure_ascii=False) if buttons else None,
+            attachment.filename if attachment else None,
+            attachment.content if attachment else None,
+            to_db(not_before),
+            to_db(now),
+        ),
+    )
+
+
+def _message(row: Row) -> OutboxMessage:
+    raw_buttons = json.loads(row["buttons"]) if row["buttons"] else []
+    attachment = Attachment(row["attachment_name"], row["attachment"]) if row["attachment_name"] else None
+    return OutboxMessage(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        participant_id=row["participant_id"],
+        text=row["text"] or "",
+        buttons=[[(label, token) for label, token in line] for line in raw_buttons],
+        attachment=attachment,
+        attempts=row["attempts"],
+    )
+
+
+async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
+    rows = await tx.all(
+        "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_message(row) for row in rows]
+
+
+async def next_due_at(tx: Tx) -> str | None:
+    value = await tx.scalar("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+    return None if value is None else str(value)
+
+
+async def mark_sending(tx: Tx, message_id: int) -> bool:
+    changed = await tx.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+        (message_id,),
+    )
+    return changed == 1
+
+
+async def mark_sent(tx: Tx, message_id: int, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL,"
+        " last_error = NULL WHERE id = ?",
+        (to_db(now), message_id),
+    )
+
+
+async def mark_retry(tx: Tx, message_id: int, not_before: datetime, error: str) -> None:
+    await tx.execute(
+        "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+        (to_db(not_before), error, message_id),
+    )
+
+
+async def mark_dead(tx: Tx, message_id: int, error: str) -> None:
+    """Give up on a message; its content is cleared, its row stays for the operator's count."""
+    await tx.execute(
+        "UPDATE outbox SET status = 'dead', last_error = ?, text = NULL, buttons = NULL, attachment = NULL"
+        " WHERE id = ?",
+        (error, message_id),
+    )
+
+
+async def recover_interrupted(tx: Tx) -> list[int]:
+    """Rows a killed process left in `sending`: back to pending. Returns their ids for the log."""
+    rows = await tx.all("SELECT id FROM outbox WHERE status = 'sending'")
+    await tx.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+    return [row["id"] for row in rows]
+
+
+async def cancel_pending(tx: Tx, chat_id: int) -> int:
+    """Withdraw everything not yet sent to a chat (after /stop, /delete or a block)."""
+    return await tx.execute(
+        "DELETE FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending')", (chat_id,)
+    )
+
+
+async def forget_chat(tx: Tx, chat_id: int) -> None:
+    await tx.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+
+
+async def counts_by_status(tx: Tx) -> dict[str, int]:
+    rows = await tx.all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {row[0]: row[1] for row in rows}
+
+
+async def purge_delivered(tx: Tx, before: datetime) -> int:
+    return await tx.execute(
+        "DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?", (to_db(before),)
+    )

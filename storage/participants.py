@@ -1,0 +1,95 @@
+"""Participants: a pseudonym, the chat to deliver to, language, time zone and status. Nothing else."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from storage.database import Row, Tx
+from storage.times import from_db, to_db
+
+# No 0/O, 1/I/L: pseudonyms are read aloud and typed by staff.
+PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class Status(Enum):
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    pseudonym: str
+    chat_id: int
+    locale: str
+    timezone: str
+    status: Status
+    enrolled_at: datetime
+
+
+def _from_row(row: Row) -> Participant:
+    return Participant(
+        id=row["id"],
+        pseudonym=row["pseudonym"],
+        chat_id=row["chat_id"],
+        locale=row["locale"],
+        timezone=row["timezone"],
+        status=Status(row["status"]),
+        enrolled_at=from_db(row["enrolled_at"]),
+    )
+
+
+async def _new_pseudonym(tx: Tx) -> str:
+    while True:
+        candidate = "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(4))
+        if await tx.scalar("SELECT 1 FROM participants WHERE pseudonym = ?", (candidate,)) is None:
+            return candidate
+
+
+async def create(tx: Tx, *, chat_id: int, locale: str, timezone: str, now: datetime) -> Participant:
+    pseudonym = await _new_pseudonym(tx)
+    row_id = await tx.insert(
+        "INSERT INTO participants (pseudonym, chat_id, locale, timezone, status, enrolled_at, status_at)"
+        " VALUES (?, ?, ?, ?, 'active', ?, ?)",
+        (pseudonym, chat_id, locale, timezone, to_db(now), to_db(now)),
+    )
+    return Participant(row_id, pseudonym, chat_id, locale, timezone, Status.ACTIVE, now)
+
+
+async def by_chat(tx: Tx, chat_id: int) -> Participant | None:
+    row = await tx.one("SELECT * FROM participants WHERE chat_id = ?", (chat_id,))
+    return None if row is None else _from_row(row)
+
+
+async def by_id(tx: Tx, participant_id: int) -> Participant | None:
+    row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+    return None if row is None else _from_row(row)
+
+
+async def by_pseudonym(tx: Tx, pseudonym: str) -> Participant | None:
+    row = await tx.one("SELECT * FROM participants WHERE pseudonym = ?", (pseudonym.strip().upper(),))
+    return None if row is None else _from_row(row)
+
+
+async def set_locale(tx: Tx, participant_id: int, locale: str) -> None:
+    await tx.execute("UPDATE participants SET locale = ? WHERE id = ?", (locale, participant_id))
+
+
+async def set_timezone(tx: Tx, participant_id: int, timezone: str) -> None:
+    await tx.execute("UPDATE participants SET timezone = ? WHERE id = ?", (timezone, participant_id))
+
+
+async def set_status(tx: Tx, participant_id: int, status: Status, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE participants SET status = ?, status_at = ? WHERE id = ?",
+        (status.value, to_db(now), participant_id),
+    )
+
+
+async def count_by_status(tx: Tx) -> dict[str, int]:
+    rows = await tx.all("SELECT status, COUNT(*) FROM participants GROUP BY status")
+    return {row[0]: row[1] for row in rows}

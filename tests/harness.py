@@ -1,0 +1,164 @@
+"""Drive the engine like a person would, and read what they would see, as a chat transcript."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dialogs.clock import FakeClock
+from dialogs.config import EngineConfig
+from dialogs.engine import Engine, Outcome
+from dialogs.events import Event, EventKind
+from storage import invitations, outbox
+from storage.database import Database
+from storage.outbox import OutboxMessage
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Berlin
+
+
+@dataclass
+class Shown:
+    """One message as the participant sees it."""
+
+    text: str
+    buttons: list[list[tuple[str, str]]]
+    attachment_name: str | None = None
+    attachment: bytes | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for line in self.buttons for label, _ in line]
+
+    def render(self) -> str:
+        lines = [f"bot: {self.text}"]
+        if self.buttons:
+            lines.append("     " + " | ".join(f"[{label}]" for label in self.labels))
+        if self.attachment_name:
+            lines.append(f"     (file {self.attachment_name})")
+        return "\n".join(lines)
+
+
+@dataclass
+class Chat:
+    """One person's chat with the bot. Everything the bot sends is collected in `seen`."""
+
+    env: World
+    chat_id: int
+    language_hint: str | None = "en"
+    seen: list[Shown] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    _update_id: int = 0
+
+    async def send(self, text: str, *, update_id: int | None = None) -> list[Shown]:
+        if text.startswith("/"):
+            name, _, args = text[1:].partition(" ")
+            event = Event(
+                self.chat_id,
+                EventKind.COMMAND,
+                text=args,
+                command=name.split("@")[0],
+                language_hint=self.language_hint,
+                update_id=update_id,
+            )
+        else:
+            event = Event(
+                self.chat_id, EventKind.TEXT, text=text, language_hint=self.language_hint, update_id=update_id
+            )
+        self.log.append(f"you: {text}")
+        return await self.deliver(event)
+
+    async def tap(self, label: str) -> list[Shown]:
+        """Press the newest button whose label contains `label`."""
+        for shown in reversed(self.seen):
+            for line in shown.buttons:
+                for text, token in line:
+                    if label in text:
+                        self.log.append(f"you tap: [{text}]")
+                        return await self.press(token)
+        raise AssertionError(f"no button {label!r} in:\n{self.transcript()}")
+
+    async def press(self, token: str, *, update_id: int | None = None) -> list[Shown]:
+        event = Event(
+            self.chat_id, EventKind.CHOICE, token=token, language_hint=self.language_hint, update_id=update_id
+        )
+        return await self.deliver(event)
+
+    async def unsupported(self, what: str) -> list[Shown]:
+        self.log.append(f"you send: ({what})")
+        return await self.deliver(
+            Event(self.chat_id, EventKind.UNSUPPORTED, unsupported=what, language_hint=self.language_hint)
+        )
+
+    async def deliver(self, event: Event) -> list[Shown]:
+        self.last_outcome: Outcome = await self.env.engine.handle(event)
+        return await self.receive()
+
+    async def receive(self) -> list[Shown]:
+        """Take every pending outbox message for this chat, as if Telegram delivered it."""
+        new = [self._shown(m) for m in await self.env.take_outbox(self.chat_id)]
+        self.seen.extend(new)
+        self.log.extend(s.render() for s in new)
+        return new
+
+    @staticmethod
+    def _shown(message: OutboxMessage) -> Shown:
+        return Shown(
+            message.text,
+            message.buttons,
+            message.attachment.filename if message.attachment else None,
+            message.attachment.content if message.attachment else None,
+        )
+
+    @property
+    def last(self) -> Shown:
+        return self.seen[-1]
+
+    def texts(self) -> str:
+        return "\n".join(s.text for s in self.seen)
+
+    def transcript(self) -> str:
+        return "\n".join(self.log)
+
+
+@dataclass
+class World:
+    db: Database
+    clock: FakeClock
+    engine: Engine
+    path: Path
+
+    def chat(self, chat_id: int = 1001, language_hint: str | None = "en") -> Chat:
+        return Chat(self, chat_id, language_hint)
+
+    async def invitation(self, days: int = 14) -> str:
+        from datetime import timedelta
+
+        async with self.db.transaction() as tx:
+            created = await invitations.create(tx, self.clock.now(), timedelta(days=days))
+        return created.code
+
+    async def take_outbox(self, chat_id: int) -> list[OutboxMessage]:
+        async with self.db.transaction() as tx:
+            due = [m for m in await outbox.due(tx, self.clock.now(), 10_000) if m.chat_id == chat_id]
+            for message in due:
+                await outbox.mark_sending(tx, message.id)
+                await outbox.mark_sent(tx, message.id, self.clock.now())
+        return due
+
+    async def count(self, table: str) -> int:
+        async with self.db.read() as tx:
+            return int(await tx.scalar(f"SELECT COUNT(*) FROM {table}"))
+
+
+@asynccontextmanager
+async def world(tmp_path: Path, config: EngineConfig | None = None) -> AsyncIterator[World]:
+    path = tmp_path / "companion.db"
+    db = await Database.open(path)
+    clock = FakeClock(START)
+    try:
+        yield World(db, clock, Engine(db, clock, config or EngineConfig()), path)
+    finally:
+        await db.close()
