@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather (secret).")
     telegram_api_url: str = Field(
         "https://api.telegram.org/bot",
-        description="Bot API base URL as python-telegram-bot's base_url takes it (self-hosted servers, tests).",
+        description="Bot API base URL as python-telegram-bot's base_url takes it (self-hosted, tests).",
     )
     bot_username: str | None = Field(None, description="The bot's username, for invitation links.")
     database: Path = Field(Path("companion.db"), description="Path of the SQLite database file.")

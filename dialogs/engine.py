@@ -17,12 +17,13 @@ from dialogs import data_rights, enrolment, help, language, menu, privacy  # noq
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
 from dialogs.events import Event, EventKind
-from dialogs.flow import COMMANDS, FLOWS, Standing, show_current
+from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, Standing, show_current
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
-from storage import buttons, updates
+from storage import buttons, due, participants, updates
 from storage.database import Database
+from storage.participants import Status
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,13 @@ class Engine:
 
 async def route(turn: Turn) -> None:
     event = turn.event
+    if event.kind is EventKind.DUE:
+        await _due(turn)
+        return
+    if turn.participant is not None and turn.participant.status is Status.UNREACHABLE:
+        # They wrote to us, so messages reach them again.
+        await participants.set_status(turn.tx, turn.participant.id, Status.ACTIVE, turn.now)
+        turn.participant = await participants.by_id(turn.tx, turn.participant.id)
     if event.kind is EventKind.UNSUPPORTED:
         await _unsupported(turn)
         return
@@ -185,6 +193,32 @@ async def _choice(turn: Turn) -> None:
     if await enrolment.renew_if_needed(turn):
         return
     await FLOWS[turn.conversation.flow].on_choice(turn, token.action)
+
+
+async def _due(turn: Turn) -> None:
+    """A due row came up: expire it if late, cancel it if the person is not active, else run its handler."""
+    item = await due.get(turn.tx, turn.event.due_id) if turn.event.due_id is not None else None
+    if item is None or item.status != "pending" or item.chat_id != turn.chat_id:
+        return
+    if turn.participant is None or turn.participant.status is not Status.ACTIVE:
+        await due.settle(turn.tx, item.id, "cancelled", turn.now)
+        return
+    if turn.now > item.grace_until:
+        await due.settle(turn.tx, item.id, "expired", turn.now)
+        log.info(
+            "due %s (%s) for %s expired after its grace window",
+            item.id,
+            item.kind,
+            turn.participant.pseudonym,
+        )
+        return
+    handler = DUE_HANDLERS.get(item.kind)
+    if handler is None:
+        log.error("no handler for due kind %s; row %s cancelled", item.kind, item.id)
+        await due.settle(turn.tx, item.id, "cancelled", turn.now)
+        return
+    await handler(turn, item)
+    await due.settle(turn.tx, item.id, "done", turn.now)
 
 
 async def _unsupported(turn: Turn) -> None:

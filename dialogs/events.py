@@ -14,6 +14,7 @@ class EventKind(StrEnum):
     TEXT = "text"
     CHOICE = "choice"  # a pressed button: its callback token
     UNSUPPORTED = "unsupported"  # sticker, photo, voice, edited message, ...
+    DUE = "due"  # the scheduler found a due row (check-in, nudge, reminder, ...): `due_id`
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Event:
     language_hint: str | None = None  # Telegram's language_code, for people not yet enrolled
     update_id: int | None = None  # None for the console and for internal events
     unsupported: str = ""  # what arrived instead of text: "sticker", "photo", "edited", ...
+    due_id: int | None = None
 
 
 @dataclass(frozen=True)

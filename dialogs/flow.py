@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from dialogs.turn import Turn
+from storage.due import DueItem
 
 
 class Standing(Enum):
@@ -76,3 +77,18 @@ async def show_current(turn: Turn) -> None:
     """Show the question the chat is at again (after a help text, a closed button, odd input)."""
     if turn.conversation is not None and turn.conversation.flow in FLOWS:
         await FLOWS[turn.conversation.flow].show(turn)
+
+
+DueHandler = Callable[[Turn, DueItem], Awaitable[None]]
+DUE_HANDLERS: dict[str, DueHandler] = {}
+
+
+def on_due(kind: str) -> Callable[[DueHandler], DueHandler]:
+    """Register what happens when a due row of this kind comes up. The handler runs inside the sweep's
+    transaction; whatever it says goes to the outbox together with the row being settled as done."""
+
+    def register(handler: DueHandler) -> DueHandler:
+        DUE_HANDLERS[kind] = handler
+        return handler
+
+    return register

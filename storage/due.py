@@ -1,0 +1,158 @@
+"""Due rows: the database copy of every promise to do something later.
+
+A row is `pending` until the sweep settles it: `done` when its message was written to the outbox in the
+same transaction, `expired` when the sweep found it later than its grace window (the participant's own
+history says so), `cancelled` when settings changed or the participant paused or stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.database import Row, Tx
+from storage.times import from_db, to_db
+
+DEFAULT_GRACE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    id: int
+    participant_id: int
+    chat_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    grace_until: datetime
+    status: str
+    payload: dict[str, Any]
+
+
+_SELECT = (
+    "SELECT due.*, participants.chat_id FROM due JOIN participants ON participants.id = due.participant_id"
+)
+
+
+def _item(row: Row) -> DueItem:
+    return DueItem(
+        row["id"],
+        row["participant_id"],
+        row["chat_id"],
+        row["kind"],
+        row["key"],
+        from_db(row["due_at"]),
+        from_db(row["grace_until"]),
+        row["status"],
+        json.loads(row["payload"]),
+    )
+
+
+async def schedule(
+    tx: Tx,
+    *,
+    participant_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+    payload: dict[str, Any] | None = None,
+) -> int | None:
+    """Add a pending row unless one with the same key exists (planning twice is harmless).
+
+    Returns the new id, or None when the key was already planned.
+    """
+    changed = await tx.execute(
+        "INSERT INTO due (participant_id, kind, key, due_at, grace_until, status, payload, created_at)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (participant_id, key) DO NOTHING",
+        (
+            participant_id,
+            kind,
+            key,
+            to_db(due_at),
+            to_db(due_at + grace),
+            json.dumps(payload or {}),
+            to_db(now),
+        ),
+    )
+    if changed == 0:
+        return None
+    return int(await tx.scalar("SELECT last_insert_rowid()"))
+
+
+async def replace(
+    tx: Tx,
+    *,
+    participant_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+    payload: dict[str, Any] | None = None,
+) -> int | None:
+    """Plan a row, moving a pending one with the same key (a changed time). None when already settled."""
+    await tx.execute(
+        "DELETE FROM due WHERE participant_id = ? AND key = ? AND status = 'pending'", (participant_id, key)
+    )
+    return await schedule(
+        tx,
+        participant_id=participant_id,
+        kind=kind,
+        key=key,
+        due_at=due_at,
+        now=now,
+        grace=grace,
+        payload=payload,
+    )
+
+
+async def get(tx: Tx, due_id: int) -> DueItem | None:
+    row = await tx.one(f"{_SELECT} WHERE due.id = ?", (due_id,))
+    return None if row is None else _item(row)
+
+
+async def pending_due(tx: Tx, now: datetime, limit: int) -> list[DueItem]:
+    """Pending rows whose time has come, oldest first."""
+    rows = await tx.all(
+        f"{_SELECT} WHERE due.status = 'pending' AND due.due_at <= ? ORDER BY due.due_at, due.id LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_item(row) for row in rows]
+
+
+async def for_participant(
+    tx: Tx, participant_id: int, *, status: str = "pending", key_prefix: str = ""
+) -> list[DueItem]:
+    rows = await tx.all(
+        f"{_SELECT} WHERE due.participant_id = ? AND due.status = ? AND substr(due.key, 1, ?) = ?"
+        " ORDER BY due.due_at, due.id",
+        (participant_id, status, len(key_prefix), key_prefix),
+    )
+    return [_item(row) for row in rows]
+
+
+async def settle(tx: Tx, due_id: int, status: str, now: datetime) -> bool:
+    """Move a pending row to done, expired or cancelled; False when it was no longer pending."""
+    changed = await tx.execute(
+        "UPDATE due SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'",
+        (status, to_db(now), due_id),
+    )
+    return changed == 1
+
+
+async def cancel(tx: Tx, participant_id: int, now: datetime, *, key_prefix: str = "") -> int:
+    """Cancel pending rows of a participant, all or those whose key starts with a prefix."""
+    return await tx.execute(
+        "UPDATE due SET status = 'cancelled', settled_at = ? WHERE participant_id = ? AND status = 'pending'"
+        " AND substr(key, 1, ?) = ?",
+        (to_db(now), participant_id, len(key_prefix), key_prefix),
+    )
+
+
+async def counts(tx: Tx) -> dict[tuple[str, str], int]:
+    rows = await tx.all("SELECT kind, status, COUNT(*) FROM due GROUP BY kind, status")
+    return {(row[0], row[1]): row[2] for row in rows}
