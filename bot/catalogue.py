@@ -62,7 +62,7 @@ def update(root: Path = ROOT) -> list[str]:
         catalog.obsolete.clear()
         if locale == SOURCE_LOCALE:
             for message in catalog:
-                if message.id and not message.string:
+                if message.id:
                     message.string = message.id
                 message.flags.discard("fuzzy")
         _write(catalog, po_path)

@@ -17,7 +17,7 @@ from dialogs import data_rights, enrolment, help, language, menu, privacy  # noq
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
 from dialogs.events import Event, EventKind
-from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, Standing, show_current
+from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
@@ -178,21 +178,22 @@ async def _choice(turn: Turn) -> None:
         )
     )
     if not valid or token is None:
-        turn.say(turn.tr("This question is closed."))
-        if turn.participant is None and turn.conversation is None:
-            return
-        await show_current(turn)
+        await closed(turn)
         return
     if token.action.startswith("cmd:"):
         await run_command(turn, token.action.removeprefix("cmd:"), "")
         return
-    if token.nonce is None or turn.conversation is None or turn.conversation.flow not in FLOWS:
-        turn.say(turn.tr("This question is closed."))
-        await show_current(turn)
-        return
     if await enrolment.renew_if_needed(turn):
         return
-    await FLOWS[turn.conversation.flow].on_choice(turn, token.action)
+    if token.nonce is None:
+        handler = ITEM_HANDLERS.get(token.action.split(":", 1)[0])
+        if handler is not None and turn.participant is not None:
+            await handler(turn, token.action)
+            return
+    elif turn.conversation is not None and turn.conversation.flow in FLOWS:
+        await FLOWS[turn.conversation.flow].on_choice(turn, token.action)
+        return
+    await closed(turn)
 
 
 async def _due(turn: Turn) -> None:

@@ -79,6 +79,14 @@ async def show_current(turn: Turn) -> None:
         await FLOWS[turn.conversation.flow].show(turn)
 
 
+async def closed(turn: Turn) -> None:
+    """An old, foreign or forged button: say so kindly and show where the conversation is."""
+    turn.say(turn.tr("This question is closed."))
+    if turn.participant is None and turn.conversation is None:
+        return
+    await show_current(turn)
+
+
 DueHandler = Callable[[Turn, DueItem], Awaitable[None]]
 DUE_HANDLERS: dict[str, DueHandler] = {}
 
@@ -89,6 +97,25 @@ def on_due(kind: str) -> Callable[[DueHandler], DueHandler]:
 
     def register(handler: DueHandler) -> DueHandler:
         DUE_HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+ItemHandler = Callable[[Turn, str], Awaitable[None]]
+ITEM_HANDLERS: dict[str, ItemHandler] = {}
+
+
+def on_item(prefix: str) -> Callable[[ItemHandler], ItemHandler]:
+    """Register the handler for lasting buttons whose action is `prefix:...` (a reminder's answers, say).
+
+    Lasting buttons (`Choice(..., lasting=...)`) stay valid whatever question the conversation is at; the
+    handler gets the whole action string and must check that the item it names belongs to this participant
+    and is still open (a forged or old action gets "this question is closed").
+    """
+
+    def register(handler: ItemHandler) -> ItemHandler:
+        ITEM_HANDLERS[prefix] = handler
         return handler
 
     return register

@@ -191,4 +191,3 @@ class Translator:
 
 def _is_isolated(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FSI) and value.endswith(PDI)
-

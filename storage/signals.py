@@ -1,0 +1,44 @@
+"""Stored summary signals, waiting for the coaches' side to deliver them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.database import Tx
+from storage.times import from_db, maybe_from_db, to_db
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: int
+    participant_id: int
+    kind: str
+    category: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+async def insert(tx: Tx, participant_id: int, kind: str, category: str | None, now: datetime) -> int:
+    return await tx.insert(
+        "INSERT INTO signals (participant_id, kind, category, created_at) VALUES (?, ?, ?, ?)",
+        (participant_id, kind, category, to_db(now)),
+    )
+
+
+async def for_participant(tx: Tx, participant_id: int, limit: int = 50) -> list[Signal]:
+    rows = await tx.all(
+        "SELECT * FROM signals WHERE participant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        (participant_id, limit),
+    )
+    return [
+        Signal(
+            r["id"],
+            r["participant_id"],
+            r["kind"],
+            r["category"],
+            from_db(r["created_at"]),
+            maybe_from_db(r["delivered_at"]),
+        )
+        for r in rows
+    ]
