@@ -13,7 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
-from dialogs import data_rights, enrolment, help, language, menu, privacy  # noqa: F401
+from dialogs import (  # noqa: F401
+    checkin,
+    data_rights,
+    enrolment,
+    help,
+    language,
+    lookback,
+    menu,
+    pause,
+    privacy,
+    schedule_settings,
+)
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
 from dialogs.events import Event, EventKind
