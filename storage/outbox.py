@@ -97,6 +97,9 @@ async def mark_sending(tx: Tx, message_id: int) -> bool:
 
 
 async def mark_sent(tx: Tx, message_id: int, now: datetime) -> None:
+    """Keep only the fact of delivery; a message to nobody enrolled (a stranger, a goodbye after erasure)
+    leaves no row at all."""
+    await tx.execute("DELETE FROM outbox WHERE id = ? AND participant_id IS NULL", (message_id,))
     await tx.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL,"
         " last_error = NULL WHERE id = ?",
