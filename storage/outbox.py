@@ -76,8 +76,12 @@ def _message(row: Row) -> OutboxMessage:
 
 
 async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Messages that may go now: only the oldest unsent one of each chat, so nothing overtakes a message
+    that waits for a retry."""
     rows = await tx.all(
-        "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+        "SELECT * FROM outbox AS o WHERE status = 'pending' AND not_before <= ? AND NOT EXISTS ("
+        " SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id AND e.id < o.id"
+        " AND e.status IN ('pending', 'sending')) ORDER BY not_before, id LIMIT ?",
         (to_db(now), limit),
     )
     return [_message(row) for row in rows]
