@@ -6,7 +6,7 @@ from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.delivery import Limits, Outcome, OutboxWorker, Result
+from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from dialogs.clock import FakeClock
 from storage import outbox, participants
 from storage.database import Database
