@@ -71,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser(
         "backup",
         help="write a consistent copy of the database, also while running",
-        description="Write a consistent copy of the database (SQLite online backup). Safe while `companion run` "
-        "is running. To restore, stop the service and copy the backup over COMPANION_DATABASE.",
+        description="Write a consistent copy of the database (SQLite online backup). Safe while "
+        "`companion run` is running. To restore, stop the service and copy the backup over "
+        "COMPANION_DATABASE.",
     )
     backup.add_argument("path", type=Path, help="where to write the copy (must not exist)")
 
