@@ -94,10 +94,11 @@ async def pause(turn: Turn, days: int) -> None:
     await show_menu(turn)
 
 
-async def _end_pause(turn: Turn) -> None:
+async def _end_pause(turn: Turn, *, drop_welcome: bool = True) -> None:
     assert turn.participant is not None
     await schedules.update(turn.tx, turn.participant.id, turn.now, paused_until=None)
-    await due.drop_pending(turn.tx, turn.participant.id, key_prefix="resume:")
+    if drop_welcome:  # never from the welcome's own handler: the engine settles that row afterwards
+        await due.drop_pending(turn.tx, turn.participant.id, key_prefix="resume:")
     await replan(turn)
 
 
@@ -108,7 +109,7 @@ async def resume_due(turn: Turn, item: DueItem) -> None:
     schedule = await schedules.get(turn.tx, turn.participant.id)
     if schedule.paused_until is None or schedule.paused_at(turn.now):
         return
-    await _end_pause(turn)
+    await _end_pause(turn, drop_welcome=False)
     turn.say(turn.tr("Welcome back! The pause is over, and your check-ins start again."))
 
 

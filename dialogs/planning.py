@@ -25,7 +25,7 @@ LOOKBACK_TIME = time(10, 0)
 RESUME_TIME = time(8, 0)
 # Kinds of rows planned from the schedule (deleted and planned afresh when it changes).
 PLANNED_PREFIXES = ("checkin:morning:", "checkin:evening:", "lookback:")
-TIME_PATTERN = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*")
+TIME_PATTERN = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*(?:([ap])\.?\s*m\.?)?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,16 @@ class Planned:
 
 
 def parse_time(text: str) -> time | None:
-    """`HH:MM` (or `H:MM`, `HH.MM`) as a time of day; None for anything else ("25:00", "7", "ab:cd")."""
-    match = TIME_PATTERN.fullmatch(text)
+    """`HH:MM` (or `H:MM`, `HH.MM`, `8:30 pm`) as a time of day; None for anything else ("25:00", "7",
+    "ab:cd")."""
+    match = TIME_PATTERN.fullmatch(text.replace("\u202f", " ").replace("\xa0", " "))
     if match is None:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2))
+    hour, minute, half = int(match.group(1)), int(match.group(2)), (match.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
@@ -56,10 +61,9 @@ def zone_of(name: str) -> ZoneInfo:
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of a local wall-clock time; gaps move forward, repeated times take the first."""
-    local = datetime.combine(day, at, tzinfo=zone).replace(fold=0)
-    instant = local.astimezone(UTC)
-    # fold=0 in a gap uses the offset from before the change, which lands after the gap: forward.
-    return instant
+    # fold=0: a repeated time means its first occurrence; in a gap it uses the offset from before the
+    # change, which lands the same distance after the gap (02:30 becomes 03:30).
+    return datetime.combine(day, at, tzinfo=zone).replace(fold=0).astimezone(UTC)
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
