@@ -7,12 +7,16 @@ language code. Names, usernames and phone numbers in the update are never read.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
 
 from bot.delivery import Outcome, Result
+from dialogs.clock import Clock
 from dialogs.events import Event, EventKind
 from storage.outbox import OutboxMessage
 
@@ -94,6 +98,21 @@ def keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
     )
 
 
+class PollRecordingRequest(HTTPXRequest):
+    """The request object for getUpdates: notes the time of every successful poll for `companion status`."""
+
+    def __init__(self, clock: Clock, **kwargs: Any) -> None:
+        super().__init__(connection_pool_size=1, **kwargs)
+        self.clock = clock
+        self.last_success: datetime | None = None
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, payload = await super().do_request(url, method, *args, **kwargs)
+        if 200 <= status < 300 and url.rstrip("/").endswith("/getUpdates"):
+            self.last_success = self.clock.now()
+        return status, payload
+
+
 class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -122,6 +141,9 @@ class TelegramSender:
             log.warning("Telegram refused outbox %s: %s", message.id, _reason(exc))
             return Outcome(Result.REJECTED, error="400")
         except TimedOut:
+            # Telegram may have taken the message before the answer timed out: sending it again may show
+            # it twice. That is the price of not losing it, and the log says so.
+            log.warning("outbox %s timed out; it is sent again and may arrive twice", message.id)
             return Outcome(Result.RETRY, error="timeout")
         except NetworkError:
             return Outcome(Result.RETRY, error="network")
