@@ -39,10 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
-        help="run the Telegram bot (long polling)",
-        description="Run the Telegram bot with long polling. Needs COMPANION_TELEGRAM_TOKEN.",
+        help="run the Telegram bot (long polling, or --webhook)",
+        description="Run the Telegram bot with long polling, or as a webhook behind a reverse proxy. "
+        "Needs COMPANION_TELEGRAM_TOKEN; --webhook also needs COMPANION_WEBHOOK_URL.",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on COMPANION_WEBHOOK_LISTEN:COMPANION_WEBHOOK_PORT instead of polling",
     )
 
     console = sub.add_parser(
@@ -128,7 +134,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.service import run_telegram
 
     token = settings.require_token()
-    asyncio.run(run_telegram(settings, token))
+    if args.webhook:
+        settings.require_webhook_url()
+    asyncio.run(run_telegram(settings, token, webhook=args.webhook))
     return 0
 
 
