@@ -132,11 +132,11 @@ class OutboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    async def wait_for_work(self, timeout: float) -> None:
-        """Return when something was enqueued or a chat became free, at the latest after `timeout`."""
+    async def wait_for_work(self, longest: float) -> None:
+        """Return when something was enqueued or a chat became free, at the latest after `longest` s."""
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=min(timeout, self._idle_wait()))
+            await asyncio.wait_for(self._wake.wait(), timeout=min(longest, self._idle_wait()))
 
     async def recover(self) -> list[int]:
         async with self.db.transaction() as tx:

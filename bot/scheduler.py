@@ -62,36 +62,69 @@ class Scheduler:
         self._on_first_sweep = on_first_sweep
         self._heartbeat = heartbeat
         self._aps: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[object]] = set()
+
+    def _job(self, name: str, body: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """A job that is waited for at shutdown and logs its failure by kind (the next run tries again)."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
+            try:
+                await body()
+            except Exception as exc:
+                log.error("the %s job failed (%s); it runs again at its next time", name, type(exc).__name__)
+            finally:
+                if task is not None:
+                    self._running.discard(task)
+
+        return run
 
     def start(self) -> None:
         """Start the jobs on the running loop; the first sweep runs at once."""
         aps = AsyncIOScheduler(timezone=UTC)
         now = self.clock.now()
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-        aps.add_job(self.sweep, "interval", seconds=self.timing.sweep_seconds, next_run_time=now, **common)
         aps.add_job(
-            self.plan,
+            self._job("sweep", self.sweep),
+            "interval",
+            seconds=self.timing.sweep_seconds,
+            next_run_time=now,
+            **common,
+        )
+        aps.add_job(
+            self._job("planning", self.plan),
             "interval",
             seconds=self.timing.plan_every.total_seconds(),
             next_run_time=now + self.timing.plan_first_after,
             **common,
         )
         aps.add_job(
-            self.maintain,
+            self._job("maintenance", self.maintain),
             "interval",
             seconds=self.timing.maintenance_every.total_seconds(),
             next_run_time=now + self.timing.maintenance_first_after,
             **common,
         )
         if self._heartbeat is not None:
-            aps.add_job(self._heartbeat, "interval", seconds=HEARTBEAT_SECONDS, next_run_time=now, **common)
+            aps.add_job(
+                self._job("heartbeat", self._heartbeat),
+                "interval",
+                seconds=HEARTBEAT_SECONDS,
+                next_run_time=now,
+                **common,
+            )
         aps.start()
         self._aps = aps
 
-    def shutdown(self) -> None:
+    async def stop(self) -> None:
+        """Stop the jobs and wait for a running one to finish its transaction."""
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
         self._aps = None
+        if self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def sweep(self) -> int:
         """Hand every due row whose time has come to the engine; returns how many were handled."""

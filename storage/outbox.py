@@ -133,11 +133,11 @@ async def mark_sent_many(tx: Tx, message_ids: list[int], now: datetime) -> None:
         f"DELETE FROM outbox WHERE id IN ({marks}) AND participant_id IS NULL",  # noqa: S608
         message_ids,
     )
-    await tx.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL,"
-        f" last_error = NULL WHERE id IN ({marks})",  # noqa: S608
-        [to_db(now), *message_ids],
+    cleared = (
+        "status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL, last_error = NULL"
     )
+    sql = f"UPDATE outbox SET {cleared} WHERE id IN ({marks})"  # noqa: S608 (only placeholders)
+    await tx.execute(sql, [to_db(now), *message_ids])
 
 
 async def dead_by_error(tx: Tx) -> dict[str, int]:
