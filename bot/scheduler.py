@@ -19,7 +19,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from dialogs import planning
 from dialogs.clock import Clock
 from dialogs.engine import Engine
-from dialogs.events import Event, EventKind
 from storage import buttons, checkins, due, meta, outbox, start_attempts, updates
 from storage.database import Database
 from storage.times import to_db
@@ -34,6 +33,7 @@ HEARTBEAT_SECONDS = 30
 class Timing:
     sweep_seconds: float = 2.0
     sweep_batch: int = 200  # due rows claimed per query; a sweep continues until none is left
+    rows_per_transaction: int = 25  # each row in its own savepoint: settled together with its messages
     plan_every: timedelta = timedelta(hours=24)
     plan_first_after: timedelta = timedelta(seconds=5)
     maintenance_every: timedelta = timedelta(hours=24)
@@ -135,8 +135,10 @@ class Scheduler:
                 items = await due.pending_due(tx, self.clock.now(), self.timing.sweep_batch)
             if not items:
                 break
-            for item in items:
-                await self.engine.handle(Event(item.chat_id, EventKind.DUE, due_id=item.id))
+            for start in range(0, len(items), self.timing.rows_per_transaction):
+                chunk = items[start : start + self.timing.rows_per_transaction]
+                await self.engine.handle_due([(item.chat_id, item.id) for item in chunk])
+                await asyncio.sleep(0)  # let the outbox worker and incoming updates in
             handled += len(items)
             if len(items) < self.timing.sweep_batch:
                 break
