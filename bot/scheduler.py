@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -84,7 +84,7 @@ class Scheduler:
     def start(self) -> None:
         """Start the jobs on the running loop; the first sweep runs at once."""
         aps = AsyncIOScheduler(timezone=UTC)
-        now = self.clock.now()
+        now = datetime.now(UTC)  # APScheduler waits in real time; the injected clock is for the jobs' logic
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         aps.add_job(
             self._job("sweep", self.sweep),
