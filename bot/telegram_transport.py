@@ -7,6 +7,7 @@ language code. Names, usernames and phone numbers in the update are never read.
 from __future__ import annotations
 
 import logging
+import warnings
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import Outcome, Result
 from dialogs.clock import Clock
@@ -132,7 +134,9 @@ class TelegramSender:
             else:
                 await self.bot.send_message(message.chat_id, message.text, reply_markup=keyboard(message))
         except RetryAfter as exc:
-            retry_after = exc.retry_after
+            with warnings.catch_warnings():  # PTB 22.2+ warns that this becomes a timedelta: both are handled
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                retry_after = exc.retry_after
             seconds = retry_after if isinstance(retry_after, int | float) else retry_after.total_seconds()
             return Outcome(Result.RATE_LIMITED, retry_after=float(seconds), error="429")
         except Forbidden:
