@@ -97,6 +97,7 @@ async def run_telegram(
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
         .get_updates_request(poll)
+        .connection_pool_size(Limits.concurrency)
         .read_timeout(timeout)
         .write_timeout(timeout)
         .connect_timeout(min(timeout, 10.0))
