@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
 from bot.delivery import Limits, OutboxWorker, Sender
+from bot.http_transport import LeanRequest
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
 from bot.telegram_transport import PollRecordingRequest, TelegramSender, event_from_update
@@ -90,18 +91,21 @@ async def run_telegram(
     clock = SystemClock()
     poll = PollRecordingRequest(clock)
     timeout = settings.send_timeout
+    requests = LeanRequest(
+        connection_pool_size=Limits.concurrency,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        connect_timeout=min(timeout, 10.0),
+        pool_timeout=timeout,
+    )
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
+        .request(requests)
         .get_updates_request(poll)
-        .connection_pool_size(Limits.concurrency)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        .connect_timeout(min(timeout, 10.0))
-        .pool_timeout(timeout)
         .build()
     )
     if stop is None:

@@ -65,9 +65,9 @@ async def schedule(
 
     Returns the new id, or None when the key was already planned.
     """
-    changed = await tx.execute(
+    row = await tx.one(
         "INSERT INTO due (participant_id, kind, key, due_at, grace_until, status, payload, created_at)"
-        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (participant_id, key) DO NOTHING",
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (participant_id, key) DO NOTHING RETURNING id",
         (
             participant_id,
             kind,
@@ -78,9 +78,7 @@ async def schedule(
             to_db(now),
         ),
     )
-    if changed == 0:
-        return None
-    return int(await tx.scalar("SELECT last_insert_rowid()"))
+    return None if row is None else int(row[0])
 
 
 async def replace(
