@@ -52,7 +52,7 @@ def run(participants: int, rate: int, timeout: float) -> dict[str, float]:
             due_at = datetime.now(UTC) + LEAD
             due_mono = time.monotonic() + LEAD.total_seconds()  # the server stamps with CLOCK_MONOTONIC
             seed(database, participants, due_at)
-            env = bot_environment(database, server, global_rate=str(rate), log_level="WARNING")
+            env = bot_environment(database, server, global_rate=str(rate), log_level="INFO")
             log = Path(folder) / "bot.log"
             bot = start_bot(env, log)
             deadline = time.monotonic() + timeout
@@ -71,7 +71,9 @@ def run(participants: int, rate: int, timeout: float) -> dict[str, float]:
             sent = [m for m in server.control("sent") if m["method"] == "sendMessage"]
         finally:
             server.stop()
-        problems = [line for line in log.read_text().splitlines() if "ERROR" in line or "Traceback" in line]
+        lines = log.read_text().splitlines()
+        problems = [line for line in lines if "ERROR" in line or "Traceback" in line]
+        sweeps = [line.split("bot.scheduler: ")[1] for line in lines if "bot.scheduler: " in line and "sweep" in line]
     wanted = {CHAT_BASE + i for i in range(1, participants + 1)}
     per_chat = Counter(int(m["chat_id"]) for m in sent if int(m["chat_id"]) in wanted)
     times = sorted(float(m["at"]) for m in sent)
@@ -90,6 +92,7 @@ def run(participants: int, rate: int, timeout: float) -> dict[str, float]:
         "errors_logged": len(problems),
         "cpu_per_message_ms": 1000 * cpu / max(1, len(sent)),
         "load": os.getloadavg()[0],
+        "sweeps": sweeps[:3],  # type: ignore[dict-item]
         "problems": problems[:5],  # type: ignore[dict-item]
     }
 
@@ -121,6 +124,8 @@ def main() -> None:
     print(f"errors in the log  {result['errors_logged']:.0f}")
     print(f"bot CPU per prompt {result['cpu_per_message_ms']:.2f} ms (sweep, outbox and sending together)")
     print(f"load average       {result['load']:.2f} (other processes on the machine slow the figures down)")
+    for line in result["sweeps"]:  # type: ignore[attr-defined]
+        print(f"  {line}")
     for line in result["problems"]:  # type: ignore[attr-defined]
         print(f"  {line[:200]}")
 

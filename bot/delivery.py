@@ -84,6 +84,7 @@ class Pacer:
     def __init__(self, rate: float) -> None:
         self.rate = rate * self.SAFETY
         self.interval = 1.0 / self.rate
+        self.early = self.EARLY * self.interval
         self.window: deque[float] = deque()
         self.due = 0.0
         self.paused_until = 0.0
@@ -94,7 +95,7 @@ class Pacer:
     def _wait(self, now: float) -> float:
         while self.window and self.window[0] <= now - 1.0:
             self.window.popleft()
-        wait = max(self.due - self.EARLY * self.interval - now, self.paused_until - now)
+        wait = max(self.due - self.early - now, self.paused_until - now)
         if len(self.window) >= max(1, int(self.rate)):
             wait = max(wait, self.window[0] + 1.0 - now)
         return wait
@@ -177,12 +178,15 @@ class OutboxWorker:
         async with self.db.read() as tx:
             candidates = await outbox.due(tx, self.clock.now(), self.limits.batch)
         ready = [message for message in candidates if self._may_go(message)]
-        group_size = max(1, min(100, int(self.limits.global_rate / 5)))
+        size = max(1, min(100, int(self.limits.global_rate / 5)))
+        groups = [ready[i : i + size] for i in range(0, len(ready), size)]
         started = 0
-        for start in range(0, len(ready), group_size):
-            group = ready[start : start + group_size]
-            async with self.db.transaction() as tx:
-                marked = await outbox.mark_sending_many(tx, [m.id for m in group])
+        marking = asyncio.create_task(self._mark(groups[0])) if groups else None
+        for index, group in enumerate(groups):
+            assert marking is not None
+            marked = await marking
+            # The next group is marked while this one is paced out, so a busy database never stalls sending.
+            marking = asyncio.create_task(self._mark(groups[index + 1])) if index + 1 < len(groups) else None
             for message in group:
                 if message.id not in marked:
                     continue
@@ -194,6 +198,10 @@ class OutboxWorker:
                 task.add_done_callback(self._tasks.discard)
                 started += 1
         return started
+
+    async def _mark(self, group: list[OutboxMessage]) -> set[int]:
+        async with self.db.transaction() as tx:
+            return await outbox.mark_sending_many(tx, [m.id for m in group])
 
     async def drain(self) -> None:
         """Send everything that is due now and wait for it (console, tests)."""
