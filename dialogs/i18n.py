@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -131,6 +131,12 @@ class Translator:
 
     def number(self, value: float) -> str:
         return self.isolate(format_decimal(value, locale=self._babel_locale))
+
+    def short_date(self, value: date | datetime) -> str:
+        """Weekday and date without the year, for buttons and lists ("Tue, Oct 27", "Di., 27. Okt.")."""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.timezone).date()
+        return self.isolate(format_skeleton("MMMEd", value, locale=self._babel_locale))
 
     def date(self, value: date | datetime, fmt: str = "full") -> str:
         if isinstance(value, datetime):

@@ -12,7 +12,7 @@ from dialogs.clock import FakeClock
 from dialogs.config import EngineConfig
 from dialogs.engine import Engine, Outcome
 from dialogs.events import Event, EventKind
-from storage import invitations, outbox
+from storage import due, invitations, outbox
 from storage.database import Database
 from storage.outbox import OutboxMessage
 
@@ -147,6 +147,14 @@ class World:
                 await outbox.mark_sending(tx, message.id)
                 await outbox.mark_sent(tx, message.id, self.clock.now())
         return due
+
+    async def sweep(self) -> int:
+        """Run every pending due row whose time has come through the engine, as the scheduler would."""
+        async with self.db.read() as tx:
+            items = await due.pending_due(tx, self.clock.now(), 10_000)
+        for item in items:
+            await self.engine.handle(Event(item.chat_id, EventKind.DUE, due_id=item.id))
+        return len(items)
 
     async def count(self, table: str) -> int:
         async with self.db.read() as tx:
