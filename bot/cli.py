@@ -8,12 +8,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import catalogue
 from bot.settings import Settings, SettingsError, load_settings, settings_table
-from dialogs.clock import SystemClock
-from storage import invitations, outbox, participants
+from dialogs.clock import Clock, SystemClock
+from dialogs.config import EngineConfig
+from storage import appointments, invitations, outbox, participants
 from storage.database import Database, DatabaseError
 
 log = logging.getLogger("companion")
@@ -66,6 +68,28 @@ def build_parser() -> argparse.ArgumentParser:
         "upgrade",
         help="apply schema migrations (also done at every start)",
         description="Apply schema migrations.",
+    )
+
+    appointment = sub.add_parser(
+        "appointment",
+        help="appointments for participants",
+        description="Appointments for participants.",
+    )
+    appointment_sub = appointment.add_subparsers(dest="appointment_command", metavar="ACTION", required=True)
+    add = appointment_sub.add_parser(
+        "add",
+        help="propose an appointment; the participant confirms it in the chat",
+        description="Add an appointment for a participant. They are told in the chat and confirm it with "
+        "one tap; until then it is only proposed, and declining removes it.",
+    )
+    add.add_argument("--participant", required=True, metavar="P-XXXX", help="the participant's pseudonym")
+    add.add_argument(
+        "--at", required=True, metavar='"YYYY-MM-DD HH:MM"', help="local time in the participant's time zone"
+    )
+    add.add_argument("--kind", required=True, help="one of: " + ", ".join(appointments.KINDS))
+    add.add_argument("--place", default=None, help=f"where (at most {appointments.PLACE_MAX} characters)")
+    add.add_argument(
+        "--note", default=None, help=f"a short note (at most {appointments.NOTE_MAX} characters)"
     )
 
     sub.add_parser(
@@ -186,6 +210,88 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class UsageError(Exception):
+    """Input on the command line that cannot be used; the message says what to do."""
+
+
+def cmd_appointment(settings: Settings, args: argparse.Namespace) -> int:
+    async def add() -> str:
+        async with await Database.open(settings.database) as db:
+            return await add_appointment(
+                db,
+                SystemClock(),
+                settings.engine_config(),
+                pseudonym=args.participant,
+                at=args.at,
+                kind=args.kind,
+                place=args.place,
+                note=args.note,
+            )
+
+    try:
+        print(asyncio.run(add()))
+    except UsageError as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def add_appointment(
+    db: Database,
+    clock: Clock,
+    config: EngineConfig,
+    *,
+    pseudonym: str,
+    at: str,
+    kind: str,
+    place: str | None = None,
+    note: str | None = None,
+) -> str:
+    """Propose an appointment to a participant and tell them in the chat; returns what to print."""
+    from dialogs.appointment_plan import propose
+    from dialogs.appointment_time import local_moment
+    from dialogs.engine import Engine
+    from dialogs.events import Event, EventKind
+
+    code = kind.strip().lower().replace("_", "").replace("-", "").replace(" ", "")
+    if code not in appointments.KINDS:
+        raise UsageError(f"unknown kind {kind!r}; use one of: {', '.join(appointments.KINDS)}")
+    place = " ".join((place or "").split()) or None
+    note = " ".join((note or "").split()) or None
+    if place is not None and len(place) > appointments.PLACE_MAX:
+        raise UsageError(f"--place is too long ({len(place)} characters, at most {appointments.PLACE_MAX})")
+    if note is not None and len(note) > appointments.NOTE_MAX:
+        raise UsageError(f"--note is too long ({len(note)} characters, at most {appointments.NOTE_MAX})")
+    try:
+        local = datetime.strptime(at.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise UsageError(f'cannot read --at {at!r}; write it like "2026-12-01 10:00"') from None
+    async with db.transaction() as tx:
+        now = clock.now()
+        participant = await participants.by_pseudonym(tx, pseudonym)
+        if participant is None:
+            raise UsageError(f"no participant with the pseudonym {pseudonym!r}")
+        if participant.status is not participants.Status.ACTIVE:
+            raise UsageError(
+                f"{participant.pseudonym} is {participant.status.value}: they cannot be told now, "
+                "so nothing was added"
+            )
+        zone = participant.timezone
+        starts_at = local_moment(local.date(), local.time(), ZoneInfo(zone))
+        if starts_at is None:
+            raise UsageError(f"{at} does not exist in {zone}: the clocks change then")
+        if starts_at <= now:
+            raise UsageError(f"{at} ({zone}) is in the past")
+        created, due_id = await propose(
+            tx, participant, starts_at=starts_at, kind=code, place=place, note=note, now=now
+        )
+    await Engine(db, clock, config).handle(Event(participant.chat_id, EventKind.DUE, due_id=due_id))
+    return (
+        f"Appointment {created.id} proposed to {participant.pseudonym} for {local:%Y-%m-%d %H:%M} ({zone}). "
+        "They are asked in the chat to confirm it."
+    )
+
+
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     async def gather() -> dict[str, dict[str, int]]:
         async with await Database.open(settings.database) as db, db.read() as tx:
@@ -222,6 +328,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "console": cmd_console,
     "invite": cmd_invite,
     "db": cmd_db,
+    "appointment": cmd_appointment,
     "status": cmd_status,
     "locales": cmd_locales,
 }

@@ -34,7 +34,7 @@ REMINDER_LABELS: dict[str, str] = {
     "30m": N_("30 minutes before"),
 }
 HELP_LABELS: dict[str, str] = {
-    "interpreter": N_("An interpreter"),
+    "interpreter": N_("Interpreter"),
     "childcare": N_("Childcare"),
     "travel_costs": N_("Travel costs"),
     "accompaniment": N_("Someone to come along"),
