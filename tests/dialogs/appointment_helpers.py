@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.config import EngineConfig
+from dialogs.engine import Engine
 from storage import due
+from storage.database import Database
 from storage.due import DueItem
 from storage.participants import Participant, by_chat
 from storage.times import from_db
@@ -82,6 +85,13 @@ async def run_until(w: World, chat: Chat, moment: datetime) -> list[tuple[dateti
         raise AssertionError("due rows never settled")
     w.clock.set(moment)
     return arrived
+
+
+async def restart(w: World) -> None:
+    """The process stops (nothing in memory survives) and starts again on the same database file."""
+    await w.db.close()
+    w.db = await Database.open(w.path)
+    w.engine = Engine(w.db, w.clock, EngineConfig())
 
 
 async def appointment_rows(w: World) -> list[dict[str, object]]:

@@ -76,7 +76,13 @@ def test_impossible_past_and_unreadable_days(typed: str, problem: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("10:00", time(10)), ("9:30", time(9, 30)), ("14.45", time(14, 45)), ("9", time(9)), ("10 Uhr", time(10))],
+    [
+        ("10:00", time(10)),
+        ("9:30", time(9, 30)),
+        ("14.45", time(14, 45)),
+        ("9", time(9)),
+        ("10 Uhr", time(10)),
+    ],
 )
 def test_typed_times(typed: str, expected: time) -> None:
     assert parse_clock(typed) == expected
@@ -143,7 +149,9 @@ def test_reminders_already_past_or_landing_together_are_left_out() -> None:
     planned = plan_reminders(starts, list(REMINDER_CODES), BERLIN, QUIET, now)
     assert [p.code for p in planned] == ["1d", "3h", "2h", "1h", "30m"]
     starts_early = datetime(2026, 12, 4, 7, 30, tzinfo=BERLIN)  # 3h, 2h and 1h before all fall in quiet hours
-    codes = [p.code for p in plan_reminders(starts_early, ["3h", "2h", "1h"], BERLIN, QUIET, utc(2026, 11, 23))]
+    codes = [
+        p.code for p in plan_reminders(starts_early, ["3h", "2h", "1h"], BERLIN, QUIET, utc(2026, 11, 23))
+    ]
     assert codes == ["3h"]  # one moved reminder, not three at 21:30
 
 

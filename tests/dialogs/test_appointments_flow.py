@@ -1,4 +1,4 @@
-"""/appointments as a participant uses it: listing, adding, bad input, changing, removing, reminder choices."""
+"""/appointments as a participant uses it: list, add, bad input, change, remove, choose reminders."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ async def test_adding_with_buttons_and_seeing_it_in_the_list(tmp_path: Path) -> 
         assert "Note: Bring the letter" in plain(view.text)
         assert "I will remind you: Mon, Nov 23, 6:00 PM; Tue, Nov 24, 1:00 PM" in plain(view.text)
         await chat.tap("⬅️ Back")
-        assert plain(chat.last.text).splitlines() == ["Your next appointments:", "• Tue, Nov 24, 3:00 PM · 🏢 Job centre"]
+        assert plain(chat.last.text).splitlines() == [
+            "Your next appointments:",
+            "• Tue, Nov 24, 3:00 PM · 🏢 Job centre",
+        ]
         rows = await appointment_rows(w)
         assert len(rows) == 1
         assert rows[0]["starts_at"] == to_db(datetime(2026, 11, 24, 14, 0, tzinfo=UTC))
@@ -57,7 +60,9 @@ async def test_german_participant_types_the_date_and_reads_it_in_german(tmp_path
     async with world(tmp_path) as w:
         chat = await enrol(w, language="Deutsch")
         await add(chat, "3.12.", "10:00", kind="Arztpraxis", skip="Überspringen")
-        assert "Ihr Termin (Arztpraxis) ist am Donnerstag, 3. Dezember 2026 um 10:00." in plain(chat.last.text)
+        assert "Ihr Termin (Arztpraxis) ist am Donnerstag, 3. Dezember 2026 um 10:00." in plain(
+            chat.last.text
+        )
         assert "Ich erinnere Sie: Mi., 2. Dez., 18:00; Do., 3. Dez., 08:00" in plain(chat.last.text)
         await chat.send("/appointments")
         assert "• Do., 3. Dez., 10:00 · 🩺 Arztpraxis" in plain(chat.last.text)
