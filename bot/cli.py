@@ -252,12 +252,13 @@ async def add_appointment(
     from dialogs.appointment_time import local_moment
     from dialogs.engine import Engine
     from dialogs.events import Event, EventKind
+    from dialogs.sanitize import clean
 
     code = kind.strip().lower().replace("_", "").replace("-", "").replace(" ", "")
     if code not in appointments.KINDS:
         raise UsageError(f"unknown kind {kind!r}; use one of: {', '.join(appointments.KINDS)}")
-    place = " ".join((place or "").split()) or None
-    note = " ".join((note or "").split()) or None
+    place = " ".join(clean(place or "").split()) or None
+    note = " ".join(clean(note or "").split()) or None
     if place is not None and len(place) > appointments.PLACE_MAX:
         raise UsageError(f"--place is too long ({len(place)} characters, at most {appointments.PLACE_MAX})")
     if note is not None and len(note) > appointments.NOTE_MAX:

@@ -25,6 +25,7 @@ from dialogs.turn import Turn
 from storage import appointments, buttons, due
 from storage.appointments import Appointment
 from storage.database import Tx
+from storage.due import DueItem
 from storage.outbox import Attachment
 from storage.participants import Participant
 
@@ -74,7 +75,7 @@ async def replan(
             due_at=reminder.due_at,
             now=now,
             grace=reminder.grace,
-            payload=payload,
+            payload={**payload, "moved": reminder.moved},
         )
     await due.schedule(
         tx,
@@ -105,10 +106,10 @@ async def remind_again(
     )
 
 
-async def upcoming_reminders(tx: Tx, participant: Participant, appointment_id: int) -> list[datetime]:
-    """When the still-pending reminders of an appointment are due."""
+async def upcoming_reminders(tx: Tx, participant: Participant, appointment_id: int) -> list[DueItem]:
+    """The still-pending reminders of an appointment, in time order."""
     rows = await due.for_participant(tx, participant.id, key_prefix=prefix(appointment_id))
-    return [row.due_at for row in rows if row.kind == REMINDER]
+    return [row for row in rows if row.kind == REMINDER]
 
 
 async def remove(tx: Tx, participant: Participant, appointment_id: int, now: datetime) -> None:

@@ -199,8 +199,10 @@ async def _show_view(turn: Turn) -> None:
             lines.append(tr(ANSWER_LABELS[appointment.answer]))
         if appointment.help_needs:
             lines.append(tr("You asked for: {help}", help=help_list(tr, appointment.help_needs)))
-        times = await upcoming_reminders(turn.tx, turn.participant, appointment.id)
-        lines.append(_reminder_sentence(turn, times))
+        planned = await upcoming_reminders(turn.tx, turn.participant, appointment.id)
+        lines.append(_reminder_sentence(turn, [item.due_at for item in planned]))
+        if any(item.payload.get("moved") for item in planned):
+            lines.append(turn.tr("A reminder that would come in your quiet hours comes before they begin."))
         choices += [[Choice(tr("🔔 Reminders"), "reminders"), Choice(tr("📅 Calendar file"), "ics")]]
     choices += [
         [Choice(tr("🕒 Change the day or time"), "edit_time")],

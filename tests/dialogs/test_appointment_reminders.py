@@ -63,6 +63,10 @@ async def test_a_reminder_in_quiet_hours_arrives_before_they_begin(tmp_path: Pat
     async with world(tmp_path) as w:
         chat = await enrol(w)
         await add(chat, "3.12.", "7:30")  # 2 hours before is 05:30, inside the quiet hours 22:00-07:00
+        assert plain(chat.last.text).splitlines()[-2:] == [
+            "I will remind you: Wed, Dec 2, 6:00 PM; Wed, Dec 2, 9:30 PM",
+            "A reminder that would come in your quiet hours comes before they begin.",
+        ]
         arrived = await run_until(w, chat, berlin(2026, 12, 3, 7, 30))
         assert [when.astimezone(BERLIN).strftime("%d %H:%M") for when, _ in arrived] == [
             "02 18:00",
