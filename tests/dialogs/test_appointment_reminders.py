@@ -128,6 +128,8 @@ async def test_each_answer_with_sharing_consent_raises_only_what_the_participant
             ("help_to_get_there", "accompaniment"),
             ("help_to_get_there", "childcare"),
         ]
+        async with w.db.read() as tx:  # stored as signals waiting for the coaches' side to deliver them
+            assert await tx.scalar("SELECT COUNT(*) FROM signals WHERE delivered_at IS NULL") == 6
         await chat.send("/appointments")
         await chat.tap("Thu, Dec 3")
         assert (
@@ -137,6 +139,26 @@ async def test_each_answer_with_sharing_consent_raises_only_what_the_participant
         (row,) = await appointment_rows(w)
         assert set(row) >= {"answer", "help_needs", "outcome"}
         assert not {"attended", "no_show", "missed"} & set(row)  # nothing can say whether anyone went
+
+
+async def test_cant_come_then_remove_it_from_the_list(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        chat = await enrol(w)
+        await add(chat, "3.12.", "10:00")
+        await run_until(w, chat, berlin(2026, 12, 2, 18, 0))
+        await chat.tap("🙁 I can't come")
+        await chat.tap("🗑 Remove it from my list")
+        await chat.tap("No, keep it")
+        assert chat.last.text == "Okay, it stays on your list."
+        assert len(await pending(w, chat, "reminder")) == 1
+        await chat.tap("🗑 Remove it from my list")
+        await chat.tap("Yes, remove it")
+        assert chat.last.text == "Removed. If it is in your calendar app, please delete it there too."
+        assert await appointment_rows(w) == []
+        assert await pending(w, chat) == []
+        assert await run_until(w, chat, berlin(2026, 12, 4, 0, 0)) == []
+        assert (await chat.tap("📅 I need a new date"))[0].text == "This question is closed."
+        assert await signal_rows(w) == []
 
 
 async def test_answers_without_sharing_consent_store_no_signal_and_say_so(tmp_path: Path) -> None:
