@@ -136,7 +136,7 @@ async def _show_list(turn: Turn) -> None:
             lines.append(tr.ngettext("And {n} more later.", "And {n} more later.", extra))
     else:
         lines.append(tr("You have no upcoming appointments."))
-    done = [a for a in recent if a.confirmed]
+    done = [a for a in recent if a.confirmed][-LIST_LIMIT:]
     if done:
         lines += ["", tr("Recently:")]
         for appointment in done:
