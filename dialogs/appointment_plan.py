@@ -90,6 +90,23 @@ async def replan(
     return planned
 
 
+async def replan_upcoming(
+    tx: Tx, participant: Participant, now: datetime, *, only_defaults: bool = False
+) -> int:
+    """Replan every upcoming confirmed appointment (after a change of time zone, quiet hours or defaults).
+
+    Settings code of other features calls this when the participant's time zone or quiet hours change.
+    Returns how many appointments were replanned.
+    """
+    if only_defaults:
+        chosen = await appointments.using_defaults(tx, participant.id, now)
+    else:
+        chosen = [a for a in await appointments.upcoming(tx, participant.id, now) if a.confirmed]
+    for appointment in chosen:
+        await replan(tx, participant, appointment.id, now)
+    return len(chosen)
+
+
 async def remind_again(
     tx: Tx, participant: Participant, appointment: Appointment, at: datetime, now: datetime
 ) -> None:

@@ -17,6 +17,7 @@ from dialogs.appointment_plan import (
     chosen_reminders,
     remove,
     replan,
+    replan_upcoming,
     upcoming_reminders,
 )
 from dialogs.appointment_text import (
@@ -619,9 +620,7 @@ async def _reminders_choice(turn: Turn, action: str) -> None:
     chosen = _codes(turn)
     if turn.data.get("target") == "defaults":
         await appointments.set_default_reminders(turn.tx, turn.participant.id, chosen, turn.now)
-        following = await appointments.using_defaults(turn.tx, turn.participant.id, turn.now)
-        for one in following:
-            await replan(turn.tx, turn.participant, one.id, turn.now)
+        await replan_upcoming(turn.tx, turn.participant, turn.now, only_defaults=True)
         turn.say(turn.tr("Done. Your usual reminders are saved and used for your appointments."))
         turn.reset(NAME, "list")
         await show_current(turn)

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from dialogs.appointment_plan import replan_upcoming
 from storage import participants
 from storage.times import to_db
 from tests.dialogs.appointment_helpers import (
@@ -280,3 +281,18 @@ async def test_mydata_contains_appointments_and_delete_leaves_none(tmp_path: Pat
         await chat.tap("Yes, delete everything")
         for table in ("appointments", "reminder_defaults", "due", "participants"):
             assert await w.count(table) == 0
+
+
+async def test_a_new_time_zone_replans_the_reminders(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        chat = await enrol(w)
+        await add(chat, "3.12.", "10:00")
+        who = await participant(w, chat)
+        async with w.db.transaction() as tx:
+            await participants.set_timezone(tx, who.id, "Europe/Istanbul")
+            moved = await replan_upcoming(tx, await participants.by_id(tx, who.id) or who, w.clock.now())
+        assert moved == 1
+        assert [r.due_at for r in await pending(w, chat, "reminder")] == [
+            datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul the evening before
+            datetime(2026, 12, 3, 7, 0, tzinfo=UTC),  # the appointment itself stays at 09:00 UTC
+        ]
