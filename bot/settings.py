@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL Telegram posts updates to (for `companion run --webhook`)."
+    )
+    webhook_listen: str = Field("127.0.0.1", description="Address the webhook server listens on.")
+    webhook_port: int = Field(8080, ge=1, le=65535, description="Port the webhook server listens on.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (random if unset)."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -65,6 +73,18 @@ class Settings(BaseSettings):
     def telegram_file_url(self) -> str:
         base = self.telegram_api_url.rstrip("/")
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def require_webhook_url(self) -> str:
+        url = (self.webhook_url or "").strip()
+        if not url.startswith("https://"):
+            raise SettingsError(
+                f"{ENV_PREFIX}WEBHOOK_URL must be the public https:// address Telegram posts updates to,\n"
+                "for example https://bot.example.org/telegram (your reverse proxy forwards it to\n"
+                f"{ENV_PREFIX}WEBHOOK_LISTEN:{ENV_PREFIX}WEBHOOK_PORT).\n"
+                "Without a public address, use polling:\n"
+                "  companion run"
+            )
+        return url
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(

@@ -150,3 +150,14 @@ def test_locales_status_lists_coverage_and_review(env: dict[str, str]) -> None:
     lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
     assert "100%" in lines["de"] and "needs review" in lines["de"]
     assert "100%" in lines["en"]
+
+
+def test_backup_writes_a_consistent_copy_and_never_overwrites(env: dict[str, str], tmp_path: Path) -> None:
+    code = companion("invite", env=env).stdout.strip().splitlines()[-1]
+    companion("console", stdin=f"/start {code}\n2\n1\n2\n2\n", env=env)
+    result = companion("db", "backup", str(tmp_path / "copy.db"), env=env)
+    assert result.returncode == 0, result.stderr
+    copy_env = {**env, "COMPANION_DATABASE": str(tmp_path / "copy.db")}
+    assert "active" in companion("status", env=copy_env).stdout
+    again = companion("db", "backup", str(tmp_path / "copy.db"), env=env)
+    assert again.returncode == 2 and "exists already" in again.stderr
