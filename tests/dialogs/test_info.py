@@ -98,3 +98,20 @@ async def test_content_only_in_german_carries_the_marker(tmp_path: Path) -> None
             assert any(s.text.startswith("🌐") for s in chat.seen[-3:])
         else:
             assert not any("🌐" in s.text for s in chat.seen[-3:])
+
+
+async def test_search_in_arabic_and_ukrainian(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        for chat_id, language, hint, answers, word in (
+            (11, "العربية", "ar", ("نعم، أوافق", "لا", "لا"), "ديون"),
+            (12, "Українська", "uk", ("Так, погоджуюся", "Ні", "Ні"), "борги"),
+        ):
+            chat = w.chat(chat_id, language_hint=hint)
+            await chat.send(f"/start {await w.invitation()}")
+            await chat.tap(language)
+            for answer in answers:
+                await chat.tap(answer)
+            await chat.send(word)
+            debts = content().topic("debts", hint)
+            assert debts is not None and debts.lang == hint
+            assert debts.value.title in chat.last.labels, chat.transcript()
