@@ -16,6 +16,8 @@ from bot import catalogue
 from bot.settings import Settings, SettingsError, load_settings, settings_table
 from dialogs.clock import Clock, SystemClock
 from dialogs.config import EngineConfig
+from dialogs.info import content
+from dialogs.info_content import ContentError
 from storage import appointments, invitations, outbox, participants
 from storage.database import Database, DatabaseError
 
@@ -68,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--days", type=int, default=None, help="days until it expires (default 14)")
     invite.add_argument("--json", action="store_true", help='print {"code", "link", "expires_at"}')
+    invite.add_argument("--region", help="the programme's region, for local help information (e.g. bochum)")
 
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -139,11 +142,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings.log_level)
+        content()  # the help information is checked before anything starts
         handler = COMMANDS[args.command]
         return handler(settings, args)
     except SettingsError as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return 2
+    except ContentError as exc:
+        print(
+            f"companion: {exc}\nFix the files under locales/info (see locales/info/README.md).",
+            file=sys.stderr,
+        )
+        return 4
     except DatabaseError as exc:
         print(
             f"companion: the database cannot be used: {exc}\nCheck COMPANION_DATABASE, or restore a backup.",
@@ -177,10 +187,13 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else settings.invitation_days
     if not 1 <= days <= 365:
         raise SettingsError("--days must be between 1 and 365.")
+    regions = content().regions()
+    if args.region is not None and args.region not in regions:
+        raise SettingsError(f"unknown region {args.region!r}; known regions: {', '.join(regions)}")
 
     async def create() -> invitations.NewInvitation:
         async with await Database.open(settings.database) as db, db.transaction() as tx:
-            return await invitations.create(tx, SystemClock().now(), timedelta(days=days))
+            return await invitations.create(tx, SystemClock().now(), timedelta(days=days), region=args.region)
 
     created = asyncio.run(create())
     username = settings.bot_username or _username_from_token(settings)

@@ -13,7 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
-from dialogs import appointment_answers, appointments, data_rights, enrolment, help, language, menu, privacy  # noqa: F401
+from dialogs import (  # noqa: F401
+    appointment_answers,
+    appointments,
+    data_rights,
+    enrolment,
+    help,
+    info,
+    language,
+    menu,
+    privacy,
+)
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
 from dialogs.events import Event, EventKind

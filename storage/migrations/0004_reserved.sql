@@ -1,3 +1,0 @@
--- Placeholder that keeps the migration numbers without gaps on the appointments branch (issue 4, which
--- owns 0005). Number 0004 belongs to the daily-structure work (issue 3): when that branch is merged, its
--- 0004 replaces this file and this file is deleted. Intentionally changes nothing.
