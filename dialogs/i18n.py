@@ -139,7 +139,7 @@ class Translator:
         """Weekday and date without the year, for buttons and lists ("Tue, Oct 27", "Di., 27. Okt.")."""
         if isinstance(value, datetime):
             value = value.astimezone(self.timezone).date()
-        return self.isolate(format_skeleton("MMMEd", value, locale=self._babel_locale))
+        return self._isolated_digits(format_skeleton("MMMEd", value, locale=self._babel_locale))
 
     def date(self, value: date | datetime, fmt: str = "full") -> str:
         if isinstance(value, datetime):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dialogs.appointment_plan import replan_upcoming
+from dialogs.i18n import Translator, native_name
 from storage import participants
 from storage.times import to_db
 from tests.dialogs.appointment_helpers import (
@@ -296,3 +297,21 @@ async def test_a_new_time_zone_replans_the_reminders(tmp_path: Path) -> None:
             datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul the evening before
             datetime(2026, 12, 3, 7, 0, tzinfo=UTC),  # the appointment itself stays at 09:00 UTC
         ]
+
+
+async def test_farsi_with_persian_digits_typed_and_shown(tmp_path: Path) -> None:
+    tr = Translator("fa")
+    async with world(tmp_path) as w:
+        chat = w.chat(language_hint="de")
+        await chat.send(f"/start {await w.invitation()}")
+        await chat.tap(native_name("fa"))
+        await chat.tap(tr("Yes, I agree"))
+        await chat.tap(tr("No"))
+        await chat.tap(tr("No"))
+        await add(chat, "۳.۱۲.", "۱۰:۳۰", kind=tr("Doctor"), skip=tr("Skip"))
+        (row,) = await appointment_rows(w)
+        assert row["starts_at"] == to_db(datetime(2026, 12, 3, 9, 30, tzinfo=UTC))
+        view = chat.last.text
+        assert "\u2068۱۰:۳۰\u2069" in view  # the locale's digits, isolated in the right-to-left sentence
+        assert "\u2068چهارشنبه ۲ دسامبر\u2069" in view  # the first reminder's day, Persian digits too
+        assert not any(digit in view for digit in "0123456789")
