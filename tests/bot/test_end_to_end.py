@@ -104,7 +104,7 @@ async def test_webhook_mode_refuses_posts_without_telegrams_secret(
         stop = asyncio.Event()
         task = asyncio.create_task(run_telegram(settings, TOKEN, stop, webhook=True))
         try:
-            for _ in range(300):
+            for _ in range(1500):  # up to 30 s on a busy machine
                 if server.webhook_url:
                     break
                 await asyncio.sleep(0.02)
