@@ -12,6 +12,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from dialogs import planning
+from dialogs.appointment_plan import replan_upcoming
 from dialogs.events import Choice
 from dialogs.flow import Flow, Standing, command, flow
 from dialogs.i18n import N_, Translator
@@ -80,12 +81,15 @@ def city(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
-async def replan(turn: Turn) -> None:
-    """Plan the participant's due rows afresh from the settings now in force."""
+async def replan(turn: Turn, *, appointments_too: bool = False) -> None:
+    """Plan the participant's due rows afresh from the settings now in force; with `appointments_too`
+    (a new time zone or new quiet hours) the appointment reminders are moved as well."""
     assert turn.participant is not None
     await planning.replan(
         turn.tx, turn.participant.id, turn.participant.timezone, turn.now, turn.config.grace
     )
+    if appointments_too:
+        await replan_upcoming(turn.tx, turn.participant, turn.now)
 
 
 async def begin_setup(turn: Turn) -> None:
@@ -472,14 +476,14 @@ class ScheduleFlow(Flow):
         await participants.set_timezone(turn.tx, turn.participant.id, zone)
         turn.participant = await participants.by_id(turn.tx, turn.participant.id)
         turn.retranslate()
-        await replan(turn)
+        await replan(turn, appointments_too=True)
         turn.say(turn.tr("Saved. It is {time} in {zone} now.", time=turn.tr.time(turn.now), zone=zone))
         await self._to_overview(turn)
 
     async def _save(self, turn: Turn, **changes: object) -> None:
         assert turn.participant is not None
         schedule = await schedules.update(turn.tx, turn.participant.id, turn.now, **changes)
-        await replan(turn)
+        await replan(turn, appointments_too="quiet_start" in changes)
         turn.say("\n".join([turn.tr("Saved."), *quiet_warnings(turn, schedule)]))
         await self._to_overview(turn)
 

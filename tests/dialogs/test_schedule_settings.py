@@ -6,6 +6,7 @@ from datetime import time
 from pathlib import Path
 
 from storage import schedules
+from tests.dialogs import appointment_helpers
 from tests.dialogs.schedule_world import BERLIN, join, pending, pending_keys, when
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import World, world
@@ -215,3 +216,21 @@ async def test_settings_need_an_active_participant(tmp_path: Path) -> None:
         await chat.send("/settings")
         assert "You have stopped taking part" in chat.last.text
         assert await when(w, chat, "2026-11-24 08:00") == []
+
+
+async def test_new_quiet_hours_and_time_zone_move_appointment_reminders(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        chat = await appointment_helpers.enrol(w)
+        await appointment_helpers.add(chat, "3.12.", "09:00")
+        before = [r.due_at for r in await appointment_helpers.pending(w, chat, "reminder")]
+        assert before
+        await chat.send("/settings")
+        await chat.tap("🤫 Quiet hours")
+        await chat.send("12:00")
+        await chat.send("11:00")  # quiet almost all day: every reminder has to move
+        moved = [r.due_at for r in await appointment_helpers.pending(w, chat, "reminder")]
+        assert moved != before
+        await chat.tap("🌍 Time zone")
+        await chat.tap("London")
+        again = [r.due_at for r in await appointment_helpers.pending(w, chat, "reminder")]
+        assert again != moved
