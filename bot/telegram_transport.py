@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from datetime import datetime
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -107,11 +106,6 @@ class PollRecordingRequest(HTTPXRequest):
         super().__init__(connection_pool_size=1, **kwargs)
         self.clock = clock
         self.tracker = tracker  # anything with a `last_success` attribute (bot.service.PollTracker)
-
-    @property
-    def last_success(self) -> datetime | None:
-        value: datetime | None = self.tracker.last_success
-        return value
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, payload = await super().do_request(url, method, *args, **kwargs)
