@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from dialogs.i18n import match_locale
 
@@ -14,6 +15,10 @@ class EngineConfig:
     default_timezone: str = "Europe/Berlin"
     retention_days: int = 90
     max_wrong_codes: int = 5
+    # Keys for free text at rest, newest first. Empty: free text is not asked for at all.
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Where the regional information content lives (its crisis entries join the crisis card); None: none.
+    info_root: Path | None = None
 
     def locale_for_hint(self, hint: str | None) -> str:
         return match_locale(hint) or self.default_locale

@@ -13,10 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
-from dialogs import data_rights, enrolment, help, language, menu, privacy  # noqa: F401
+from dialogs import (  # noqa: F401
+    coach_summary,
+    crisis_help,
+    data_rights,
+    enrolment,
+    help,
+    language,
+    menu,
+    privacy,
+    rules,
+    selfreport,
+)
+from dialogs.crisis_words import find_crisis
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
-from dialogs.events import Event, EventKind
+from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
@@ -104,6 +116,9 @@ async def route(turn: Turn) -> None:
         await _unsupported(turn)
         return
     text = clean(event.text)
+    if event.kind is EventKind.TEXT and find_crisis(text) is not None:
+        await crisis_help.crisis_words(turn, text)
+        return
     if event.kind is EventKind.TEXT and too_long(text):
         turn.say(turn.tr("Your message is too long for me. Please write a shorter one."))
         await show_current(turn)
@@ -150,6 +165,8 @@ async def run_command(turn: Turn, name: str, args: str) -> None:
 
 # Commands that work even while a changed consent text waits to be read: help and data rights.
 RENEWAL_EXEMPT = frozenset({"help", "sos", "stop", "delete", "mydata", "start"})
+# Crisis buttons ("please contact me") work before anything else, a changed consent text included.
+CRISIS_PREFIX = "crisis:"
 
 
 async def _not_now(turn: Turn, standing: Standing) -> None:
@@ -168,6 +185,9 @@ async def _not_now(turn: Turn, standing: Standing) -> None:
 
 
 async def _choice(turn: Turn) -> None:
+    if turn.event.token == SOS_TOKEN:
+        await run_command(turn, "sos", "")
+        return
     token = await buttons.lookup(turn.tx, turn.event.token) if turn.event.token else None
     valid = (
         token is not None
@@ -183,7 +203,7 @@ async def _choice(turn: Turn) -> None:
     if token.action.startswith("cmd:"):
         await run_command(turn, token.action.removeprefix("cmd:"), "")
         return
-    if await enrolment.renew_if_needed(turn):
+    if not token.action.startswith(CRISIS_PREFIX) and await enrolment.renew_if_needed(turn):
         return
     if token.nonce is None:
         handler = ITEM_HANDLERS.get(token.action.split(":", 1)[0])

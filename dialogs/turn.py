@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dialogs.config import EngineConfig
-from dialogs.events import Choice, Event, Reply
+from dialogs.events import SOS_TOKEN, Choice, Event, Reply
 from dialogs.i18n import Translator
 from storage import buttons, conversations, outbox, participants
 from storage.conversations import Conversation
@@ -154,6 +154,8 @@ class Turn:
         return self.outbox_ids
 
     async def _token(self, chat_id: int, choice: Choice) -> str:
+        if choice.action == "cmd:sos":
+            return SOS_TOKEN
         if choice.lasting is not None:
             return await buttons.mint(
                 self.tx, chat_id=chat_id, nonce=None, action=choice.action, now=self.now, ttl=choice.lasting
