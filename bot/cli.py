@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from bot import catalogue
 from bot.settings import Settings, SettingsError, load_settings, settings_table
@@ -67,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply schema migrations (also done at every start)",
         description="Apply schema migrations.",
     )
+    backup = db_sub.add_parser(
+        "backup",
+        help="write a consistent copy of the database, also while running",
+        description="Write a consistent copy of the database (SQLite online backup). Safe while "
+        "`companion run` is running. To restore, stop the service and copy the backup over "
+        "COMPANION_DATABASE.",
+    )
+    backup.add_argument("path", type=Path, help="where to write the copy (must not exist)")
 
     sub.add_parser(
         "status",
@@ -177,12 +186,30 @@ def _username_from_token(settings: Settings) -> str | None:
 
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    if args.db_command == "backup":
+        return _backup(settings, args.path)
+
     async def upgrade() -> list[str]:
         async with await Database.open(settings.database, migrate=False) as db:
             return await db.upgrade()
 
     applied = asyncio.run(upgrade())
     print("\n".join(f"applied {name}" for name in applied) or "the database is up to date")
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    if target.exists():
+        raise SettingsError(f"{target} exists already; choose a new file name so no backup is overwritten.")
+    if target.resolve() == settings.database.resolve():
+        raise SettingsError("the backup must go to another file than COMPANION_DATABASE.")
+
+    async def copy() -> None:
+        async with await Database.open(settings.database) as db:
+            await db.backup(target)
+
+    asyncio.run(copy())
+    print(f"backup written to {target}")
     return 0
 
 

@@ -58,7 +58,8 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def run_telegram(settings: Settings, token: str) -> None:
+async def run_telegram(settings: Settings, token: str, stop: asyncio.Event | None = None) -> None:
+    """Poll Telegram until SIGINT/SIGTERM (or until `stop` is set, for tests)."""
     application = (
         ApplicationBuilder()
         .token(token)
@@ -67,8 +68,9 @@ async def run_telegram(settings: Settings, token: str) -> None:
         .concurrent_updates(False)
         .build()
     )
-    stop = asyncio.Event()
-    _stop_on_signals(stop)
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
     async with open_core(settings, TelegramSender(application.bot)) as core:
 
         async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

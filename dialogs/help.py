@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialogs.crisis_help import card_text, show_crisis
 from dialogs.flow import ALL_STANDINGS, COMMANDS, Standing, command, show_current
 from dialogs.i18n import N_
+from dialogs.standing import standing_of
 from dialogs.turn import Turn
 
 HELP_INTRO = N_(
@@ -24,8 +25,6 @@ def command_list(turn: Turn, standing: Standing) -> str:
 
 @command("help", N_("What I can do, and help numbers"), ALL_STANDINGS)
 async def help_command(turn: Turn, args: str) -> None:
-    from dialogs.standing import standing_of
-
     standing = standing_of(turn)
     parts = [turn.tr(HELP_INTRO)]
     if standing is Standing.STRANGER:

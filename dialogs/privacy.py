@@ -84,6 +84,13 @@ class PrivacyFlow(Flow):
 
     async def show(self, turn: Turn) -> None:
         assert turn.participant is not None
+        if turn.step.startswith("confirm:"):
+            scope = consent_texts.SCOPE_BY_KEY[turn.step.removeprefix("confirm:")]
+            turn.say(
+                consent_texts.question(turn.tr, scope, None),
+                [[Choice(turn.tr("Yes"), "grant"), Choice(turn.tr("No"), "overview")]],
+            )
+            return
         current = await consents.current(turn.tx, turn.participant.id)
         lines = [turn.tr("Your choices:")]
         choices: list[list[Choice]] = []
@@ -98,13 +105,6 @@ class PrivacyFlow(Flow):
                 else turn.tr("Turn on: {name}", name=turn.tr(scope.title))
             )
             choices.append([Choice(label, f"toggle:{scope.key}")])
-        if turn.step.startswith("confirm:"):
-            scope = consent_texts.SCOPE_BY_KEY[turn.step.removeprefix("confirm:")]
-            turn.say(
-                consent_texts.question(turn.tr, scope, None),
-                [[Choice(turn.tr("Yes"), "grant"), Choice(turn.tr("No"), "overview")]],
-            )
-            return
         lines.append("")
         lines.append(turn.tr("Rules for telling your coach:"))
         lines += await rule_lines(turn) or [turn.tr("You have not set any rules.")]

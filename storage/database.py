@@ -175,6 +175,18 @@ class Database:
         async with self._lock:
             await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the whole database while the service keeps running (SQLite online backup)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(target) as copy:
+            async with self._lock:
+                await self._conn.backup(copy)
+            cursor = await copy.execute("PRAGMA integrity_check")
+            row = await cursor.fetchone()
+            await cursor.close()
+        if row is None or row[0] != "ok":
+            raise DatabaseError(f"the backup at {target} failed its integrity check")
+
     async def close(self) -> None:
         await self._conn.close()
 

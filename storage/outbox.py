@@ -76,8 +76,12 @@ def _message(row: Row) -> OutboxMessage:
 
 
 async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Messages that may go now: only the oldest unsent one of each chat, so nothing overtakes a message
+    that waits for a retry."""
     rows = await tx.all(
-        "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+        "SELECT * FROM outbox AS o WHERE status = 'pending' AND not_before <= ? AND NOT EXISTS ("
+        " SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id AND e.id < o.id"
+        " AND e.status IN ('pending', 'sending')) ORDER BY not_before, id LIMIT ?",
         (to_db(now), limit),
     )
     return [_message(row) for row in rows]
@@ -97,6 +101,9 @@ async def mark_sending(tx: Tx, message_id: int) -> bool:
 
 
 async def mark_sent(tx: Tx, message_id: int, now: datetime) -> None:
+    """Keep only the fact of delivery; a message to nobody enrolled (a stranger, a goodbye after erasure)
+    leaves no row at all."""
+    await tx.execute("DELETE FROM outbox WHERE id = ? AND participant_id IS NULL", (message_id,))
     await tx.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL,"
         " last_error = NULL WHERE id = ?",

@@ -141,12 +141,14 @@ class World:
         return created.code
 
     async def take_outbox(self, chat_id: int) -> list[OutboxMessage]:
+        taken: list[OutboxMessage] = []
         async with self.db.transaction() as tx:
-            due = [m for m in await outbox.due(tx, self.clock.now(), 10_000) if m.chat_id == chat_id]
-            for message in due:
-                await outbox.mark_sending(tx, message.id)
-                await outbox.mark_sent(tx, message.id, self.clock.now())
-        return due
+            while due := [m for m in await outbox.due(tx, self.clock.now(), 10_000) if m.chat_id == chat_id]:
+                for message in due:
+                    await outbox.mark_sending(tx, message.id)
+                    await outbox.mark_sent(tx, message.id, self.clock.now())
+                taken.extend(due)
+        return taken
 
     async def count(self, table: str) -> int:
         async with self.db.read() as tx:

@@ -86,4 +86,4 @@ CREATE TABLE outbox (
     last_error          TEXT                      -- an error kind, never message content
 );
 CREATE INDEX outbox_pending ON outbox (status, not_before, id);
-CREATE INDEX outbox_by_chat ON outbox (chat_id);
+CREATE INDEX outbox_by_chat ON outbox (chat_id, status, id);

@@ -1,0 +1,123 @@
+"""The outbox worker: order per chat, retries, Telegram's 429, blocked users, rejected messages."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from dialogs.clock import FakeClock
+from storage import outbox, participants
+from storage.database import Database
+from storage.outbox import OutboxMessage
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class ScriptedSender:
+    """Answers each send with the next scripted outcome (then success) and records what went out."""
+
+    def __init__(self, *script: Outcome) -> None:
+        self.script = deque(script)
+        self.delivered: list[str] = []
+
+    async def send(self, message: OutboxMessage) -> Outcome:
+        outcome = self.script.popleft() if self.script else Outcome(Result.SENT)
+        if outcome.result is Result.SENT:
+            self.delivered.append(message.text)
+        return outcome
+
+
+async def setup(
+    tmp_path: Path, sender: ScriptedSender, texts: list[str]
+) -> tuple[Database, OutboxWorker, FakeClock]:
+    db = await Database.open(tmp_path / "c.db")
+    clock = FakeClock(NOW)
+    async with db.transaction() as tx:
+        person = await participants.create(tx, chat_id=7, locale="de", timezone="Europe/Berlin", now=NOW)
+        for text in texts:
+            await outbox.enqueue(
+                tx,
+                chat_id=7,
+                participant_id=person.id,
+                text=text,
+                buttons=[],
+                attachment=None,
+                not_before=NOW,
+                now=NOW,
+            )
+    worker = OutboxWorker(db, sender, clock, Limits(global_rate=1000, per_chat_interval=0))
+    return db, worker, clock
+
+
+async def states(db: Database) -> list[str]:
+    async with db.read() as tx:
+        return [row[0] for row in await tx.all("SELECT status FROM outbox ORDER BY id")]
+
+
+async def test_messages_to_one_chat_arrive_in_order(tmp_path: Path) -> None:
+    sender = ScriptedSender()
+    db, worker, _ = await setup(tmp_path, sender, ["one", "two", "three"])
+    await worker.drain()
+    assert sender.delivered == ["one", "two", "three"]
+    assert await states(db) == ["sent"] * 3
+    async with db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM outbox WHERE text IS NOT NULL") == 0  # content cleared
+    await db.close()
+
+
+async def test_network_trouble_is_retried_later_and_nothing_overtakes(tmp_path: Path) -> None:
+    sender = ScriptedSender(Outcome(Result.RETRY, error="network"))
+    db, worker, clock = await setup(tmp_path, sender, ["first", "second"])
+    await worker.drain()
+    assert sender.delivered == [] and await states(db) == ["pending", "pending"]
+    clock.advance(timedelta(seconds=5))
+    await worker.drain()
+    assert sender.delivered == ["first", "second"]
+    await db.close()
+
+
+async def test_429_waits_what_telegram_said(tmp_path: Path) -> None:
+    sender = ScriptedSender(Outcome(Result.RATE_LIMITED, retry_after=7))
+    db, worker, clock = await setup(tmp_path, sender, ["hello"])
+    worker.pacer.pause = lambda seconds: None  # type: ignore[method-assign]  # no real waiting in a test
+    await worker.drain()
+    clock.advance(timedelta(seconds=6))
+    await worker.drain()
+    assert sender.delivered == []
+    clock.advance(timedelta(seconds=2))
+    await worker.drain()
+    assert sender.delivered == ["hello"]
+    await db.close()
+
+
+async def test_a_blocked_bot_marks_the_person_unreachable_and_stops_every_send(tmp_path: Path) -> None:
+    sender = ScriptedSender(Outcome(Result.BLOCKED, error="403"))
+    db, worker, _ = await setup(tmp_path, sender, ["one", "two"])
+    await worker.drain()
+    assert sender.delivered == []
+    assert await states(db) == ["dead"]  # the second was withdrawn, not left waiting
+    async with db.read() as tx:
+        person = await participants.by_chat(tx, 7)
+    assert person is not None and person.status.value == "unreachable"
+    await db.close()
+
+
+async def test_a_rejected_message_is_dead_and_the_next_goes_on(tmp_path: Path) -> None:
+    sender = ScriptedSender(Outcome(Result.REJECTED, error="400"))
+    db, worker, _ = await setup(tmp_path, sender, ["bad", "good"])
+    await worker.drain()
+    assert sender.delivered == ["good"] and await states(db) == ["dead", "sent"]
+    await db.close()
+
+
+async def test_a_row_left_sending_by_a_killed_process_is_sent_again(tmp_path: Path) -> None:
+    sender = ScriptedSender()
+    db, worker, _ = await setup(tmp_path, sender, ["interrupted"])
+    async with db.transaction() as tx:
+        await outbox.mark_sending(tx, 1)
+    assert await worker.recover() == [1]
+    await worker.drain()
+    assert sender.delivered == ["interrupted"]
+    await db.close()

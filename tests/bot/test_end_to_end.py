@@ -1,0 +1,79 @@
+"""The whole stack over HTTP: python-telegram-bot polling the fake Bot API, SQLite, the outbox."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from bot.cli import configure_logging
+from tests.bot.conftest import RunningBot
+
+CHAT = 424242
+SENTINEL_NAMES = {"first_name": "Sentinelfirst", "last_name": "Sentinellast", "username": "sentinel_user"}
+
+
+async def test_invitation_language_consent_mydata_and_delete(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    configure_logging("DEBUG")  # the production logging setup, at its most talkative
+    bot = running_bot
+    code = await bot.invitation()
+    await bot.say(CHAT, f"/start {code}", language_code="en", **SENTINEL_NAMES)
+    language = await bot.expect(CHAT, "Please choose your language.")
+    assert language.buttons and language.buttons[0][0][0] == "✓ English"
+    await bot.tap(CHAT, "English", **SENTINEL_NAMES)
+    await bot.expect(CHAT, "May I send you check-ins")
+    await bot.tap(CHAT, "Yes, I agree")
+    await bot.expect(CHAT, "May I store your answers")
+    await bot.tap(CHAT, "Yes")
+    await bot.expect(CHAT, "May I share short signals")
+    await bot.tap(CHAT, "No")
+    welcome = await bot.expect(CHAT, "Welcome! Your pseudonym is P-")
+    pseudonym = (welcome.text or "").split("pseudonym is ")[1][:6]
+
+    await bot.say(CHAT, "/mydata", **SENTINEL_NAMES)
+    document = await bot.server.async_wait_for(
+        lambda m: m.chat_id == CHAT and m.document_filename is not None
+    )
+    assert document.document_filename == f"mydata-{pseudonym}.json"
+    assert document.document_bytes is not None
+    exported = json.loads(document.document_bytes)
+    assert exported["pseudonym"] == pseudonym
+    assert [c["scope"] for c in exported["tables"]["consents"]] == ["checkins", "selfreports", "sharing"]
+
+    # The names Telegram sent with every update are nowhere: not in the database, not in the logs.
+    raw = bot.settings.database.read_bytes()
+    wal = bot.settings.database.with_name(bot.settings.database.name + "-wal")
+    raw += wal.read_bytes() if wal.exists() else b""
+    for name in SENTINEL_NAMES.values():
+        assert name.encode() not in raw
+        assert name.encode() not in document.document_bytes
+        assert name not in caplog.text
+    assert "Welcome!" not in caplog.text  # logs name event kinds, never message text
+    assert pseudonym in caplog.text
+
+    await bot.say(CHAT, "/delete")
+    await bot.expect(CHAT, "Do you want me to delete everything about you?")
+    await bot.tap(CHAT, "Yes, delete everything")
+    await bot.expect(CHAT, "Everything about you is deleted.")
+    assert bot.server.callback_answers, "button presses are acknowledged so the client stops its spinner"
+
+
+async def test_a_stranger_and_a_forged_button_get_kind_answers(running_bot: RunningBot) -> None:
+    bot = running_bot
+    await bot.say(CHAT + 1, "/start", language_code="de")
+    await bot.expect(CHAT + 1, "Einladungs-Link")
+    bot.server.push_callback(CHAT + 1, "forged-data", language_code="de")
+    await bot.expect(CHAT + 1, "Diese Frage ist schon abgeschlossen.")
+
+
+async def test_the_command_menu_is_published_in_every_language(running_bot: RunningBot) -> None:
+    bot = running_bot
+    await bot.say(CHAT + 2, "/help", language_code="en")
+    await bot.expect(CHAT + 2, "invitation link")
+    german = bot.server.commands_for("de")
+    assert {c["command"] for c in german} >= {"privacy", "stop", "mydata", "delete", "language", "help"}
+    assert any(c["description"].startswith("Alles über Sie löschen") for c in german)

@@ -1,0 +1,54 @@
+"""The database promises: WAL with full sync, foreign keys, migrations once, damaged files refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storage import invitations
+from storage.database import Database, DatabaseError, _migrations
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def test_pragmas_and_migrations(tmp_path: Path) -> None:
+    async with await Database.open(tmp_path / "c.db") as db, db.read() as tx:
+        assert await tx.scalar("PRAGMA journal_mode") == "wal"
+        assert await tx.scalar("PRAGMA synchronous") == 2  # FULL
+        assert await tx.scalar("PRAGMA foreign_keys") == 1
+        assert await tx.scalar("PRAGMA secure_delete") == 1
+    async with await Database.open(tmp_path / "c.db") as db:
+        assert await db.schema_version() == len(_migrations())
+        assert await db.upgrade() == []
+
+
+async def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    async with await Database.open(tmp_path / "c.db") as db:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as tx:
+                await invitations.create(tx, NOW, timedelta(days=1))
+                raise RuntimeError("boom")
+        async with db.read() as tx:
+            assert await tx.scalar("SELECT COUNT(*) FROM invitations") == 0
+
+
+async def test_a_damaged_file_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    with pytest.raises(DatabaseError):
+        await Database.open(path)
+
+
+async def test_invitation_codes_are_single_use_and_expire(tmp_path: Path) -> None:
+    async with await Database.open(tmp_path / "c.db") as db, db.transaction() as tx:
+        created = await invitations.create(tx, NOW, timedelta(days=14))
+        assert len(created.code) >= 22
+        stored = await tx.scalar("SELECT code_sha256 FROM invitations")
+        assert created.code not in stored  # only a digest is kept
+        found = await invitations.check(tx, created.code, NOW)
+        assert found is not None and found.state is invitations.CodeState.VALID
+        late = await invitations.check(tx, created.code, NOW + timedelta(days=15))
+        assert late is not None and late.state is invitations.CodeState.EXPIRED
+        assert await invitations.check(tx, "nope", NOW) is None

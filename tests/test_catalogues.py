@@ -1,0 +1,66 @@
+"""Every shipped catalogue is complete, current with the code, and consistent in its placeholders."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import catalogue
+from dialogs.i18n import LOCALES_DIR, Translator, shipped_locales
+
+SHIPPED = [
+    locale for locale in shipped_locales() if (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").exists()
+]
+
+
+def test_the_template_matches_the_code() -> None:
+    """Run `companion locales update` when this fails: a string in the code is missing from the catalogue."""
+    in_code = {m.id for m in catalogue.extract() if m.id}
+    with (LOCALES_DIR / "messages.pot").open("rb") as handle:
+        in_template = {m.id for m in read_po(handle) if m.id}
+    assert in_code == in_template
+
+
+@pytest.mark.parametrize("locale", SHIPPED)
+def test_no_message_is_untranslated_or_fuzzy(locale: str) -> None:
+    with (LOCALES_DIR / "messages.pot").open("rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        po = read_po(handle, locale=locale)
+    untranslated = []
+    for message in po:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if message.fuzzy or not all(strings):
+            untranslated.append(message.id)
+    assert untranslated == []
+    assert template <= {m.id for m in po if m.id}, "run `companion locales update`"
+
+
+@pytest.mark.parametrize("locale", SHIPPED)
+def test_placeholders_and_plural_forms_match(locale: str) -> None:
+    status = {row.locale: row for row in catalogue.status()}[locale]
+    assert status.problems == []
+
+
+@pytest.mark.parametrize("locale", SHIPPED)
+def test_each_catalogue_says_its_review_status(locale: str) -> None:
+    status = {row.locale: row for row in catalogue.status()}[locale]
+    assert status.review
+
+
+def test_a_placeholder_mismatch_is_caught() -> None:
+    assert catalogue.check_message("Hello {name}", "Hallo {nmae}", 2)
+    assert catalogue.check_message(("{n} day", "{n} days"), ("{n} Tag",), 2)
+    assert catalogue.check_message("Hello {name}", "Hallo {name}", 2) == []
+
+
+def test_a_missing_message_falls_back_with_a_visible_marker() -> None:
+    german = Translator("de")
+    assert (
+        german("A sentence nobody translated yet.")
+        == "🌐 (noch nicht übersetzt) A sentence nobody translated yet."
+    )
+    assert Translator("en")("A sentence nobody translated yet.") == "A sentence nobody translated yet."
+    assert german("Please choose your language.") == "Bitte wählen Sie Ihre Sprache."
