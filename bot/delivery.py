@@ -115,7 +115,13 @@ class OutboxWorker:
     async def run(self, stop: asyncio.Event) -> None:
         await self.recover()
         while not stop.is_set():
-            dispatched = await self.dispatch()
+            try:
+                dispatched = await self.dispatch()
+            except Exception as exc:
+                # The database is failing (locked, gone, disk full). Keep the service up, so the crisis
+                # card still reaches people directly, and try again shortly.
+                log.error("the outbox cannot be read (%s); trying again", type(exc).__name__)
+                dispatched = 0
             if dispatched:
                 continue
             self._wake.clear()

@@ -16,6 +16,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
+from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Sender
 from bot.settings import Settings
 from bot.telegram_transport import TelegramSender, event_from_update
@@ -33,6 +34,7 @@ class Core:
     db: Database
     engine: Engine
     worker: OutboxWorker
+    dispatcher: Dispatcher
 
 
 @asynccontextmanager
@@ -45,8 +47,13 @@ async def open_core(
         worker = OutboxWorker(
             db, sender, clock, limits or Limits(settings.global_rate, settings.per_chat_interval)
         )
-        engine = Engine(db, clock, settings.engine_config(), on_enqueued=worker.wake)
-        yield Core(db, engine, worker)
+        config = settings.engine_config()
+        engine = Engine(db, clock, config, on_enqueued=worker.wake)
+        dispatcher = Dispatcher(engine, sender, config)
+        try:
+            yield Core(db, engine, worker, dispatcher)
+        finally:
+            await dispatcher.join()
     finally:
         await db.close()
 
@@ -74,12 +81,7 @@ async def run_telegram(settings: Settings, token: str, stop: asyncio.Event | Non
     async with open_core(settings, TelegramSender(application.bot)) as core:
 
         async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            if update.callback_query is not None:
-                with contextlib.suppress(Exception):
-                    await update.callback_query.answer()
-            event = event_from_update(update)
-            if event is not None:
-                await core.engine.handle(event)
+            await handle_update(update, core.dispatcher)
 
         application.add_handler(TypeHandler(Update, on_update))
         async with application:
@@ -95,6 +97,16 @@ async def run_telegram(settings: Settings, token: str, stop: asyncio.Event | Non
             finally:
                 await application.updater.stop()
                 await application.stop()
+
+
+async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
+    """One Telegram update: acknowledge a button press, then let the engine (or the crisis guard) answer."""
+    if update.callback_query is not None:
+        with contextlib.suppress(Exception):
+            await update.callback_query.answer()
+    event = event_from_update(update)
+    if event is not None:
+        await dispatcher.dispatch(event)
 
 
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -127,5 +139,8 @@ async def run_console(
             event = parse_line(line, chat_id, sender.choices)
             if event is None:
                 continue
-            await core.engine.handle(event)
-            await core.worker.drain()
+            await core.dispatcher.dispatch(event)
+            try:
+                await core.worker.drain()
+            except Exception as exc:  # the database is failing: keep reading, crisis input still works
+                log.error("could not deliver from the outbox (%s)", type(exc).__name__)

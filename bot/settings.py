@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.config import EngineConfig
 from dialogs.i18n import shipped_locales
+from dialogs.info_content import default_content_root
+from storage.sealing import check_key
 
 ENV_PREFIX = "COMPANION_"
 
@@ -37,6 +39,16 @@ class Settings(BaseSettings):
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    encryption_keys: SecretStr | None = Field(
+        None,
+        description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
+        "`companion keys new`). Without a key, free text is not asked for.",
+    )
+    info_content: Path | None = Field(
+        None,
+        description="Folder of the regional information content (default: the shipped locales/info); "
+        "its crisis entries join the crisis card.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -53,6 +65,29 @@ class Settings(BaseSettings):
         if value not in shipped_locales():
             raise ValueError(f"no catalogue for {value!r}; shipped: {', '.join(shipped_locales())}")
         return value
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for position, key in enumerate(_split_keys(value.get_secret_value()), start=1):
+            try:
+                check_key(key)
+            except ValueError:
+                raise ValueError(
+                    f"key number {position} is not a valid key; make one with `companion keys new`"
+                ) from None
+        return value
+
+    @property
+    def info_root(self) -> Path | None:
+        root = self.info_content or default_content_root()
+        return root if root.is_dir() else None
+
+    @property
+    def key_list(self) -> tuple[str, ...]:
+        return _split_keys(self.encryption_keys.get_secret_value()) if self.encryption_keys else ()
 
     @field_validator("log_level")
     @classmethod
@@ -73,6 +108,8 @@ class Settings(BaseSettings):
             default_timezone=self.timezone,
             retention_days=self.retention_days,
             max_wrong_codes=self.max_wrong_codes,
+            encryption_keys=self.key_list,
+            info_root=self.info_root,
         )
 
     def require_token(self) -> str:
@@ -84,6 +121,10 @@ class Settings(BaseSettings):
                 "To try the bot without Telegram, run:  companion console"
             )
         return self.telegram_token.get_secret_value().strip()
+
+
+def _split_keys(text: str) -> tuple[str, ...]:
+    return tuple(key.strip() for key in text.split(",") if key.strip())
 
 
 def load_settings() -> Settings:

@@ -2,8 +2,8 @@
 
 `summary_for_coach` returns only catalogue signals whose consent scope is granted right now, inside a
 recent window. No aggregate is allowed for coaches: never an answer, a score, a self-report aggregate
-(those are the participant's own, in /myweek) or free text. `render_summary` writes it in any language: the coaches' side in
-the coach's, /coachview in the participant's, so the participant reads exactly what their coach reads.
+(those are the participant's own, in /myweek) or free text. `render_summary` writes it in any language:
+the coaches' side in the coach's, /coachview in the participant's, so both read exactly the same.
 """
 
 from __future__ import annotations

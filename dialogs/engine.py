@@ -21,13 +21,14 @@ from dialogs import (  # noqa: F401
     help,
     language,
     menu,
+    myweek,
     privacy,
     rules,
     selfreport,
 )
-from dialogs.crisis_words import find_crisis
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
+from dialogs.crisis_words import find_crisis
 from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
 from dialogs.sanitize import clean, too_long

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dialogs import consent_texts
-from dialogs.events import Choice
 from dialogs.crisis_help import request_contact
+from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, FLOWS, PARTICIPANTS, Flow, Standing, command, flow
 from dialogs.i18n import N_
 from dialogs.menu import show_menu

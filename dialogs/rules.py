@@ -16,7 +16,7 @@ from dialogs.flow import FLOWS, Flow, flow
 from dialogs.i18n import N_
 from dialogs.signals import allowed, raise_signal_for
 from dialogs.turn import Turn
-from storage import consents, selfreports, signal_rules
+from storage import consents, selfreports, signal_rules, signals
 from storage.database import Tx
 
 NO_CHECKIN, MOOD_LOW = "no_checkin", "mood_low"
@@ -67,10 +67,16 @@ def mood_is_low(moods: Sequence[int]) -> bool:
 
 
 async def check_mood_low(tx: Tx, participant_id: int, moods: Sequence[int], now: datetime) -> bool:
-    """After a new report: raise `mood_low` if the participant set the rule and the moods are low."""
+    """After a new report: raise `mood_low` if the participant set the rule and the moods are low.
+
+    True only when a signal was stored now (not when the coach was told a few days ago already).
+    """
     if MOOD_LOW not in await signal_rules.for_participant(tx, participant_id) or not mood_is_low(moods):
         return False
-    return await raise_signal_for(tx, participant_id, MOOD_LOW, None, now, unless_within=MOOD_REPEAT)
+    last = await signals.latest(tx, participant_id, MOOD_LOW)
+    if last is not None and now - last < MOOD_REPEAT:
+        return False
+    return await raise_signal_for(tx, participant_id, MOOD_LOW, None, now)
 
 
 def no_checkin_text(turn: Turn, days: int) -> str:
@@ -100,12 +106,12 @@ class RulesFlow(Flow):
     async def show(self, turn: Turn) -> None:
         assert turn.participant is not None
         if turn.step == "days":
-            choices = [
+            days_choices = [
                 Choice(turn.tr.ngettext("{n} day", "{n} days", days), f"days:{days}") for days in DAY_CHOICES
             ]
             turn.say(
                 turn.tr("After how many days without a check-in should I tell your coach?"),
-                [choices[:3], choices[3:], [Choice(turn.tr("Back"), "list")]],
+                [days_choices[:3], days_choices[3:], [Choice(turn.tr("Back"), "list")]],
             )
             return
         rules = await signal_rules.for_participant(turn.tx, turn.participant.id)
@@ -116,7 +122,8 @@ class RulesFlow(Flow):
             lines.append("")
             lines.append(
                 turn.tr(
-                    "These rules only work while “{name}” is on. It is off now, so your coach is told nothing.",
+                    "These rules only work while “{name}” is on. "
+                    "It is off now, so your coach is told nothing.",
                     name=turn.tr(consent_texts.SCOPE_BY_KEY[consent_texts.SHARING].title),
                 )
             )

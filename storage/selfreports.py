@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from storage.database import Row, Tx
+from storage.sealing import Sealer, SealError
 from storage.times import from_db, to_db
 
 Answer = int | float | str | list[str]
@@ -153,3 +154,17 @@ def as_plain(report: SelfReport) -> dict[str, Any]:
         "local_date": report.local_date.isoformat(),
         "answers": report.answers,
     }
+
+
+async def rotate_notes(tx: Tx, sealer: Sealer) -> tuple[int, int]:
+    """Re-seal every stored note under the newest key: (re-sealed, unreadable with the keys given)."""
+    rotated = unreadable = 0
+    for report_id, note in await sealed_notes(tx):
+        try:
+            fresh = sealer.rotate(note)
+        except SealError:
+            unreadable += 1
+            continue
+        await replace_note(tx, report_id, fresh)
+        rotated += 1
+    return rotated, unreadable

@@ -42,7 +42,9 @@ async def remove(tx: Tx, participant_id: int, kind: str) -> bool:
 
 
 async def for_participant(tx: Tx, participant_id: int) -> dict[str, Rule]:
-    rows = await tx.all("SELECT * FROM signal_rules WHERE participant_id = ? ORDER BY kind", (participant_id,))
+    rows = await tx.all(
+        "SELECT * FROM signal_rules WHERE participant_id = ? ORDER BY kind", (participant_id,)
+    )
     return {row["kind"]: _rule(row) for row in rows}
 
 

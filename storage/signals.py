@@ -48,7 +48,8 @@ async def for_participant(tx: Tx, participant_id: int, limit: int = 50) -> list[
 async def since(tx: Tx, participant_id: int, start: datetime) -> list[Signal]:
     """Signals created at or after `start`, newest first."""
     rows = await tx.all(
-        "SELECT * FROM signals WHERE participant_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC",
+        "SELECT * FROM signals WHERE participant_id = ? AND created_at >= ?"
+        " ORDER BY created_at DESC, id DESC",
         (participant_id, to_db(start)),
     )
     return [_signal(r) for r in rows]

@@ -11,13 +11,16 @@ from dialogs.i18n import Translator
 from tests.harness import Chat, World, world
 
 
-async def enrol(w: World, chat: Chat, *, selfreports: bool = True, sharing: bool = False) -> None:
+async def enrol(
+    w: World, chat: Chat, *, selfreports: bool = True, sharing: bool = False, crisis: bool = False
+) -> None:
     code = await w.invitation()
     await chat.send(f"/start {code}")
     await chat.tap("English")
     await chat.tap("Yes, I agree")
     await chat.tap("Yes" if selfreports else "No")
     await chat.tap("Yes" if sharing else "No")
+    await chat.tap("Yes" if crisis else "No")
 
 
 async def stored_people(w: World) -> dict[str, int]:
@@ -41,6 +44,7 @@ async def test_full_enrolment_records_each_scope_with_the_hash_of_the_text_shown
             ("checkins", 1),
             ("selfreports", 1),
             ("sharing", 0),
+            ("crisis", 0),
         ]
         tr = Translator("en")
         for row in rows:
@@ -88,6 +92,7 @@ async def test_expired_and_used_codes_are_refused_kindly(tmp_path: Path) -> None
         await chat.tap("Yes, I agree")
         await chat.tap("No")
         await chat.tap("No")
+        await chat.tap("No")
         other = w.chat(2002)
         await other.send(f"/start {code}")
         assert other.last.text.startswith("This invitation has already been used.")
@@ -133,6 +138,7 @@ async def test_enrolment_in_german_speaks_german_throughout(tmp_path: Path) -> N
         await chat.tap("Ja, einverstanden")
         await chat.tap("Nein")
         await chat.tap("Nein")
+        await chat.tap("Nein")
         assert "Willkommen! Ihr Pseudonym ist P-" in chat.texts()
         assert "freiwillig" in chat.texts()
         assert "🌐" not in chat.texts()  # nothing fell back to another language
@@ -154,6 +160,7 @@ async def test_declining_the_required_scope_stores_nothing_and_the_invitation_st
         await chat.send(f"/start {code}")
         await chat.tap("English")
         await chat.tap("Yes, I agree")
+        await chat.tap("No")
         await chat.tap("No")
         await chat.tap("No")
         assert await w.count("participants") == 1
@@ -192,6 +199,7 @@ async def test_an_invitation_that_expires_during_enrolment_is_not_honoured(tmp_p
         await chat.tap("English")
         await chat.tap("Yes, I agree")
         w.clock.advance(timedelta(days=2))
+        await chat.tap("No")
         await chat.tap("No")
         await chat.tap("No")
         assert "This invitation has expired." in chat.last.text
