@@ -48,7 +48,7 @@ def test_crisis_input_is_recognised_without_a_database() -> None:
 
 
 async def test_with_the_connection_gone_sos_words_and_the_button_still_get_the_card(tmp_path: Path) -> None:
-    engine, sender, dispatcher = await broken_engine(tmp_path)
+    _engine, sender, dispatcher = await broken_engine(tmp_path)
     await dispatcher.dispatch(Event(7, EventKind.COMMAND, command="sos", language_hint="en"))
     await dispatcher.dispatch(Event(7, EventKind.TEXT, text="ich will sterben", language_hint="en"))
     await dispatcher.dispatch(Event(7, EventKind.CHOICE, token=SOS_TOKEN, language_hint="en"))
@@ -63,7 +63,7 @@ async def test_with_the_connection_gone_sos_words_and_the_button_still_get_the_c
 
 
 async def test_ordinary_input_with_the_database_gone_is_logged_not_raised(tmp_path: Path) -> None:
-    engine, sender, dispatcher = await broken_engine(tmp_path)
+    _engine, sender, dispatcher = await broken_engine(tmp_path)
     await dispatcher.dispatch(Event(7, EventKind.TEXT, text="Guten Morgen"))
     await dispatcher.dispatch(Event(7, EventKind.COMMAND, command="help"))
     assert sender.sent == []

@@ -44,7 +44,8 @@ async def test_invitation_language_consent_mydata_and_delete(
     assert document.document_bytes is not None
     exported = json.loads(document.document_bytes)
     assert exported["pseudonym"] == pseudonym
-    assert [c["scope"] for c in exported["tables"]["consents"]] == ["checkins", "selfreports", "sharing", "crisis"]
+    scopes = [c["scope"] for c in exported["tables"]["consents"]]
+    assert scopes == ["checkins", "selfreports", "sharing", "crisis"]
 
     # The names Telegram sent with every update are nowhere: not in the database, not in the logs.
     raw = bot.settings.database.read_bytes()

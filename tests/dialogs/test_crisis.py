@@ -31,7 +31,9 @@ async def test_sos_shows_the_card_with_a_contact_button_and_nothing_to_dismiss_i
         assert not any(word in label.lower() for label in chat.last.labels for word in DISMISSIVE)
         assert "your coach's organisation will learn" not in chat.last.text  # no crisis consent: not told
         await chat.tap("Please contact me")
-        assert "I will let your coach's organisation know that you would like to be contacted" in chat.last.text
+        assert (
+            "I will let your coach's organisation know that you would like to be contacted" in chat.last.text
+        )
         assert "call 112" in chat.last.text
         assert await kinds(w) == [("contact_requested", None)]
         await chat.tap("Please contact me")  # twice in a row: one signal, the same honest answer
