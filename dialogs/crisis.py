@@ -58,12 +58,22 @@ def local_help(tr: Translator, root: Path | None, region: str | None = None) -> 
         return []
     lines = []
     for entry in entries:
-        phones = [p for p in entry.phone if _digits(p) not in FIXED_NUMBERS]
-        if not phones:
+        phones = ", ".join(p for p in entry.phone if _digits(p) not in FIXED_NUMBERS)
+        if entry.phone and not phones:
+            continue  # already on the card
+        where = entry.address or entry.website
+        if phones and entry.hours:
+            text = tr("{name}: {number} ({hours})", name=entry.name, number=phones, hours=entry.hours)
+        elif phones:
+            text = tr("{name}: {number}", name=entry.name, number=phones)
+        elif where and entry.hours:
+            text = tr(
+                "{name}, address: {address} ({hours})", name=entry.name, address=where, hours=entry.hours
+            )
+        elif where:
+            text = tr("{name}, address: {address}", name=entry.name, address=where)
+        else:
             continue
-        text = tr("{name}: {number}", name=entry.name, number=", ".join(phones))
-        if entry.hours:
-            text = tr("{service} ({hours})", service=text, hours=entry.hours)
         lines.append(text)
         if len(lines) == MAX_LOCAL_LINES:
             break

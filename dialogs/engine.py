@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
 from dialogs import (  # noqa: F401
+    appointment_answers,
+    appointments,
     coach_summary,
     crisis_help,
     data_rights,
     enrolment,
     help,
+    info,
     language,
     menu,
     myweek,

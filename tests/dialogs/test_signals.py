@@ -209,7 +209,7 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(tmp_path: Pa
 
         # Withdrawing a scope hides its signals from the coach at once, and /coachview shows the same.
         await chat.send("/privacy")
-        await chat.tap("Turn off: Telling your coach when you use crisis help")
+        await chat.tap("Turn off: Crisis alerts for your coach")
         await chat.send("/coachview")
         async with w.db.read() as tx:
             summary = await summary_for_coach(tx, participant_id, w.clock.now())
