@@ -61,17 +61,21 @@ def local_help(tr: Translator, root: Path | None, region: str | None = None) -> 
         phones = ", ".join(p for p in entry.phone if _digits(p) not in FIXED_NUMBERS)
         if entry.phone and not phones:
             continue  # already on the card
-        where = entry.address or entry.website
         if phones and entry.hours:
             text = tr("{name}: {number} ({hours})", name=entry.name, number=phones, hours=entry.hours)
         elif phones:
             text = tr("{name}: {number}", name=entry.name, number=phones)
-        elif where and entry.hours:
+        elif entry.address and entry.hours:
             text = tr(
-                "{name}, address: {address} ({hours})", name=entry.name, address=where, hours=entry.hours
+                "{name}, address: {address} ({hours})",
+                name=entry.name,
+                address=entry.address,
+                hours=entry.hours,
             )
-        elif where:
-            text = tr("{name}, address: {address}", name=entry.name, address=where)
+        elif entry.address:
+            text = tr("{name}, address: {address}", name=entry.name, address=entry.address)
+        elif entry.website:
+            text = tr("{name}, website: {website}", name=entry.name, website=entry.website)
         else:
             continue
         lines.append(text)

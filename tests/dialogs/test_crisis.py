@@ -147,3 +147,43 @@ async def test_help_includes_the_card(tmp_path: Path) -> None:
         chat = w.chat()
         await chat.send("/help")
         assert_card(chat.last.text)
+
+
+async def test_the_card_adds_local_crisis_services_of_the_participants_region(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        chat = w.chat()
+        await enrol(w, chat)
+        async with w.db.transaction() as tx:
+            await tx.execute("UPDATE participants SET region = 'bochum'")
+        await chat.send("/sos")
+        card = chat.last.text
+        assert_card(card)
+        near = card.split("Near you:")[1]
+        assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in near
+        assert "116 123" in near  # TelefonSeelsorge's third number, from the information content
+        assert "0800 111 0 111" not in near  # numbers already on the card are not repeated
+        stranger = w.chat(2002)
+        await stranger.send("/sos")
+        assert "Bochum" not in stranger.last.text and "116 123" in stranger.last.text  # national only
+
+
+async def test_the_card_comes_without_the_information_content_too(tmp_path: Path) -> None:
+    async with world(tmp_path, EngineConfig(info_root=tmp_path / "missing")) as w:
+        chat = w.chat()
+        await chat.send("/sos")
+        assert_card(chat.last.text)
+        assert "Near you:" not in chat.last.text
+
+
+async def test_people_who_joined_before_the_crisis_scope_existed_are_asked_for_it(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        chat = w.chat()
+        await enrol(w, chat)
+        async with w.db.transaction() as tx:
+            await tx.execute("DELETE FROM consents WHERE scope = 'crisis'")
+        await chat.send("/privacy")
+        assert "Something in my privacy information has changed" in chat.texts()
+        assert "When you use the crisis help" in chat.last.text
+        await chat.tap("Yes")
+        await chat.send("/sos")
+        assert "your coach's organisation will learn that you used the crisis help" in chat.last.text
