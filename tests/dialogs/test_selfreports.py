@@ -251,3 +251,17 @@ async def test_skipping_everything_stores_nothing_and_says_so(tmp_path: Path) ->
             await chat.tap("Skip")
         assert "You skipped every question" in chat.seen[-2].text
         assert await w.count("selfreports") == 0
+
+
+async def test_delete_removes_reports_aggregates_and_rules(tmp_path: Path) -> None:
+    async with world(tmp_path, WITH_KEY) as w:
+        chat = w.chat()
+        await enrol(w, chat, sharing=True)
+        await report(chat, note="mine")
+        await chat.send("/privacy")
+        await chat.tap("Change the rules for my coach")
+        await chat.tap("Add: tell my coach if my mood is low")
+        await chat.send("/delete")
+        await chat.tap("Yes, delete everything")
+        for table in ("selfreports", "selfreport_weeks", "signal_rules", "signals"):
+            assert await w.count(table) == 0, table
