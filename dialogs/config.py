@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dialogs.i18n import match_locale
@@ -20,6 +21,11 @@ class EngineConfig:
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     # Where the regional information content lives (its crisis entries join the crisis card); None: none.
     info_root: Path | None = field(default_factory=default_content_root)
+    grace_minutes: int = 30  # a due row later than this expires instead of arriving
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.grace_minutes)
 
     def locale_for_hint(self, hint: str | None) -> str:
         return match_locale(hint) or self.default_locale
