@@ -73,6 +73,12 @@ def bot_environment(database: Path, server: FakeServer, **extra: str) -> dict[st
     return env
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as handle:
         return subprocess.Popen(

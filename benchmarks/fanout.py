@@ -25,7 +25,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.fakeserver import FakeServer, bot_environment, start_bot
+from benchmarks.fakeserver import FakeServer, bot_environment, cpu_seconds, start_bot
 from benchmarks.seed import CHAT_BASE, seed
 from storage.database import Database
 
@@ -35,12 +35,6 @@ LEAD = timedelta(seconds=4)  # the rows fall due this long after seeding, while 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a running process (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(participants: int, rate: int, timeout: float) -> dict[str, float]:

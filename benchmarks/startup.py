@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.fakeserver import FakeServer, bot_environment, start_bot
+from benchmarks.fakeserver import FakeServer, bot_environment, cpu_seconds, start_bot
 from benchmarks.seed import seed
 from storage.database import Database
 
@@ -47,11 +48,12 @@ def run(participants: int, rows_each: int) -> dict[str, float]:
             env = bot_environment(database, server, log_level="INFO")
             started = time.monotonic()
             bot = start_bot(env, log)
-            first_sweep = float("nan")
+            first_sweep = cpu = float("nan")
             try:
                 while time.monotonic() - started < 30:
                     if "first sweep done" in log.read_text():
                         first_sweep = time.monotonic() - started
+                        cpu = cpu_seconds(bot.pid)
                         break
                     time.sleep(0.01)
                 memory_at_sweep = peak_memory_mb(bot.pid)
@@ -68,6 +70,8 @@ def run(participants: int, rows_each: int) -> dict[str, float]:
         "due_rows": participants * rows_each,
         "database_mb": size,
         "first_sweep_s": first_sweep,
+        "first_sweep_cpu_s": cpu,
+        "load": os.getloadavg()[0],
         "peak_mb_at_first_sweep": memory_at_sweep,
         "peak_mb": memory,
         "planning_job_ran": float(planned),
@@ -90,9 +94,13 @@ def main() -> None:
     print(f"pending due rows        {result['due_rows']:.0f}")
     print(f"database file           {result['database_mb']:.1f} MB")
     print(f"start to first sweep    {result['first_sweep_s']:.2f} s")
+    print(f"CPU time until then     {result['first_sweep_cpu_s']:.2f} s (what an idle machine would take)")
     print(f"peak memory then        {result['peak_mb_at_first_sweep']:.1f} MB")
     print(f"peak memory ({WATCH:.0f} s)      {result['peak_mb']:.1f} MB (including the planning job)")
     print(f"planning job ran        {'yes' if result['planning_job_ran'] else 'no'}")
+    print(
+        f"load average            {result['load']:.2f} (other processes on the machine slow the figures down)"
+    )
 
 
 if __name__ == "__main__":

@@ -70,22 +70,27 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Pacer:
-    """Never more than `rate` sends in any second, evenly spaced.
+    """Never more than `rate` sends in any second, evenly spaced, however late requests arrive.
 
-    Sends follow an even timeline (`due`, a virtual scheduling clock): each may go at most a quarter
-    interval early, which makes up for the event loop waking a little late without ever letting two sends
-    bunch up. A sliding window of the last second's sends caps the count on top. Bunching matters more
-    than the average: Telegram counts arrivals, so a burst that left together arrives together.
+    Telegram counts messages when they arrive, and a request can arrive later than it left (a busy
+    machine, the network), so a count of send times can be fooled into a burst. This count cannot: a
+    request counts from the moment it leaves until one second after its answer came back (Telegram took
+    it somewhere in between), and one more may only leave while fewer than `rate` are counted. On top,
+    sends follow an even timeline (`due`): each may go at most a quarter interval early, which makes up
+    for the event loop waking a little late without letting sends bunch up.
     """
 
-    SAFETY = 0.97  # stay just under the limit, so timing jitter on either side never crosses it
+    SAFETY = 0.97  # stay just under the limit
     EARLY = 0.25  # of an interval
+    RECHECK = 0.002  # seconds between looks while the count is full of requests still under way
 
     def __init__(self, rate: float) -> None:
         self.rate = rate * self.SAFETY
+        self.cap = max(1, int(self.rate))
         self.interval = 1.0 / self.rate
         self.early = self.EARLY * self.interval
-        self.window: deque[float] = deque()
+        self.answered: deque[float] = deque()  # when recent requests were answered
+        self.under_way = 0
         self.due = 0.0
         self.paused_until = 0.0
 
@@ -93,25 +98,27 @@ class Pacer:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
 
     def _wait(self, now: float) -> float:
-        while self.window and self.window[0] <= now - 1.0:
-            self.window.popleft()
+        while self.answered and self.answered[0] <= now - 1.0:
+            self.answered.popleft()
         wait = max(self.due - self.early - now, self.paused_until - now)
-        if len(self.window) >= max(1, int(self.rate)):
-            wait = max(wait, self.window[0] + 1.0 - now)
+        if self.under_way + len(self.answered) >= self.cap:
+            wait = max(wait, self.answered[0] + 1.0 - now if self.answered else self.RECHECK)
         return wait
 
-    def _take(self, now: float) -> None:
-        self.window.append(now)
-        self.due = max(self.due, now) + self.interval
-
     async def acquire(self) -> None:
+        """Wait for a send slot; every `acquire` must be followed by `done` when the answer is in."""
         while True:
             now = time.monotonic()
             wait = self._wait(now)
             if wait <= 0:
-                self._take(now)
+                self.under_way += 1
+                self.due = max(self.due, now) + self.interval
                 return
             await asyncio.sleep(wait)
+
+    def done(self) -> None:
+        self.under_way -= 1
+        self.answered.append(time.monotonic())
 
 
 class OutboxWorker:
@@ -230,6 +237,8 @@ class OutboxWorker:
             except Exception as exc:  # a transport bug must not lose the message
                 log.error("sender failed for outbox %s: %s", message.id, type(exc).__name__)
                 outcome = Outcome(Result.RETRY, error=type(exc).__name__)
+            finally:
+                self.pacer.done()
             if outcome.result is Result.SENT:
                 self._confirm(message)
                 return
