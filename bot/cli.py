@@ -18,8 +18,10 @@ from dialogs.clock import Clock, SystemClock
 from dialogs.config import EngineConfig
 from dialogs.info import content
 from dialogs.info_content import ContentError
-from storage import appointments, due, invitations, meta, outbox, participants
+from dialogs.maintenance import DailyResult, run_daily
+from storage import appointments, due, invitations, meta, outbox, participants, selfreports
 from storage.database import Database, DatabaseError
+from storage.sealing import Sealer, new_key
 from storage.times import from_db
 
 log = logging.getLogger("companion")
@@ -116,6 +118,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="operator overview without personal data",
         description="Participants by state, due rows by kind and state, the outbox by state, dead letters, "
         "the last successful poll of Telegram. No personal data.",
+    )
+
+    keys = sub.add_parser(
+        "keys",
+        help="encryption keys for free text at rest",
+        description="Keys for free text at rest (COMPANION_ENCRYPTION_KEYS, comma-separated, newest first).",
+    )
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    keys_sub.add_parser(
+        "new",
+        help="print a fresh key",
+        description="Print a fresh key. Put it first in COMPANION_ENCRYPTION_KEYS and keep the old keys "
+        "behind it until `companion keys rotate` has run.",
+    )
+    keys_sub.add_parser(
+        "rotate",
+        help="re-encrypt every stored text with the newest key",
+        description="Re-encrypt every stored free text with the first key of COMPANION_ENCRYPTION_KEYS. "
+        "Afterwards the older keys can be removed. Stop the bot first or run it at a quiet time.",
+    )
+
+    sub.add_parser(
+        "purge",
+        help="run the daily upkeep now: delete expired answers, check coach rules",
+        description="Delete raw self-report answers older than COMPANION_RETENTION_DAYS (weekly "
+        "aggregates stay) and raise the no-check-in signals participants asked for. The running bot "
+        "does this daily; this command is for cron or a manual run.",
     )
 
     locales = sub.add_parser("locales", help="translation catalogues", description="Translation catalogues.")
@@ -374,6 +403,45 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
+    if args.keys_command == "new":
+        print(new_key())
+        return 0
+    keys = settings.key_list
+    if not keys:
+        raise SettingsError(
+            "COMPANION_ENCRYPTION_KEYS is not set. Make a key with `companion keys new` and set it first."
+        )
+
+    async def rotate() -> tuple[int, int]:
+        async with await Database.open(settings.database) as db:
+            async with db.transaction() as tx:
+                result = await selfreports.rotate_notes(tx, Sealer(keys))
+            await db.checkpoint()
+            return result
+
+    rotated, unreadable = asyncio.run(rotate())
+    print(f"re-encrypted {rotated} stored texts with the newest key")
+    if unreadable:
+        print(
+            f"{unreadable} stored texts could not be opened with any configured key and were left as they "
+            "are: add the key they were written with to COMPANION_ENCRYPTION_KEYS and run this again",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    async def purge() -> DailyResult:
+        async with await Database.open(settings.database) as db:
+            return await run_daily(db, SystemClock().now(), settings.engine_config())
+
+    result = asyncio.run(purge())
+    print(f"deleted {result.purged} expired self-reports; raised {result.signals} no-check-in signals")
+    return 0
+
+
 STATUS_TIMES = {
     "last_poll_at": "last successful poll",
     "heartbeat_at": "last heartbeat",
@@ -412,6 +480,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "db": cmd_db,
     "appointment": cmd_appointment,
     "status": cmd_status,
+    "keys": cmd_keys,
+    "purge": cmd_purge,
     "locales": cmd_locales,
 }
 

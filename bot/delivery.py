@@ -156,7 +156,14 @@ class OutboxWorker:
     async def run(self, stop: asyncio.Event) -> None:
         await self.recover()
         while not stop.is_set():
-            if await self.dispatch():
+            try:
+                dispatched = await self.dispatch()
+            except Exception as exc:
+                # The database is failing (locked, gone, disk full). Keep the service up, so the crisis
+                # card still reaches people directly, and try again shortly.
+                log.error("the outbox cannot be read (%s); trying again", type(exc).__name__)
+                dispatched = 0
+            if dispatched:
                 continue
             await self.wait_for_work(1.0)
         await self.join()
@@ -280,7 +287,10 @@ class OutboxWorker:
                 await outbox.cancel_pending(tx, message.chat_id)
                 if message.participant_id is not None:
                     await participants.set_status(tx, message.participant_id, Status.UNREACHABLE, now)
-                    await raise_signal_for(tx, message.participant_id, "unreachable", None, now)
+                    # The coach may learn it, if the participant allowed signals (once a day at most).
+                    await raise_signal_for(
+                        tx, message.participant_id, "unreachable", None, now, unless_within=timedelta(days=1)
+                    )
                 log.info("chat of outbox %s blocked the bot; marked unreachable", message.id)
             elif outcome.result is Result.REJECTED or attempts >= self.limits.max_attempts:
                 await outbox.mark_dead(tx, message.id, outcome.error or outcome.result.value)

@@ -20,7 +20,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from dialogs import planning
 from dialogs.clock import Clock
 from dialogs.engine import Engine
-from storage import buttons, checkins, due, meta, outbox, start_attempts, updates
+from dialogs.maintenance import run_daily
+from storage import appointments, buttons, checkins, due, meta, outbox, start_attempts, updates
 from storage.database import Database
 from storage.times import to_db
 
@@ -194,6 +195,12 @@ class Scheduler:
                     tx, (now - timedelta(days=timing.retention_days)).date()
                 ),
             }
+            counts["appointments_ended"] = await appointments.purge_ended_before(
+                tx, now - timedelta(days=timing.retention_days)
+            )
             await meta.put(tx, "maintenance_at", to_db(now))
+        daily = await run_daily(self.db, now, self.engine.config)
+        counts["selfreports_past_retention"] = daily.purged
+        counts["silence_signals"] = daily.signals
         log.info("maintenance: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
         return counts

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
+from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Outcome, Sender
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
@@ -29,6 +30,7 @@ from storage.outbox import OutboxMessage
 from storage.times import to_db
 
 if TYPE_CHECKING:
+    from telegram import Update
     from telegram.ext import Application
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class Core:
     engine: Engine
     worker: OutboxWorker
     scheduler: Scheduler
+    dispatcher: Dispatcher  # the engine, with crisis input answered even when it cannot be
 
 
 @asynccontextmanager
@@ -81,7 +84,9 @@ async def open_core(
         worker = OutboxWorker(
             db, sender, clock, limits or Limits(settings.global_rate, settings.per_chat_interval)
         )
-        engine = Engine(db, clock, settings.engine_config(), on_enqueued=worker.wake)
+        config = settings.engine_config()
+        engine = Engine(db, clock, config, on_enqueued=worker.wake)
+        dispatcher = Dispatcher(engine, sender, config)
 
         async def heartbeat() -> None:
             async with db.transaction() as tx:
@@ -92,7 +97,10 @@ async def open_core(
         timing = Timing(sweep_seconds=settings.sweep_seconds, retention_days=settings.retention_days)
         scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat)
         scheduler.start()
-        yield Core(db, engine, worker, scheduler)
+        try:
+            yield Core(db, engine, worker, scheduler, dispatcher)
+        finally:
+            await dispatcher.join()
     finally:
         if scheduler is not None:
             await scheduler.stop()
@@ -138,7 +146,7 @@ async def _serve_telegram(
     from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
     from bot.http_transport import LeanRequest
-    from bot.telegram_transport import PollRecordingRequest, TelegramSender, event_from_update
+    from bot.telegram_transport import PollRecordingRequest, TelegramSender
 
     timeout = settings.send_timeout
     requests = LeanRequest(
@@ -161,12 +169,7 @@ async def _serve_telegram(
     sender.target = TelegramSender(application.bot)
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            with contextlib.suppress(Exception):
-                await update.callback_query.answer()
-        event = event_from_update(update)
-        if event is not None:
-            await core.engine.handle(event)
+        await handle_update(update, core.dispatcher)
 
     application.add_handler(TypeHandler(Update, on_update))
     async with application:
@@ -186,6 +189,18 @@ async def _serve_telegram(
         finally:
             await application.updater.stop()
             await application.stop()
+
+
+async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
+    """One Telegram update: acknowledge a button press, then let the engine (or the crisis guard) answer."""
+    from bot.telegram_transport import event_from_update
+
+    if update.callback_query is not None:
+        with contextlib.suppress(Exception):
+            await update.callback_query.answer()
+    event = event_from_update(update)
+    if event is not None:
+        await dispatcher.dispatch(event)
 
 
 async def start_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
@@ -238,11 +253,17 @@ async def run_console(
         turn_lock = asyncio.Lock()  # a check-in prompt never interrupts the answer to a typed line
         done = asyncio.Event()
 
+        async def drain() -> None:
+            try:
+                await core.worker.drain()
+            except Exception as exc:  # the database is failing: keep going, crisis input still works
+                log.error("could not deliver from the outbox (%s)", type(exc).__name__)
+
         async def deliver_scheduled() -> None:
             while not done.is_set():
                 await core.worker.wait_for_work(1.0)
                 async with turn_lock:
-                    await core.worker.drain()
+                    await drain()
 
         pump = asyncio.create_task(deliver_scheduled())
         try:
@@ -252,8 +273,8 @@ async def run_console(
                 if event is None:
                     continue
                 async with turn_lock:
-                    await core.engine.handle(event)
-                    await core.worker.drain()
+                    await core.dispatcher.dispatch(event)
+                    await drain()
         finally:
             done.set()
             core.worker.wake()

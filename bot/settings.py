@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.config import EngineConfig
 from dialogs.i18n import shipped_locales
+from storage.sealing import check_key
 
 ENV_PREFIX = "COMPANION_"
 
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    encryption_keys: SecretStr | None = Field(
+        None,
+        description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
+        "`companion keys new`). Without a key, free text is not asked for.",
+    )
     sweep_seconds: float = Field(
         2.0, gt=0, le=60, description="Seconds between two sweeps of due rows (check-ins, nudges, reminders)."
     )
@@ -74,6 +80,24 @@ class Settings(BaseSettings):
             raise ValueError(f"no catalogue for {value!r}; shipped: {', '.join(shipped_locales())}")
         return value
 
+    @field_validator("encryption_keys")
+    @classmethod
+    def _keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for position, key in enumerate(_split_keys(value.get_secret_value()), start=1):
+            try:
+                check_key(key)
+            except ValueError:
+                raise ValueError(
+                    f"key number {position} is not a valid key; make one with `companion keys new`"
+                ) from None
+        return value
+
+    @property
+    def key_list(self) -> tuple[str, ...]:
+        return _split_keys(self.encryption_keys.get_secret_value()) if self.encryption_keys else ()
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -105,6 +129,7 @@ class Settings(BaseSettings):
             default_timezone=self.timezone,
             retention_days=self.retention_days,
             max_wrong_codes=self.max_wrong_codes,
+            encryption_keys=self.key_list,
             grace_minutes=self.grace_minutes,
         )
 
@@ -117,6 +142,10 @@ class Settings(BaseSettings):
                 "To try the bot without Telegram, run:  companion console"
             )
         return self.telegram_token.get_secret_value().strip()
+
+
+def _split_keys(text: str) -> tuple[str, ...]:
+    return tuple(key.strip() for key in text.split(",") if key.strip())
 
 
 def load_settings() -> Settings:

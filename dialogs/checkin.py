@@ -17,6 +17,8 @@ from dialogs.events import Choice
 from dialogs.flow import closed, flow, on_due, on_item
 from dialogs.planning import SLOTS, may_send, zone_of
 from dialogs.questionnaire import QuestionnaireFlow
+from dialogs.rules import checkin_source
+from dialogs.selfreport import offer_report
 from dialogs.turn import Turn
 from storage import checkins, due, schedules
 from storage.checkins import Checkin
@@ -231,6 +233,11 @@ class CheckinFlow(QuestionnaireFlow):
             turn.say(turn.tr("Thank you! I wish you a good day."))
         else:
             turn.say(turn.tr("Thank you! Rest well tonight."))
+            await offer_report(turn)
 
 
 CHECKIN = CheckinFlow()
+
+
+# An answered check-in is a sign of life for the participant's own "tell my coach if I am silent" rule.
+checkin_source(checkins.last_answered_at)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from dialogs.i18n import match_locale
+from dialogs.info_content import default_content_root
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,10 @@ class EngineConfig:
     default_timezone: str = "Europe/Berlin"
     retention_days: int = 90
     max_wrong_codes: int = 5
+    # Keys for free text at rest, newest first. Empty: free text is not asked for at all.
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Where the regional information content lives (its crisis entries join the crisis card); None: none.
+    info_root: Path | None = field(default_factory=default_content_root)
     grace_minutes: int = 30  # a due row later than this expires instead of arriving
 
     @property

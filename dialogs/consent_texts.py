@@ -11,13 +11,14 @@ import hashlib
 from dataclasses import dataclass
 
 from dialogs.i18n import N_, Translator
-from dialogs.signal_catalogue import SIGNAL_KINDS
+from dialogs.signal_catalogue import kinds_for_scope
 
 TEXT_VERSION = "2026-11-22"
 
 CHECKINS = "checkins"
 SELFREPORTS = "selfreports"
 SHARING = "sharing"
+CRISIS = "crisis"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,16 @@ SCOPES: tuple[Scope, ...] = (
         N_(
             "May I share short signals with {organisation}? Never your answers, never your words. "
             "This is optional. It stays off unless you choose it."
+        ),
+    ),
+    Scope(
+        CRISIS,
+        False,
+        N_("Crisis alerts for your coach"),
+        N_(
+            "When you use the crisis help (/sos, or when you write about wanting to die), may I tell "
+            "{organisation}? They would learn only that it happened and when, never what you wrote. "
+            "This is optional. The crisis numbers always work, whatever you choose."
         ),
     ),
 )
@@ -92,10 +103,12 @@ def introduction(tr: Translator, retention_days: int) -> list[str]:
 
 
 def question(tr: Translator, scope: Scope, organisation: str | None) -> str:
+    org = organisation or tr(YOUR_COACHS_ORGANISATION)
     if scope.key == SHARING:
-        org = organisation or tr(YOUR_COACHS_ORGANISATION)
-        signals = "\n".join(f"• {tr(kind.description)}" for kind in SIGNAL_KINDS if kind.shareable)
+        signals = "\n".join(f"• {tr(kind.description)}" for kind in kinds_for_scope(SHARING))
         return tr(scope.question, organisation=org) + "\n\n" + tr("The signals could be:") + "\n" + signals
+    if scope.key == CRISIS:
+        return tr(scope.question, organisation=org)
     return tr(scope.question)
 
 

@@ -8,6 +8,7 @@ from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, PARTICIPANTS, Flow, Standing, command, flow, show_current
 from dialogs.i18n import N_
 from dialogs.menu import show_menu
+from dialogs.selfreport import readable_notes
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
 from storage import personal_data
@@ -24,6 +25,8 @@ async def mydata_command(turn: Turn, args: str) -> None:
         "pseudonym": participant.pseudonym,
         "exported_at": to_db(turn.now),
         "tables": await personal_data.export(turn.tx, participant.id, participant.chat_id),
+        # The same self-reports with their notes opened (in the tables above the notes are encrypted).
+        "selfreports_readable": await readable_notes(turn),
     }
     content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     turn.say(

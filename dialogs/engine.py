@@ -17,6 +17,8 @@ from dialogs import (  # noqa: F401
     appointment_answers,
     appointments,
     checkin,
+    coach_summary,
+    crisis_help,
     data_rights,
     enrolment,
     help,
@@ -24,13 +26,17 @@ from dialogs import (  # noqa: F401
     language,
     lookback,
     menu,
+    myweek,
     pause,
     privacy,
+    rules,
     schedule_settings,
+    selfreport,
 )
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
-from dialogs.events import Event, EventKind
+from dialogs.crisis_words import find_crisis
+from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
@@ -152,6 +158,9 @@ async def route(turn: Turn) -> None:
         await _unsupported(turn)
         return
     text = clean(event.text)
+    if event.kind is EventKind.TEXT and find_crisis(text) is not None:
+        await crisis_help.crisis_words(turn, text)
+        return
     if event.kind is EventKind.TEXT and too_long(text):
         turn.say(turn.tr("Your message is too long for me. Please write a shorter one."))
         await show_current(turn)
@@ -198,6 +207,8 @@ async def run_command(turn: Turn, name: str, args: str) -> None:
 
 # Commands that work even while a changed consent text waits to be read: help and data rights.
 RENEWAL_EXEMPT = frozenset({"help", "sos", "stop", "delete", "mydata", "start"})
+# Crisis buttons ("please contact me") work before anything else, a changed consent text included.
+CRISIS_PREFIX = "crisis:"
 
 
 async def _not_now(turn: Turn, standing: Standing) -> None:
@@ -216,6 +227,9 @@ async def _not_now(turn: Turn, standing: Standing) -> None:
 
 
 async def _choice(turn: Turn) -> None:
+    if turn.event.token == SOS_TOKEN:
+        await run_command(turn, "sos", "")
+        return
     token = await buttons.lookup(turn.tx, turn.event.token) if turn.event.token else None
     valid = (
         token is not None
@@ -231,7 +245,7 @@ async def _choice(turn: Turn) -> None:
     if token.action.startswith("cmd:"):
         await run_command(turn, token.action.removeprefix("cmd:"), "")
         return
-    if await enrolment.renew_if_needed(turn):
+    if not token.action.startswith(CRISIS_PREFIX) and await enrolment.renew_if_needed(turn):
         return
     if token.nonce is None:
         handler = ITEM_HANDLERS.get(token.action.split(":", 1)[0])

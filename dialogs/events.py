@@ -30,6 +30,11 @@ class Event:
     due_id: int | None = None
 
 
+# The crisis button's callback data is this fixed word, not a random token: the transports recognise it
+# without a database, so the card comes even when storage is down. It does nothing but show help.
+SOS_TOKEN = "sos"  # noqa: S105 (not a secret)
+
+
 @dataclass(frozen=True)
 class Choice:
     """A button. `action` stays on the server; the client only ever sees a random token.

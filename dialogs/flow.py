@@ -28,6 +28,7 @@ class Flow:
     """A conversation with steps. Subclasses render the current step and react to answers."""
 
     name = ""
+    takes_text = False  # True when a step waits for typed words (they reach on_text even with crisis words)
 
     async def show(self, turn: Turn) -> None:
         raise NotImplementedError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.crisis import crisis_card
+from dialogs.crisis_help import card_text, show_crisis
 from dialogs.flow import ALL_STANDINGS, COMMANDS, Standing, command, show_current
 from dialogs.i18n import N_
 from dialogs.standing import standing_of
@@ -31,11 +31,11 @@ async def help_command(turn: Turn, args: str) -> None:
         parts.append(turn.tr("To take part you need an invitation link from your coach."))
     else:
         parts.append(command_list(turn, standing))
-    parts.append(crisis_card(turn.tr))
+    parts.append(card_text(turn))
     turn.say("\n\n".join(parts))
     await show_current(turn)
 
 
 @command("sos", N_("Help now: crisis numbers"), ALL_STANDINGS)
 async def sos_command(turn: Turn, args: str) -> None:
-    turn.say(crisis_card(turn.tr))
+    await show_crisis(turn)

@@ -17,6 +17,7 @@ import gettext as _gettext
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from datetime import date as _date  # `Translator.date` shadows the name inside the class
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,12 @@ class Translator:
         if isinstance(value, datetime):
             value = value.astimezone(self.timezone).date()
         return self._isolated_digits(format_date(value, format=fmt, locale=self._babel_locale))
+
+    def skeleton(self, value: _date, skeleton: str) -> str:
+        """A date in the locale's own order for the fields asked for: `MMMEd` gives `Mo., 23. Nov.`."""
+        moment = datetime(value.year, value.month, value.day, 12, tzinfo=self.timezone)
+        text = format_skeleton(skeleton, moment, tzinfo=self.timezone, locale=self._babel_locale)
+        return self.isolate(text)
 
     def time(self, value: datetime | time) -> str:
         if isinstance(value, datetime):

@@ -17,6 +17,8 @@ MENU_ENTRIES: list[tuple[str, str]] = [
     (N_("⏰ Check-ins"), "settings"),
     (N_("⏸ Pause"), "pause"),
     (N_("📅 Appointments"), "appointments"),
+    (N_("📝 How I am"), "report"),
+    (N_("📈 My weeks"), "myweek"),
     (N_("🔒 Privacy"), "privacy"),
     (N_("🌐 Language"), "language"),
     (N_("❓ Help"), "help"),

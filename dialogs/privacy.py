@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dialogs import consent_texts
+from dialogs.crisis_help import request_contact
 from dialogs.events import Choice
-from dialogs.flow import ALL_STANDINGS, PARTICIPANTS, Flow, Standing, command, flow
+from dialogs.flow import ALL_STANDINGS, FLOWS, PARTICIPANTS, Flow, Standing, command, flow
 from dialogs.i18n import N_
 from dialogs.menu import show_menu
+from dialogs.rules import rule_lines
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
 from storage import consents, outbox, participants
@@ -104,7 +106,12 @@ class PrivacyFlow(Flow):
             )
             choices.append([Choice(label, f"toggle:{scope.key}")])
         lines.append("")
+        lines.append(turn.tr("Rules for telling your coach:"))
+        lines += await rule_lines(turn) or [turn.tr("You have not set any rules.")]
+        lines.append("")
         lines.append(turn.tr("Your pseudonym: {pseudonym}", pseudonym=turn.participant.pseudonym))
+        if turn.participant.status is Status.ACTIVE:
+            choices.append([Choice(turn.tr("🔔 Change the rules for my coach"), "rules")])
         choices.append([Choice(turn.tr("Show my consent history"), "history")])
         if turn.participant.status is Status.ACTIVE:
             choices.append([Choice(turn.tr("Stop taking part"), "cmd:stop")])
@@ -115,6 +122,13 @@ class PrivacyFlow(Flow):
         assert turn.participant is not None
         if action == "menu":
             await show_menu(turn)
+            return
+        if action == "rules" and turn.participant.status is Status.ACTIVE:
+            turn.reset("rules", "list")
+            await FLOWS["rules"].show(turn)
+            return
+        if turn.data.get("then") == "contact" and turn.step == "confirm:sharing":
+            await self._crisis_answer(turn, granted=action == "grant")
             return
         if action == "history":
             await self._history(turn)
@@ -143,6 +157,16 @@ class PrivacyFlow(Flow):
             )
         turn.goto("privacy", "overview")
         await self.show(turn)
+
+    async def _crisis_answer(self, turn: Turn, *, granted: bool) -> None:
+        """Asked from the crisis card: turn sharing on and pass the contact request, or say it stays off."""
+        turn.reset("menu", "idle")
+        if granted:
+            await self._record(turn, consent_texts.SHARING, granted=True)
+            await request_contact(turn)
+            return
+        turn.say(turn.tr("Okay. Your coach will not be told. The crisis numbers above always work."))
+        await show_menu(turn)
 
     async def _record(self, turn: Turn, key: str, *, granted: bool) -> None:
         assert turn.participant is not None

@@ -418,18 +418,27 @@ class QuestionnaireFlow(Flow):
         part: str,
         *,
         known: dict[str, Any] | None = None,
+        answers: dict[str, Any] | None = None,
         intro: bool = True,
         **data: Any,
     ) -> None:
-        """Begin a part and ask its first question (after the part's intro, if any)."""
-        self.begin(turn, form, part, known=known, **data)
+        """Begin a part and ask its first question (after the part's intro, if any); `answers` carries
+        what earlier parts collected."""
+        self.begin(turn, form, part, known=known, answers=answers, **data)
         intro_text = self.questionnaire(turn).part(part).intro
         if intro and intro_text:
             turn.say(turn.tr(intro_text))
         await self.show(turn)
 
     def begin(
-        self, turn: Turn, form: str, part: str, *, known: dict[str, Any] | None = None, **data: Any
+        self,
+        turn: Turn,
+        form: str,
+        part: str,
+        *,
+        known: dict[str, Any] | None = None,
+        answers: dict[str, Any] | None = None,
+        **data: Any,
     ) -> None:
         """Enter the flow at the first question without showing it (a tap elsewhere answers it next)."""
         named(form, self.directory).part(part)  # a wrong name fails here, not halfway through
@@ -439,7 +448,7 @@ class QuestionnaireFlow(Flow):
             form=form,
             part=part,
             pos=0,
-            answers={},
+            answers=dict(answers or {}),
             selected=[],
             known=dict(known or {}),
             **data,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dialogs.config import EngineConfig
-from dialogs.events import Choice, Event, Reply
+from dialogs.events import SOS_TOKEN, Choice, Event, Reply
 from dialogs.i18n import Translator
 from storage import buttons, conversations, outbox, participants
 from storage.conversations import Conversation
@@ -21,6 +21,7 @@ from storage.database import Tx
 from storage.outbox import Attachment
 from storage.participants import Participant
 
+SOS_ACTION = "cmd:sos"
 QUESTION_TOKEN_TTL = timedelta(days=30)
 
 
@@ -136,9 +137,21 @@ class Turn:
             await conversations.save(self.tx, self.conversation, self.now)
             await buttons.forget_questions(self.tx, self.chat_id, self.conversation.nonce)
         for reply in self.replies:
-            wanted = [self._token_for(reply.chat_id, choice) for line in reply.choices for choice in line]
+            # The help button carries a fixed word, so it works even when the database does not.
+            wanted = [
+                self._token_for(reply.chat_id, choice)
+                for line in reply.choices
+                for choice in line
+                if choice.action != SOS_ACTION
+            ]
             tokens = iter(await buttons.mint_many(self.tx, wanted, self.now)) if wanted else iter(())
-            keyboard = [[(choice.label, next(tokens)) for choice in line] for line in reply.choices]
+            keyboard = [
+                [
+                    (choice.label, SOS_TOKEN if choice.action == SOS_ACTION else next(tokens))
+                    for choice in line
+                ]
+                for line in reply.choices
+            ]
             message_id = await outbox.enqueue(
                 self.tx,
                 chat_id=reply.chat_id,

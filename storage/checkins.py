@@ -111,3 +111,12 @@ async def purge_expired(tx: Tx, now: datetime) -> int:
 async def purge_before(tx: Tx, day: date) -> int:
     """Answers older than the retention period."""
     return await tx.execute("DELETE FROM checkins WHERE day < ?", (day.isoformat(),))
+
+
+async def last_answered_at(tx: Tx, participant_id: int) -> datetime | None:
+    """When the participant last answered a check-in (a sign of life for their own silence rule)."""
+    value = await tx.scalar(
+        "SELECT MAX(answered_at) FROM checkins WHERE participant_id = ? AND status = 'answered'",
+        (participant_id,),
+    )
+    return None if value is None else from_db(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.database import Tx
+from storage.database import Row, Tx
 from storage.times import from_db, maybe_from_db, to_db
 
 
@@ -17,6 +17,17 @@ class Signal:
     category: str | None
     created_at: datetime
     delivered_at: datetime | None
+
+
+def _signal(r: Row) -> Signal:
+    return Signal(
+        r["id"],
+        r["participant_id"],
+        r["kind"],
+        r["category"],
+        from_db(r["created_at"]),
+        maybe_from_db(r["delivered_at"]),
+    )
 
 
 async def insert(tx: Tx, participant_id: int, kind: str, category: str | None, now: datetime) -> int:
@@ -31,14 +42,21 @@ async def for_participant(tx: Tx, participant_id: int, limit: int = 50) -> list[
         "SELECT * FROM signals WHERE participant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
         (participant_id, limit),
     )
-    return [
-        Signal(
-            r["id"],
-            r["participant_id"],
-            r["kind"],
-            r["category"],
-            from_db(r["created_at"]),
-            maybe_from_db(r["delivered_at"]),
-        )
-        for r in rows
-    ]
+    return [_signal(r) for r in rows]
+
+
+async def since(tx: Tx, participant_id: int, start: datetime) -> list[Signal]:
+    """Signals created at or after `start`, newest first."""
+    rows = await tx.all(
+        "SELECT * FROM signals WHERE participant_id = ? AND created_at >= ?"
+        " ORDER BY created_at DESC, id DESC",
+        (participant_id, to_db(start)),
+    )
+    return [_signal(r) for r in rows]
+
+
+async def latest(tx: Tx, participant_id: int, kind: str) -> datetime | None:
+    value = await tx.scalar(
+        "SELECT MAX(created_at) FROM signals WHERE participant_id = ? AND kind = ?", (participant_id, kind)
+    )
+    return None if value is None else from_db(value)

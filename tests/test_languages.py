@@ -213,6 +213,7 @@ async def test_enrolment_in_another_language_end_to_end(
         await chat.tap(yes_i_agree)
         await chat.tap(tr("Yes"))
         await chat.tap(tr("No"))
+        await chat.tap(tr("No"))
         await chat.tap(tr("Set up later"))
         await chat.send("/help")
         await chat.send("/privacy")

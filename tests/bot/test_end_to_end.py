@@ -41,6 +41,8 @@ async def test_invitation_language_consent_mydata_and_delete(
     await bot.tap(CHAT, "Yes")
     await bot.expect(CHAT, "May I share short signals")
     await bot.tap(CHAT, "No")
+    await bot.expect(CHAT, "When you use the crisis help")
+    await bot.tap(CHAT, "No")
     welcome = await bot.expect(CHAT, "Welcome! Your pseudonym is P-")
     pseudonym = (welcome.text or "").split("pseudonym is ")[1][:6]
 
@@ -52,7 +54,8 @@ async def test_invitation_language_consent_mydata_and_delete(
     assert document.document_bytes is not None
     exported = json.loads(document.document_bytes)
     assert exported["pseudonym"] == pseudonym
-    assert [c["scope"] for c in exported["tables"]["consents"]] == ["checkins", "selfreports", "sharing"]
+    scopes = [c["scope"] for c in exported["tables"]["consents"]]
+    assert scopes == ["checkins", "selfreports", "sharing", "crisis"]
 
     # The names Telegram sent with every update are nowhere: not in the database, not in the logs.
     raw = bot.settings.database.read_bytes()
@@ -152,6 +155,8 @@ async def test_a_check_in_prompt_arrives_and_its_buttons_answer(running_bot: Run
     await bot.expect(chat, "May I store your answers")
     await bot.tap(chat, "No")
     await bot.expect(chat, "May I share short signals")
+    await bot.tap(chat, "No")
+    await bot.expect(chat, "When you use the crisis help")
     await bot.tap(chat, "No")
     await bot.expect(chat, "Would you like a short check-in every morning?")
     await bot.say(chat, "08:00")

@@ -17,7 +17,18 @@ from dialogs.config import EngineConfig
 from dialogs.engine import Engine
 from dialogs.flow import DUE_HANDLERS
 from dialogs.turn import Turn
-from storage import buttons, checkins, due, meta, outbox, participants, schedules, start_attempts, updates
+from storage import (
+    appointments,
+    buttons,
+    checkins,
+    due,
+    meta,
+    outbox,
+    participants,
+    schedules,
+    start_attempts,
+    updates,
+)
 from storage.database import Database
 from storage.due import DueItem
 from storage.outbox import OutboxMessage
@@ -196,6 +207,18 @@ async def test_maintenance_deletes_what_is_no_longer_needed(tmp_path: Path) -> N
                 tx, 2, "evening", (NOW - timedelta(days=100)).date(), {"mood": 3}, old
             )
             await checkins.save_answers(tx, 2, "evening", NOW.date(), {"mood": 4}, NOW)
+            for starts in (NOW - timedelta(days=200), NOW + timedelta(days=2)):
+                await appointments.create(
+                    tx,
+                    participant_id=1,
+                    starts_at=starts,
+                    kind="doctor",
+                    place=None,
+                    note=None,
+                    status="confirmed",
+                    added_by="participant",
+                    now=old,
+                )
         counts = await Scheduler(db, engine, clock).maintain()
         assert counts == {
             "outbox": 1,  # the stranger's message left no row when it was sent
@@ -205,6 +228,9 @@ async def test_maintenance_deletes_what_is_no_longer_needed(tmp_path: Path) -> N
             "due": 1,
             "checkins_unanswered": 1,
             "checkins_past_retention": 1,
+            "appointments_ended": 1,  # the one long past; the coming one stays
+            "selfreports_past_retention": 0,
+            "silence_signals": 0,
         }
         async with db.read() as tx:
             assert await tx.scalar("SELECT COUNT(*) FROM checkins") == 1

@@ -308,6 +308,7 @@ async def test_farsi_with_persian_digits_typed_and_shown(tmp_path: Path) -> None
         await chat.tap(tr("Yes, I agree"))
         await chat.tap(tr("No"))
         await chat.tap(tr("No"))
+        await chat.tap(tr("No"))
         await chat.tap(tr("Set up later"))
         await add(chat, "۳.۱۲.", "۱۰:۳۰", kind=tr("Doctor"), skip=tr("Skip"))
         (row,) = await appointment_rows(w)

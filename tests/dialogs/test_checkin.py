@@ -86,7 +86,8 @@ async def test_evening_asks_mood_as_faces_and_each_morning_plan(tmp_path: Path) 
         await chat.tap("Partly")
         assert chat.last.text == "This morning you planned: 🧺 Household. Did it happen?"
         await chat.tap("Yes")
-        assert chat.last.text == "Thank you! Rest well tonight."
+        assert chat.seen[-2].text == "Thank you! Rest well tonight."
+        assert chat.last.text.startswith("Would you like to tell me a little more about how you are?")
         assert await answers(w, "evening") == [
             {"mood": 4, "kept": {"appointment": "partly", "household": "yes"}}
         ]
@@ -98,7 +99,8 @@ async def test_evening_without_a_morning_answer_asks_only_the_mood(tmp_path: Pat
         await join(w, chat, morning=None)
         await when(w, chat, "2026-11-24 20:00")
         await chat.tap("😐 Okay")
-        assert chat.last.text == "Thank you! Rest well tonight."
+        assert chat.seen[-2].text == "Thank you! Rest well tonight."
+        assert chat.last.text.startswith("Would you like to tell me a little more about how you are?")
 
 
 async def test_later_asks_again_after_the_chosen_time(tmp_path: Path) -> None:

@@ -80,6 +80,7 @@ async def test_someone_who_stopped_can_take_part_again_with_start(tmp_path: Path
         await chat.tap("Yes, I agree")
         await chat.tap("No")
         await chat.tap("No")
+        await chat.tap("No")
         assert "Thank you. Your choices are saved." in chat.texts()
         async with w.db.read() as tx:
             participant = await participants.by_chat(tx, chat.chat_id)
@@ -97,7 +98,7 @@ async def test_mydata_sends_every_stored_row_as_json(tmp_path: Path) -> None:
         document = json.loads(shown.attachment)
         tables = document["tables"]
         assert tables["participants"][0]["pseudonym"] == document["pseudonym"]
-        assert [c["scope"] for c in tables["consents"]] == ["checkins", "selfreports", "sharing"]
+        assert [c["scope"] for c in tables["consents"]] == ["checkins", "selfreports", "sharing", "crisis"]
         assert "conversations" in tables
 
 
@@ -119,6 +120,7 @@ async def test_delete_removes_every_row_and_reenrolment_needs_a_new_invitation(t
         await chat.send(f"/start {code}")
         await chat.tap("English")
         await chat.tap("Yes, I agree")
+        await chat.tap("Yes")
         await chat.tap("Yes")
         await chat.tap("Yes")
         async with w.db.read() as tx:

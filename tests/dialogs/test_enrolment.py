@@ -12,7 +12,13 @@ from tests.harness import Chat, World, world
 
 
 async def enrol(
-    w: World, chat: Chat, *, selfreports: bool = True, sharing: bool = False, set_up_later: bool = True
+    w: World,
+    chat: Chat,
+    *,
+    selfreports: bool = True,
+    sharing: bool = False,
+    crisis: bool = False,
+    set_up_later: bool = True,
 ) -> None:
     """Join in English; by default the check-in set-up that follows consent is left for later."""
     code = await w.invitation()
@@ -21,6 +27,7 @@ async def enrol(
     await chat.tap("Yes, I agree")
     await chat.tap("Yes" if selfreports else "No")
     await chat.tap("Yes" if sharing else "No")
+    await chat.tap("Yes" if crisis else "No")
     if set_up_later:
         await chat.tap("Set up later")
 
@@ -46,6 +53,7 @@ async def test_full_enrolment_records_each_scope_with_the_hash_of_the_text_shown
             ("checkins", 1),
             ("selfreports", 1),
             ("sharing", 0),
+            ("crisis", 0),
         ]
         tr = Translator("en")
         for row in rows:
@@ -93,6 +101,7 @@ async def test_expired_and_used_codes_are_refused_kindly(tmp_path: Path) -> None
         await chat.tap("Yes, I agree")
         await chat.tap("No")
         await chat.tap("No")
+        await chat.tap("No")
         other = w.chat(2002)
         await other.send(f"/start {code}")
         assert other.last.text.startswith("This invitation has already been used.")
@@ -138,6 +147,7 @@ async def test_enrolment_in_german_speaks_german_throughout(tmp_path: Path) -> N
         await chat.tap("Ja, einverstanden")
         await chat.tap("Nein")
         await chat.tap("Nein")
+        await chat.tap("Nein")
         await chat.tap("Später einrichten")
         assert "Willkommen! Ihr Pseudonym ist P-" in chat.texts()
         assert "freiwillig" in chat.texts()
@@ -160,6 +170,7 @@ async def test_declining_the_required_scope_stores_nothing_and_the_invitation_st
         await chat.send(f"/start {code}")
         await chat.tap("English")
         await chat.tap("Yes, I agree")
+        await chat.tap("No")
         await chat.tap("No")
         await chat.tap("No")
         assert await w.count("participants") == 1
@@ -198,6 +209,7 @@ async def test_an_invitation_that_expires_during_enrolment_is_not_honoured(tmp_p
         await chat.tap("English")
         await chat.tap("Yes, I agree")
         w.clock.advance(timedelta(days=2))
+        await chat.tap("No")
         await chat.tap("No")
         await chat.tap("No")
         assert "This invitation has expired." in chat.last.text

@@ -19,6 +19,7 @@ async def enrol_in(w: World, chat: Chat, region: str | None, language: str = "En
     await chat.tap("Yes, I agree" if language == "English" else "Ja, einverstanden")
     await chat.tap("No" if language == "English" else "Nein")
     await chat.tap("No" if language == "English" else "Nein")
+    await chat.tap("No" if language == "English" else "Nein")
     await chat.tap("Set up later" if language == "English" else "Später einrichten")
 
 
@@ -105,8 +106,8 @@ async def test_content_only_in_german_carries_the_marker(tmp_path: Path) -> None
 async def test_search_in_arabic_and_ukrainian(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         for chat_id, language, hint, answers, word in (
-            (11, "العربية", "ar", ("نعم، أوافق", "لا", "لا"), "ديون"),
-            (12, "Українська", "uk", ("Так, погоджуюся", "Ні", "Ні"), "борги"),
+            (11, "العربية", "ar", ("نعم، أوافق", "لا", "لا", "لا"), "ديون"),
+            (12, "Українська", "uk", ("Так, погоджуюся", "Ні", "Ні", "Ні"), "борги"),
         ):
             chat = w.chat(chat_id, language_hint=hint)
             await chat.send(f"/start {await w.invitation()}")

@@ -105,6 +105,7 @@ async def test_german_refusal_speaks_german(tmp_path: Path) -> None:
         await chat.tap("Ja, einverstanden")
         await chat.tap("Nein")
         await chat.tap("Nein")
+        await chat.tap("Nein")  # crisis alerts
         assert chat.last.labels[:4] == ["07:00", "08:00", "09:00", "10:00"]
         shown = await chat.send("25:00")
         assert shown[0].text.startswith("Ich konnte „25:00“ nicht als Uhrzeit lesen.")

@@ -1,0 +1,88 @@
+"""Crisis help in the conversation: /sos, the lasting help button and crisis words all show the card.
+
+The card offers one button, "please contact me". There is no "no thanks" or "close": a mistaken tap must
+never be read as "I am fine". Whether the coach is told depends on the participant's consent, and the
+answer says so honestly. The card itself needs no database (`dialogs.crisis`); the transports send it
+directly when the engine cannot answer (see `bot.crisis_fallback`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dialogs.crisis import crisis_card, local_help
+from dialogs.events import Choice
+from dialogs.flow import FLOWS, closed, on_item
+from dialogs.signals import raise_signal
+from dialogs.turn import Turn
+from storage.participants import Status
+
+CONTACT_LASTING = timedelta(days=30)
+# One crisis, one signal: repeats within this window are not stored again.
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def card_text(turn: Turn) -> str:
+    region = turn.participant.region if turn.participant else None
+    return crisis_card(turn.tr, local_help(turn.tr, turn.config.info_root, region))
+
+
+def _active(turn: Turn) -> bool:
+    return turn.participant is not None and turn.participant.status is Status.ACTIVE
+
+
+async def show_crisis(turn: Turn) -> None:
+    """The card, with the contact button for participants; the crisis signal if they allowed it."""
+    parts = [card_text(turn)]
+    choices: list[list[Choice]] = []
+    if _active(turn):
+        choices.append([Choice(turn.tr("📞 Please contact me"), "crisis:contact", lasting=CONTACT_LASTING)])
+        if await raise_signal(turn, "crisis_help_used", unless_within=REPEAT_WINDOW):
+            parts.append(
+                turn.tr(
+                    "As you allowed, your coach's organisation will learn that you used the crisis help. "
+                    "They will not learn what you wrote."
+                )
+            )
+    turn.say("\n\n".join(parts), choices)
+
+
+async def crisis_words(turn: Turn, text: str) -> None:
+    """Crisis words arrived. A question waiting for free text still gets its answer, then the card."""
+    flow = FLOWS.get(turn.flow)
+    if flow is not None and flow.takes_text and _active(turn):
+        await flow.on_text(turn, text)
+    await show_crisis(turn)
+
+
+async def request_contact(turn: Turn) -> None:
+    if await raise_signal(turn, "contact_requested", unless_within=REPEAT_WINDOW):
+        turn.say(
+            turn.tr(
+                "Thank you. I will let your coach's organisation know that you would like to be contacted. "
+                "They are not an emergency service and may need some time. "
+                "If you are in danger now, please call 112."
+            )
+        )
+        return
+    turn.say(
+        turn.tr(
+            "Right now your coach will not be told, because short signals for your coach are turned off. "
+            "You can call your coach yourself. Or turn the signals on now, and I will tell them."
+        ),
+        [[Choice(turn.tr("Turn on signals and tell my coach"), "crisis:share", lasting=CONTACT_LASTING)]],
+    )
+
+
+@on_item("crisis")
+async def crisis_item(turn: Turn, action: str) -> None:
+    if not _active(turn):
+        await closed(turn)
+        return
+    if action == "crisis:contact":
+        await request_contact(turn)
+    elif action == "crisis:share":
+        turn.reset("privacy", "confirm:sharing", then="contact")
+        await FLOWS["privacy"].show(turn)
+    else:
+        await closed(turn)
