@@ -144,12 +144,12 @@ async def _serve_telegram(
 ) -> None:
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
+    from telegram.request import HTTPXRequest
 
-    from bot.http_transport import LeanRequest
     from bot.telegram_transport import PollRecordingRequest, TelegramSender
 
     timeout = settings.send_timeout
-    requests = LeanRequest(
+    requests = HTTPXRequest(
         connection_pool_size=Limits.concurrency,
         read_timeout=timeout,
         write_timeout=timeout,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.delivery import Limits, OutboxWorker
-from bot.http_transport import LeanRequest
 from bot.telegram_transport import TelegramSender
 from dialogs.clock import FakeClock, SystemClock
 from storage import consents, outbox, participants
@@ -78,7 +78,7 @@ class Rig:
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     with FakeBotApi(token=TOKEN, enforce_limits=False) as server:  # faults only; limits are tested below
-        request = LeanRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
+        request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
         bot = Bot(TOKEN, base_url=server.base_url, request=request)
         async with bot:
             db = await Database.open(tmp_path / "d.db")
@@ -174,7 +174,7 @@ async def test_403_marks_unreachable_withdraws_the_rest_and_signals_if_allowed(r
 async def test_no_429_under_telegrams_limits(tmp_path: Path) -> None:
     """Real time: 45 chats plus three messages to one chat, paced under 30/s and 1/s per chat."""
     with FakeBotApi(token=TOKEN) as server:
-        async with Bot(TOKEN, base_url=server.base_url, request=LeanRequest()) as bot:
+        async with Bot(TOKEN, base_url=server.base_url, request=HTTPXRequest()) as bot:
             db = await Database.open(tmp_path / "l.db")
             rig = Rig(
                 server, db, FakeClock(NOW), OutboxWorker(db, TelegramSender(bot), SystemClock(), Limits())
