@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.scheduler import Scheduler
+from dialogs.i18n import Translator
 from tests.dialogs.schedule_world import at_berlin, join, pending_keys, sweep, when
 from tests.harness import world
 
@@ -270,3 +271,18 @@ async def test_a_check_in_is_never_recorded_as_missed(tmp_path: Path) -> None:
         async with w.db.read() as tx:
             signals = await tx.scalar("SELECT COUNT(*) FROM signals")
         assert signals == 0
+
+
+async def test_a_check_in_planned_before_language_uk_arrives_in_ukrainian(tmp_path: Path) -> None:
+    """Scheduled messages are written when they fall due, so a change of language reaches them too."""
+    async with world(tmp_path) as w:
+        chat = w.chat()
+        await join(w, chat)
+        assert await when(w, chat, "2026-11-24 07:00") == []
+        assert "checkin:morning:2026-11-24" in await pending_keys(w)  # already planned, before the change
+        await chat.send("/language uk")
+        shown = await when(w, chat, "2026-11-24 08:00")
+        ukrainian = Translator("uk")
+        assert shown[0].text.startswith(ukrainian("Good morning!"))
+        assert ukrainian("What is on today?") in shown[0].text
+        assert ukrainian("Good morning!") != "Good morning!" and "🌐" not in shown[0].text
