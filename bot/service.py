@@ -146,6 +146,7 @@ async def _serve_telegram(
     from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
     from telegram.request import HTTPXRequest
 
+    from bot.polling import poll_updates
     from bot.telegram_transport import PollRecordingRequest, TelegramSender
 
     timeout = settings.send_timeout
@@ -175,11 +176,13 @@ async def _serve_telegram(
     async with application:
         await publish_commands(application)
         assert application.updater is not None
+        polling: asyncio.Task[None] | None = None
         if webhook:
             await start_webhook(application, settings)
         else:
-            await application.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            await application.bot.delete_webhook(drop_pending_updates=False)
+            polling = asyncio.create_task(
+                poll_updates(application.bot, lambda update: handle_update(update, core.dispatcher), stop)
             )
         await application.start()
         mode = "serving a webhook for" if webhook else "polling"
@@ -187,7 +190,11 @@ async def _serve_telegram(
         try:
             await core.worker.run(stop)
         finally:
-            await application.updater.stop()
+            if polling is not None:
+                stop.set()
+                await polling
+            if application.updater.running:
+                await application.updater.stop()
             await application.stop()
 
 
