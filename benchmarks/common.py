@@ -429,12 +429,14 @@ class Presser:
     on_message: Callable[[SentMessage], None] | None = None
     completed: list[Completed] = field(default_factory=list)
     pushed: int = 0
+    duplicates: int = 0  # messages identical to the one before in the same chat (a re-sent message)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _idle: deque[Press] = field(default_factory=deque)
     _outstanding: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _position: int = 0
+    _last: dict[int, tuple[str | None, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._position = len(self.server.sent)
@@ -520,6 +522,12 @@ class Presser:
             except TimeoutError:
                 continue
             self._position += 1
+            chat = int(message.chat_id)
+            shown = (message.text, repr(message.reply_markup))
+            if self._last.get(chat) == shown:
+                self.duplicates += 1  # the same message again, buttons and all: not an answer to a new press
+                continue
+            self._last[chat] = shown
             if self.on_message is not None:
                 self.on_message(message)
             if not message.buttons:
@@ -527,7 +535,6 @@ class Presser:
             data = self.choose(message)
             if data is None:
                 continue
-            chat = int(message.chat_id)
             with self._cond:
                 pushed_at = self._outstanding.pop(chat, None)
                 if pushed_at is None:
@@ -664,7 +671,7 @@ def collect_fanout(
         if now > deadline:
             break
         time.sleep(0.1)
-    time.sleep(min(settle, 1.0))  # late duplicates
+    time.sleep(min(settle, 0.5))  # late duplicates
     messages = _matching(server, wanted, marker, since)
     delivered = len({m.chat_id for m in messages})
     times = [m.at for m in messages]
