@@ -46,6 +46,7 @@ class MemoryPoint:
     rss_after_traffic: float
     presses: int
     answered: int
+    storage_mb: float  # the database (with its WAL) or the pickle file on disk after the run
 
 
 def traffic(server: FakeBotApi, ids: list[int], presses: int, first_press: Callable[[int], str]) -> int:
@@ -67,7 +68,12 @@ def traffic(server: FakeBotApi, ids: list[int], presses: int, first_press: Calla
 
 
 def measure(
-    stack: str, n: int, presses: int, work: Path, make: Callable[[FakeBotApi, Path], BotProcess]
+    stack: str,
+    n: int,
+    presses: int,
+    work: Path,
+    make: Callable[[FakeBotApi, Path], BotProcess],
+    stored: list[Path],
 ) -> MemoryPoint:
     ids = chat_ids(n)
     with fake_server(limits=False) as server:
@@ -79,7 +85,8 @@ def measure(
             answered = traffic(server, ids, presses, first)
             time.sleep(SETTLE)
             after = bot.rss_mb()
-    return MemoryPoint(stack, n, bot.ready_after, start, after, min(presses, n), answered)
+    size = sum(path.stat().st_size for path in stored if path.exists()) / 1024 / 1024
+    return MemoryPoint(stack, n, bot.ready_after, start, after, min(presses, n), answered, size)
 
 
 def companion_at(n: int, presses: int, keep: bool) -> MemoryPoint:
@@ -92,6 +99,7 @@ def companion_at(n: int, presses: int, keep: bool) -> MemoryPoint:
             presses,
             work,
             lambda server, w: companion_process(server, database, w, per_chat_interval=0, global_rate=10_000),
+            [database, database.with_name(database.name + "-wal")],
         )
 
 
@@ -101,7 +109,12 @@ def alternative_at(n: int, presses: int, keep: bool) -> MemoryPoint:
         checkin = (datetime.now(UTC) + timedelta(hours=12)).time().replace(microsecond=0, tzinfo=UTC)
         seed_pickle(persistence, chat_ids(n), checkin)
         return measure(
-            "alternative", n, presses, work, lambda server, w: alternative_process(server, persistence, w)
+            "alternative",
+            n,
+            presses,
+            work,
+            lambda server, w: alternative_process(server, persistence, w),
+            [persistence],
         )
 
 
@@ -117,17 +130,21 @@ def per_thousand(points: list[MemoryPoint], attribute: str) -> float:
 
 
 def report(points: list[MemoryPoint]) -> None:
-    print(f"{'stack':12} {'participants':>12} {'start-up':>9} {'RSS start':>10} {'RSS after':>10}  traffic")
+    print(
+        f"{'stack':12} {'participants':>12} {'start-up':>9} {'RSS start':>10} {'RSS after':>10} "
+        f"{'on disk':>9}  traffic"
+    )
     for p in points:
         print(
             f"{p.stack:12} {p.participants:>12,} {p.ready_after:>8.2f}s {p.rss_start:>8.1f}MB "
-            f"{p.rss_after_traffic:>8.1f}MB  {p.answered}/{p.presses} presses answered"
+            f"{p.rss_after_traffic:>8.1f}MB {p.storage_mb:>7.1f}MB  {p.answered}/{p.presses} presses answered"
         )
     for stack in dict.fromkeys(p.stack for p in points):
         mine = [p for p in points if p.stack == stack]
         print(
             f"{stack}: {per_thousand(mine, 'rss_start'):.2f} MB per 1,000 participants after start-up, "
-            f"{per_thousand(mine, 'rss_after_traffic'):.2f} MB per 1,000 after traffic "
+            f"{per_thousand(mine, 'rss_after_traffic'):.2f} MB per 1,000 after traffic, "
+            f"{per_thousand(mine, 'storage_mb'):.2f} MB per 1,000 on disk "
             f"(slope over {', '.join(f'{p.participants:,}' for p in mine)})"
         )
 

@@ -53,8 +53,8 @@ class Plan:
 
 def plan(quick: bool) -> Plan:
     if quick:
-        return Plan(1_000, 100, 1, 1.0, 5.0, 100.0, 10.0)
-    return Plan(2_000, 100, 3, 2.0, 10.0, 100.0, 30.0)
+        return Plan(1_000, 200, 1, 1.0, 5.0, 100.0, 10.0)
+    return Plan(2_000, 200, 3, 2.0, 10.0, 100.0, 30.0)
 
 
 @dataclass
