@@ -275,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retry-429", action="store_true", help="check-in jobs retry after a 429")
     args = parser.parse_args(argv)
     RETRY_429 = args.retry_429
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     build(args.token, args.api_url, args.persistence).run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from tests.fake_bot_api import FakeBotApi, SentMessage
+from tests.fake_bot_api import FakeBotApi, SentMessage, _HTTPServer
 
 TOKEN = "123456:BENCHMARK-TOKEN"
 CHAT_BASE = 100_000_000  # chat ids of seeded participants: CHAT_BASE + 1, + 2, ...
@@ -371,6 +371,9 @@ def alternative_process(
 
 
 def fake_server(*, limits: bool) -> FakeBotApi:
+    """The fake Bot API server, with a listen backlog deep enough for a thousand simultaneous connects
+    (its default suits tests; Telegram's front end accepts them without delay)."""
+    _HTTPServer.request_queue_size = max(_HTTPServer.request_queue_size, 2048)
     return FakeBotApi(token=TOKEN, username="companion_bench_bot", enforce_limits=limits)
 
 
