@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import io
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from dialogs import questionnaire
 from dialogs.i18n import LOCALES_DIR, SOURCE_LOCALE
 
 ROOT = LOCALES_DIR.parent
@@ -37,8 +40,37 @@ def extract(root: Path = ROOT) -> Catalog:
 
 
 def extra_messages(root: Path) -> Iterator[tuple[str, tuple[str, int]]]:
-    """Texts that live in data files rather than code (questionnaires); none until they exist."""
-    yield from ()
+    """Texts that live in data files rather than code: every question, intro and label of every
+    `dialogs/questionnaires/*.toml`. An invalid file stops the update with its error."""
+    directory = root / "dialogs" / "questionnaires"
+    for path in questionnaire.files(directory):
+        with path.open("rb") as handle:
+            for lineno, _, message, _ in extract_questionnaire(handle, (), (), {"filename": str(path)}):
+                yield message, (path.relative_to(root).as_posix(), lineno)
+
+
+def extract_questionnaire(
+    fileobj: BinaryIO, keywords: object, comment_tags: object, options: dict[str, Any]
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """A Babel extraction method for questionnaire TOML files (usable from babel.cfg as well).
+
+    The file is validated first, so a catalogue is never built from a definition the bot would refuse.
+    """
+    raw = fileobj.read()
+    source = str(options.get("filename", getattr(fileobj, "name", "questionnaire")))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise questionnaire.QuestionnaireError(f"{source}: not valid TOML: {exc}") from exc
+    parsed = questionnaire.parse(data, source)
+    lines = raw.decode("utf-8").splitlines()
+    for text in dict.fromkeys(parsed.texts()):
+        yield _line_of(lines, text), None, text, []
+
+
+def _line_of(lines: list[str], text: str) -> int:
+    quoted = (f'"{text}"', f"'{text}'")
+    return next((n for n, line in enumerate(lines, start=1) if any(q in line for q in quoted)), 1)
 
 
 def _write(catalog: Catalog, path: Path) -> None:

@@ -19,13 +19,17 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
 from bot.delivery import Limits, OutboxWorker, Sender
+from bot.http_transport import LeanRequest
+from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
-from bot.telegram_transport import TelegramSender, event_from_update
+from bot.telegram_transport import PollRecordingRequest, TelegramSender, event_from_update
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Engine
 from dialogs.flow import COMMANDS, PARTICIPANTS
 from dialogs.i18n import Translator, shipped_locales
+from storage import meta
 from storage.database import Database
+from storage.times import to_db
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +39,41 @@ class Core:
     db: Database
     engine: Engine
     worker: OutboxWorker
+    scheduler: Scheduler
 
 
 @asynccontextmanager
 async def open_core(
-    settings: Settings, sender: Sender, clock: Clock | None = None, limits: Limits | None = None
+    settings: Settings,
+    sender: Sender,
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    poll: PollRecordingRequest | None = None,
 ) -> AsyncIterator[Core]:
+    """Database, engine, outbox worker and the scheduler's jobs (running from the first moment, so due
+    rows are swept while the transport is still connecting)."""
     clock = clock or SystemClock()
     db = await Database.open(settings.database)
+    scheduler: Scheduler | None = None
     try:
         worker = OutboxWorker(
             db, sender, clock, limits or Limits(settings.global_rate, settings.per_chat_interval)
         )
         engine = Engine(db, clock, settings.engine_config(), on_enqueued=worker.wake)
-        yield Core(db, engine, worker)
+
+        async def heartbeat() -> None:
+            async with db.transaction() as tx:
+                await meta.put(tx, "heartbeat_at", to_db(clock.now()))
+                if poll is not None and poll.last_success is not None:
+                    await meta.put(tx, "last_poll_at", to_db(poll.last_success))
+
+        timing = Timing(sweep_seconds=settings.sweep_seconds, retention_days=settings.retention_days)
+        scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat)
+        scheduler.start()
+        yield Core(db, engine, worker, scheduler)
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         await db.close()
 
 
@@ -64,18 +88,30 @@ async def run_telegram(
     settings: Settings, token: str, stop: asyncio.Event | None = None, webhook: bool = False
 ) -> None:
     """Poll Telegram (or serve a webhook) until SIGINT/SIGTERM, or until `stop` is set (tests)."""
+    clock = SystemClock()
+    poll = PollRecordingRequest(clock)
+    timeout = settings.send_timeout
+    requests = LeanRequest(
+        connection_pool_size=Limits.concurrency,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        connect_timeout=min(timeout, 10.0),
+        pool_timeout=timeout,
+    )
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
+        .request(requests)
+        .get_updates_request(poll)
         .build()
     )
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
-    async with open_core(settings, TelegramSender(application.bot)) as core:
+    async with open_core(settings, TelegramSender(application.bot), clock, poll=poll) as core:
 
         async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if update.callback_query is not None:
@@ -148,10 +184,26 @@ async def run_console(
         await core.worker.recover()
         stdout.write(BANNER + "\n")
         stdout.flush()
-        lines = await read_lines(stdin)
-        while (line := await lines.get()) is not None:
-            event = parse_line(line, chat_id, sender.choices)
-            if event is None:
-                continue
-            await core.engine.handle(event)
-            await core.worker.drain()
+        turn_lock = asyncio.Lock()  # a check-in prompt never interrupts the answer to a typed line
+        done = asyncio.Event()
+
+        async def deliver_scheduled() -> None:
+            while not done.is_set():
+                await core.worker.wait_for_work(1.0)
+                async with turn_lock:
+                    await core.worker.drain()
+
+        pump = asyncio.create_task(deliver_scheduled())
+        try:
+            lines = await read_lines(stdin)
+            while (line := await lines.get()) is not None:
+                event = parse_line(line, chat_id, sender.choices)
+                if event is None:
+                    continue
+                async with turn_lock:
+                    await core.engine.handle(event)
+                    await core.worker.drain()
+        finally:
+            done.set()
+            core.worker.wake()
+            await pump

@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    sweep_seconds: float = Field(
+        2.0, gt=0, le=60, description="Seconds between two sweeps of due rows (check-ins, nudges, reminders)."
+    )
+    grace_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="A due message later than this many minutes expires instead of arriving.",
+    )
+    send_timeout: float = Field(
+        20.0, gt=0, le=300, description="Seconds to wait for Telegram's answer to one sent message."
+    )
     webhook_url: str | None = Field(
         None, description="Public HTTPS URL Telegram posts updates to (for `companion run --webhook`)."
     )
@@ -93,6 +105,7 @@ class Settings(BaseSettings):
             default_timezone=self.timezone,
             retention_days=self.retention_days,
             max_wrong_codes=self.max_wrong_codes,
+            grace_minutes=self.grace_minutes,
         )
 
     def require_token(self) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from dialogs.signal_catalogue import SIGNAL_KINDS
 from dialogs.turn import Turn
 from storage import consents, signals
+from storage.database import Tx
 
 KINDS = {kind.key: kind for kind in SIGNAL_KINDS}
 
@@ -14,12 +17,18 @@ async def raise_signal(turn: Turn, kind: str, category: str | None = None) -> bo
 
     Without the consent nothing is created at all: not a hidden row, not a counter.
     """
-    spec = KINDS[kind]  # an unknown kind is a programming error, not something a user can cause
-    participant = turn.participant
-    if participant is None:
+    if turn.participant is None:
         return False
-    record = (await consents.current(turn.tx, participant.id)).get(spec.scope)
+    return await raise_signal_for(turn.tx, turn.participant.id, kind, category, turn.now)
+
+
+async def raise_signal_for(
+    tx: Tx, participant_id: int, kind: str, category: str | None, now: datetime
+) -> bool:
+    """`raise_signal` outside a conversation (the outbox worker learning that messages bounce)."""
+    spec = KINDS[kind]  # an unknown kind is a programming error, not something a user can cause
+    record = (await consents.current(tx, participant_id)).get(spec.scope)
     if record is None or not record.granted:
         return False
-    await signals.insert(turn.tx, participant.id, kind, category, turn.now)
+    await signals.insert(tx, participant_id, kind, category, now)
     return True
