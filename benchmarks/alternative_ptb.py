@@ -44,9 +44,9 @@ from benchmarks.common import (
     collect_fanout,
     companion_process,
     consent_rows,
+    create_database,
     fake_server,
     header,
-    insert_outbox_checkins,
     median,
     seed_participants,
     seed_token,
@@ -55,6 +55,8 @@ from benchmarks.common import (
     wall_to_monotonic,
     workdir,
 )
+from benchmarks.seed import CHAT_BASE as SEED_CHAT_BASE
+from benchmarks.seed import seed
 from tests.fake_bot_api import FakeBotApi, SentMessage
 
 STACKS = ("companion", "alternative", "alternative+retry")
@@ -121,38 +123,36 @@ class FanoutRun:
         return text
 
 
-def _checkin_count(server: FakeBotApi, ids: set[int], since: int) -> int:
-    return len(
-        {m.chat_id for m in server.sent[since:] if m.chat_id in ids and CHECKIN_TEXT in (m.text or "")}
-    )
+def _delivered(server: FakeBotApi, ids: set[int], since: int, marker: str) -> int:
+    """Chats in `ids` that have received a message containing `marker` since index `since`."""
+    return len({m.chat_id for m in server.sent[since:] if m.chat_id in ids and marker in (m.text or "")})
 
 
 def fanout_companion(n: int, kill_offset: float | None, keep: bool) -> FanoutRun:
-    """Our outbox, paced at its defaults (30/s overall, 1 s per chat), from rows due in the same second.
-
-    The rows are what the due sweep writes into the outbox when N check-ins come due at once; the sweep
-    itself (issue 3) is not on this branch yet.
-    """
+    """`companion run` at its defaults (30/s overall, 1 s per chat): N check-in rows in the `due` table fall
+    due in the same second; the scheduler's sweep writes the prompts and the outbox paces them out.
+    Seeded with benchmarks/seed.py (issue 3's fan-out benchmark uses the same rows)."""
     with workdir(keep) as work, fake_server(limits=True) as server:
         database = work / "companion.db"
-        ids = seed_participants(database, n)
+        create_database(database)
+        due_wall = datetime.now(UTC) + timedelta(seconds=1)
+        seed(database, n, due_wall)
+        ids = [SEED_CHAT_BASE + i for i in range(1, n + 1)]
+        since, errors = len(server.sent), server.stats.errors.get(429, 0)
         bot = companion_process(server, database, work).start()
+        due_at = wall_to_monotonic(due_wall)
         try:
-            since, errors = len(server.sent), server.stats.errors.get(429, 0)
-            due_wall = datetime.now(UTC) + timedelta(seconds=0.5)
-            insert_outbox_checkins(database, ids, CHECKIN_TEXT, due_wall)
-            due_at = wall_to_monotonic(due_wall)
             before, failed = 0, False
             if kill_offset is not None:
-                sleep_until(due_at + kill_offset)
+                sleep_until(max(due_at, time.monotonic()) + kill_offset)
                 bot.kill()
-                before = _checkin_count(server, set(ids), since)
+                before = _delivered(server, set(ids), since, "")
                 bot = companion_process(server, database, work, name="companion-restarted")
                 failed = not _restart(bot)
             result = collect_fanout(
                 server,
                 ids,
-                CHECKIN_TEXT,
+                "",
                 since=since,
                 errors_before=errors,
                 due_at=due_at,
@@ -185,7 +185,7 @@ def fanout_alternative(n: int, kill_offset: float | None, retry: bool, lead: flo
             if kill_offset is not None:
                 sleep_until(due_at + kill_offset)
                 bot.kill()
-                before = _checkin_count(server, set(ids), since)
+                before = _delivered(server, set(ids), since, CHECKIN_TEXT)
                 bot = alternative_process(
                     server, persistence, work, name=f"{name}-restarted", retry_429=retry
                 )

@@ -195,24 +195,6 @@ def _default_setting(name: str) -> Any:
     return Settings.model_fields[name].default
 
 
-def insert_outbox_checkins(path: Path, ids: Sequence[int], text: str, not_before: datetime) -> None:
-    """One pending outbox message per chat, due at `not_before`: what the due sweep writes when N check-ins
-    come due in the same minute."""
-    from storage.times import to_db
-
-    due = to_db(not_before)
-    conn = sqlite3.connect(path)
-    try:
-        with conn:
-            conn.executemany(
-                "INSERT INTO outbox (chat_id, participant_id, text, buttons, status, not_before, created_at)"
-                " VALUES (?, ?, ?, NULL, 'pending', ?, ?)",
-                ((chat, chat - CHAT_BASE, text, due, due) for chat in ids),
-            )
-    finally:
-        conn.close()
-
-
 def consent_rows(path: Path, scope: str = "selfreports") -> dict[int, list[bool]]:
     """Consent history of `scope` per chat, oldest first (the seeded answer included)."""
     conn = sqlite3.connect(path)
