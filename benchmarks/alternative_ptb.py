@@ -114,13 +114,15 @@ class FanoutRun:
     restart_failed: bool = False
 
     def line(self) -> str:
-        text = f"{self.stack:18} {self.result.summary()}"
-        if self.kill_offset is not None:
-            text += (
-                f"; SIGKILL {self.kill_offset:.1f} s after the due moment with {self.before_kill} delivered"
-                + (", restart FAILED" if self.restart_failed else "")
-            )
-        return text
+        if self.kill_offset is None:
+            return f"{self.stack:18} {self.result.summary()}"
+        r = self.result
+        return (
+            f"{self.stack:18} SIGKILL {self.kill_offset:.1f} s after the due moment with {self.before_kill} "
+            f"delivered; after the restart {r.delivered}/{r.participants} delivered, {r.lost} never sent, "
+            f"{r.duplicates} duplicated, {r.rate_limited} × 429"
+            + (", restart FAILED" if self.restart_failed else "")
+        )
 
 
 def _delivered(server: FakeBotApi, ids: set[int], since: int, marker: str) -> int:
