@@ -73,7 +73,11 @@ def run(participants: int, rate: int, timeout: float) -> dict[str, float]:
             server.stop()
         lines = log.read_text().splitlines()
         problems = [line for line in lines if "ERROR" in line or "Traceback" in line]
-        sweeps = [line.split("bot.scheduler: ")[1] for line in lines if "bot.scheduler: " in line and "sweep" in line]
+        sweeps = [
+            line.split("bot.scheduler: ")[1]
+            for line in lines
+            if "bot.scheduler: " in line and "sweep" in line
+        ]
     wanted = {CHAT_BASE + i for i in range(1, participants + 1)}
     per_chat = Counter(int(m["chat_id"]) for m in sent if int(m["chat_id"]) in wanted)
     times = sorted(float(m["at"]) for m in sent)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from storage.times import to_db
 
@@ -21,12 +22,15 @@ def seed(
     future_rows_each: int = 0,
     grace: timedelta = timedelta(minutes=30),
 ) -> None:
-    """`participants` active people with a morning check-in and one `checkin` row each due at `due_at`
-    (spread evenly over `spread`), plus `future_rows_each` later rows each (for the start-up benchmark).
+    """`participants` active people whose morning check-in is at `due_at` (Berlin time, no evening
+    check-in, no quiet hours) with its `checkin` row due then (spread evenly over `spread`), plus
+    `future_rows_each` rows on the following days (for the start-up benchmark). The planning job finds
+    nothing more to plan for today.
 
     The file must already carry the schema (open it once with `Database.open`)."""
     now = datetime.now(UTC)
-    day = due_at.date()
+    local = due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    day, morning = local.date(), f"{local:%H:%M}"  # the seeded rows are these people's morning check-in
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
@@ -46,8 +50,8 @@ def seed(
             )
             conn.executemany(
                 "INSERT INTO schedules (participant_id, morning, evening, quiet_start, quiet_end, updated_at)"
-                " VALUES (?, '08:00', '20:00', '00:00', '00:00', ?)",
-                ((i, to_db(now)) for i in range(1, participants + 1)),
+                " VALUES (?, ?, NULL, '00:00', '00:00', ?)",
+                ((i, morning, to_db(now)) for i in range(1, participants + 1)),
             )
             step = spread / participants if participants else timedelta(0)
 
@@ -66,8 +70,8 @@ def seed(
                     )
                     for n in range(future_rows_each):
                         later = due_at + timedelta(days=n + 1)
-                        payload = json.dumps({"slot": "evening", "day": str(later.date())})
-                        key = f"checkin:evening:{later.date()}"
+                        payload = json.dumps({"slot": "morning", "day": str(later.date())})
+                        key = f"checkin:morning:{later.date()}"
                         yield (i, "checkin", key, to_db(later), to_db(later + grace), payload, to_db(now))
 
             conn.executemany(

@@ -8,6 +8,7 @@ engine's rule instead of arriving at a confusing hour.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -63,6 +64,7 @@ class Scheduler:
         self._heartbeat = heartbeat
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[object]] = set()
+        self._first_done = asyncio.Event()
 
     def _job(self, name: str, body: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
         """A job that is waited for at shutdown and logs its failure by kind (the next run tries again)."""
@@ -118,6 +120,11 @@ class Scheduler:
         aps.start()
         self._aps = aps
 
+    async def first_sweep_done(self, longest: float) -> None:
+        """Wait until the first sweep has finished, at most `longest` seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first_done.wait(), longest)
+
     async def stop(self) -> None:
         """Stop the jobs and wait for a running one to finish its transaction."""
         if self._aps is not None and self._aps.running:
@@ -147,6 +154,7 @@ class Scheduler:
         self.swept += handled
         if self.sweeps == 1:
             log.info("first sweep done: %d due rows in %.3f s", handled, time.monotonic() - started)
+            self._first_done.set()
             if self._on_first_sweep is not None:
                 self._on_first_sweep()
         elif handled:

@@ -10,28 +10,50 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
-
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
-from bot.delivery import Limits, OutboxWorker, Sender
-from bot.http_transport import LeanRequest
+from bot.delivery import Limits, OutboxWorker, Outcome, Sender
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
-from bot.telegram_transport import PollRecordingRequest, TelegramSender, event_from_update
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Engine
 from dialogs.flow import COMMANDS, PARTICIPANTS
 from dialogs.i18n import Translator, shipped_locales
 from storage import meta
 from storage.database import Database
+from storage.outbox import OutboxMessage
 from storage.times import to_db
 
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
 log = logging.getLogger(__name__)
+
+FIRST_SWEEP_WAIT = 2.0  # seconds the transport waits for the first sweep before it loads and connects
+
+
+@dataclass
+class PollTracker:
+    """When Telegram last answered a poll (set by the transport, written to `meta` by the heartbeat)."""
+
+    last_success: datetime | None = None
+
+
+class DeferredSender:
+    """The outbox worker's sender before the transport exists: due rows can be swept into the outbox
+    while python-telegram-bot is still loading; the worker starts only once `target` is set."""
+
+    def __init__(self) -> None:
+        self.target: Sender | None = None
+
+    async def send(self, message: OutboxMessage) -> Outcome:
+        if self.target is None:
+            raise RuntimeError("the transport is not connected yet")
+        return await self.target.send(message)
 
 
 @dataclass
@@ -48,7 +70,7 @@ async def open_core(
     sender: Sender,
     clock: Clock | None = None,
     limits: Limits | None = None,
-    poll: PollRecordingRequest | None = None,
+    poll: PollTracker | None = None,
 ) -> AsyncIterator[Core]:
     """Database, engine, outbox worker and the scheduler's jobs (running from the first moment, so due
     rows are swept while the transport is still connecting)."""
@@ -87,9 +109,37 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 async def run_telegram(
     settings: Settings, token: str, stop: asyncio.Event | None = None, webhook: bool = False
 ) -> None:
-    """Poll Telegram (or serve a webhook) until SIGINT/SIGTERM, or until `stop` is set (tests)."""
+    """Poll Telegram (or serve a webhook) until SIGINT/SIGTERM, or until `stop` is set (tests).
+
+    The database and the scheduler come first: due rows are swept into the outbox while
+    python-telegram-bot is still being loaded, so a restart delays no promise by the transport's start.
+    """
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
     clock = SystemClock()
-    poll = PollRecordingRequest(clock)
+    tracker = PollTracker()
+    sender = DeferredSender()
+    async with open_core(settings, sender, clock, poll=tracker) as core:
+        await core.scheduler.first_sweep_done(FIRST_SWEEP_WAIT)
+        await _serve_telegram(core, settings, token, stop, webhook, sender, tracker)
+
+
+async def _serve_telegram(
+    core: Core,
+    settings: Settings,
+    token: str,
+    stop: asyncio.Event,
+    webhook: bool,
+    sender: DeferredSender,
+    tracker: PollTracker,
+) -> None:
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
+
+    from bot.http_transport import LeanRequest
+    from bot.telegram_transport import PollRecordingRequest, TelegramSender, event_from_update
+
     timeout = settings.send_timeout
     requests = LeanRequest(
         connection_pool_size=Limits.concurrency,
@@ -105,44 +155,43 @@ async def run_telegram(
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
         .request(requests)
-        .get_updates_request(poll)
+        .get_updates_request(PollRecordingRequest(core.engine.clock, tracker))
         .build()
     )
-    if stop is None:
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-    async with open_core(settings, TelegramSender(application.bot), clock, poll=poll) as core:
+    sender.target = TelegramSender(application.bot)
 
-        async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            if update.callback_query is not None:
-                with contextlib.suppress(Exception):
-                    await update.callback_query.answer()
-            event = event_from_update(update)
-            if event is not None:
-                await core.engine.handle(event)
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            with contextlib.suppress(Exception):
+                await update.callback_query.answer()
+        event = event_from_update(update)
+        if event is not None:
+            await core.engine.handle(event)
 
-        application.add_handler(TypeHandler(Update, on_update))
-        async with application:
-            await publish_commands(application)
-            assert application.updater is not None
-            if webhook:
-                await start_webhook(application, settings)
-            else:
-                await application.updater.start_polling(
-                    allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-                )
-            await application.start()
-            mode = "serving a webhook for" if webhook else "polling"
-            log.info("%s Telegram as @%s", mode, application.bot.username)
-            try:
-                await core.worker.run(stop)
-            finally:
-                await application.updater.stop()
-                await application.stop()
+    application.add_handler(TypeHandler(Update, on_update))
+    async with application:
+        await publish_commands(application)
+        assert application.updater is not None
+        if webhook:
+            await start_webhook(application, settings)
+        else:
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            )
+        await application.start()
+        mode = "serving a webhook for" if webhook else "polling"
+        log.info("%s Telegram as @%s", mode, application.bot.username)
+        try:
+            await core.worker.run(stop)
+        finally:
+            await application.updater.stop()
+            await application.stop()
 
 
 async def start_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Listen for Telegram's posts; requests without the secret header are refused with 403."""
+    from telegram import Update
+
     url = settings.require_webhook_url()
     secret = (
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
@@ -161,6 +210,8 @@ async def start_webhook(application: Application, settings: Settings) -> None:  
 
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
     """The Telegram command menu, in every shipped language (failures are logged, not fatal)."""
+    from telegram import BotCommand
+
     names = [c for c in COMMANDS.values() if c.in_menu and c.standings & PARTICIPANTS]
     for locale in (None, *shipped_locales()):
         tr = Translator(locale or "de")

@@ -103,15 +103,20 @@ def keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
 class PollRecordingRequest(HTTPXRequest):
     """The request object for getUpdates: notes the time of every successful poll for `companion status`."""
 
-    def __init__(self, clock: Clock, **kwargs: Any) -> None:
+    def __init__(self, clock: Clock, tracker: Any, **kwargs: Any) -> None:
         super().__init__(connection_pool_size=1, **kwargs)
         self.clock = clock
-        self.last_success: datetime | None = None
+        self.tracker = tracker  # anything with a `last_success` attribute (bot.service.PollTracker)
+
+    @property
+    def last_success(self) -> datetime | None:
+        value: datetime | None = self.tracker.last_success
+        return value
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, payload = await super().do_request(url, method, *args, **kwargs)
         if 200 <= status < 300 and url.rstrip("/").endswith("/getUpdates"):
-            self.last_success = self.clock.now()
+            self.tracker.last_success = self.clock.now()
         return status, payload
 
 

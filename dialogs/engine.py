@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
 from dialogs import (  # noqa: F401
+    appointment_answers,
+    appointments,
     checkin,
     data_rights,
     enrolment,
     help,
+    info,
     language,
     lookback,
     menu,

@@ -12,7 +12,7 @@ from dialogs.clock import FakeClock
 from dialogs.config import EngineConfig
 from dialogs.engine import Engine, Outcome
 from dialogs.events import Event, EventKind
-from storage import invitations, outbox
+from storage import due, invitations, outbox
 from storage.database import Database
 from storage.outbox import OutboxMessage
 
@@ -150,6 +150,14 @@ class World:
                 taken.extend(due)
         return taken
 
+    async def sweep(self) -> int:
+        """Run every pending due row whose time has come through the engine, as the scheduler would."""
+        async with self.db.read() as tx:
+            items = await due.pending_due(tx, self.clock.now(), 10_000)
+        for item in items:
+            await self.engine.handle(Event(item.chat_id, EventKind.DUE, due_id=item.id))
+        return len(items)
+
     async def count(self, table: str) -> int:
         async with self.db.read() as tx:
             return int(await tx.scalar(f"SELECT COUNT(*) FROM {table}"))
@@ -160,7 +168,8 @@ async def world(tmp_path: Path, config: EngineConfig | None = None) -> AsyncIter
     path = tmp_path / "companion.db"
     db = await Database.open(path)
     clock = FakeClock(START)
+    current = World(db, clock, Engine(db, clock, config or EngineConfig()), path)
     try:
-        yield World(db, clock, Engine(db, clock, config or EngineConfig()), path)
+        yield current
     finally:
-        await db.close()
+        await current.db.close()  # a test may have reopened it to simulate a restart

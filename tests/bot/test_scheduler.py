@@ -162,8 +162,8 @@ async def test_daily_planning_fills_the_coming_days_for_everyone_active(tmp_path
                 " GROUP BY 1 ORDER BY 1",
                 ("2026-12-01",),
             )
-        # Seeded people (08:00 and 20:00): tonight, then two whole days; nothing for the stopped one.
-        assert [tuple(r) for r in rows] == [(1, 5), (3, 5), (person.id, 3)]
+        # Seeded people (mornings at 08:00, it is 08:00): the next two mornings; nothing for the stopped one.
+        assert [tuple(r) for r in rows] == [(1, 2), (3, 2), (person.id, 3)]
     finally:
         await db.close()
 
