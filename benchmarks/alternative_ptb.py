@@ -130,23 +130,25 @@ def _delivered(server: FakeBotApi, ids: set[int], since: int, marker: str) -> in
     return len({m.chat_id for m in server.sent[since:] if m.chat_id in ids and marker in (m.text or "")})
 
 
-def fanout_companion(n: int, kill_offset: float | None, keep: bool) -> FanoutRun:
+def fanout_companion(n: int, kill_offset: float | None, lead: float, keep: bool) -> FanoutRun:
     """`companion run` at its defaults (30/s overall, 1 s per chat): N check-in rows in the `due` table fall
     due in the same second; the scheduler's sweep writes the prompts and the outbox paces them out.
     Seeded with benchmarks/seed.py (issue 3's fan-out benchmark uses the same rows)."""
     with workdir(keep) as work, fake_server(limits=True) as server:
         database = work / "companion.db"
         create_database(database)
-        due_wall = datetime.now(UTC) + timedelta(seconds=1)
+        due_wall = (datetime.now(UTC) + timedelta(seconds=lead + 0.999)).replace(microsecond=0)
         seed(database, n, due_wall)
         ids = [SEED_CHAT_BASE + i for i in range(1, n + 1)]
         since, errors = len(server.sent), server.stats.errors.get(429, 0)
         bot = companion_process(server, database, work).start()
         due_at = wall_to_monotonic(due_wall)
+        if time.monotonic() > due_at:
+            print(f"  warning: companion polled {bot.ready_after:.1f} s after launch, after the due moment")
         try:
             before, failed = 0, False
             if kill_offset is not None:
-                sleep_until(max(due_at, time.monotonic()) + kill_offset)
+                sleep_until(due_at + kill_offset)
                 bot.kill()
                 before = _delivered(server, set(ids), since, "")
                 bot = companion_process(server, database, work, name="companion-restarted")
@@ -394,7 +396,7 @@ def section(title: str) -> None:
 def run(p: Plan, rng: random.Random, keep: bool) -> None:
     section(f"(a) fan-out: {p.fanout:,} participants due in the same second, Telegram's limits enforced")
     runs = [
-        fanout_companion(p.fanout, None, keep),
+        fanout_companion(p.fanout, None, p.lead, keep),
         fanout_alternative(p.fanout, None, False, p.lead, keep),
         fanout_alternative(p.fanout, None, True, p.lead, keep),
     ]
@@ -429,7 +431,7 @@ def run(p: Plan, rng: random.Random, keep: bool) -> None:
     kills: list[FanoutRun] = []
     for _ in range(p.trials):
         offset = rng.uniform(0.5, fanout_duration)
-        kills.append(fanout_companion(p.kill_fanout, offset, keep))
+        kills.append(fanout_companion(p.kill_fanout, offset, p.lead, keep))
         print(kills[-1].line(), flush=True)
         kills.append(fanout_alternative(p.kill_fanout, offset, True, p.lead, keep))
         print(kills[-1].line(), flush=True)

@@ -621,7 +621,8 @@ class FanoutResult:
     def summary(self) -> str:
         return (
             f"{self.delivered}/{self.participants} delivered, {self.lost} lost, "
-            f"{self.duplicates} duplicated, {self.rate_limited} × 429, {self.achieved_rate:.1f} msg/s = "
+            f"{self.duplicates} duplicated, {self.rate_limited} × 429, the last "
+            f"{self.last_at - self.due_at:.1f} s after the due moment, {self.achieved_rate:.1f} msg/s = "
             f"{self.achieved_rate / self.global_rate:.0%} of the limit ({self.global_rate}/s)"
         )
 
