@@ -471,8 +471,12 @@ def run_alternative_updates(p: updates.Plan, keep: bool) -> updates.UpdateFigure
         persistence: Path = work / "alternative.pickle"
         ids = chat_ids(p.participants)
         seed_pickle(persistence, ids, None)
-        with alternative_process(server, persistence, work) as bot:
+        bot = alternative_process(server, persistence, work).start()
+        try:
             return updates.drive(server, bot, ids, lambda _: "privacy", p, "alternative")
+        finally:
+            # Its clean stop would rewrite the whole pickle once per participant who pressed (minutes).
+            bot.kill()
 
 
 def main(argv: list[str] | None = None) -> int:

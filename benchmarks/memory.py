@@ -46,7 +46,7 @@ class MemoryPoint:
     rss_after_traffic: float
     presses: int
     answered: int
-    storage_mb: float  # the database (with its WAL) or the pickle file on disk after the run
+    storage_mb: float  # the database (with its WAL) or the pickle file on disk after start-up
 
 
 def traffic(server: FakeBotApi, ids: list[int], presses: int, first_press: Callable[[int], str]) -> int:
@@ -81,11 +81,14 @@ def measure(
         with bot:
             time.sleep(SETTLE)
             start = bot.rss_mb()
+            size = sum(path.stat().st_size for path in stored if path.exists()) / 1024 / 1024
             first: Callable[[int], str] = seed_token if stack == "companion" else (lambda chat: "privacy")
             answered = traffic(server, ids, presses, first)
             time.sleep(SETTLE)
             after = bot.rss_mb()
-    size = sum(path.stat().st_size for path in stored if path.exists()) / 1024 / 1024
+            # Nothing is measured after this, and the alternative's clean stop rewrites its whole pickle
+            # once per changed participant (minutes after a round of traffic).
+            bot.kill()
     return MemoryPoint(stack, n, bot.ready_after, start, after, min(presses, n), answered, size)
 
 
