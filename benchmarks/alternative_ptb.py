@@ -307,7 +307,7 @@ def burst(
             presser.press_all_ready(0.02)
         bot.kill()  # nobody presses after this: only what was in flight is answered after the restart
         bot = start(f"{stack}-restarted")
-        presser.wait_quiet(2.0, 20)
+        presser.wait_quiet(1.5, 20)
     except RuntimeError as exc:
         print(f"  {stack}: {exc}")
         restarted = False

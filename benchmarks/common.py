@@ -8,6 +8,7 @@ share its event loop. Everything talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import platform
 import shutil
@@ -614,9 +615,10 @@ class FanoutResult:
 
     @property
     def achieved_rate(self) -> float:
-        """Messages per second from the due moment to the last one (over at least the limit's 1 s window)."""
-        span = max(1.0, self.last_at - self.due_at)
-        return (self.delivered + self.duplicates) / span
+        """Messages per whole second from the due moment to the last one: the limit counts messages in
+        1-second windows, so 30 sent at once and 30 a second later are 30 per second, not 60."""
+        seconds = max(1, math.ceil(self.last_at - self.due_at))
+        return (self.delivered + self.duplicates) / seconds
 
     def summary(self) -> str:
         return (
