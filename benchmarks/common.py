@@ -150,7 +150,11 @@ def seed_participants(path: Path, n: int, *, locale: str = "en", in_privacy: boo
         scope.key: consent_texts.text_sha256(consent_texts.shown_text(tr, scope, None, int(retention)))
         for scope in consent_texts.SCOPES
     }
-    granted = {consent_texts.CHECKINS: 1, consent_texts.SELFREPORTS: 1, consent_texts.SHARING: 0}
+    # Required scopes and self-reports granted; sharing and every other optional scope declined.
+    granted = {
+        scope.key: int(scope.required or scope.key == consent_texts.SELFREPORTS)
+        for scope in consent_texts.SCOPES
+    }
     state = ("privacy", "overview") if in_privacy else ("menu", "idle")
     action = f"toggle:{consent_texts.SELFREPORTS}" if in_privacy else "cmd:privacy"
     now = datetime.now(UTC)
