@@ -19,6 +19,11 @@ class EngineConfig:
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     # Where the regional information content lives (its crisis entries join the crisis card); None: none.
     info_root: Path | None = None
+    # The coaches' side: participants per coach before the coach and the administrator are warned, how
+    # long a coach's /invite link works, and the bot's username for the link (None: the code is shown).
+    caseload_limit: int = 25
+    invitation_days: int = 14
+    bot_username: str | None = None
 
     def locale_for_hint(self, hint: str | None) -> str:
         return match_locale(hint) or self.default_locale

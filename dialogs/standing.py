@@ -11,6 +11,8 @@ from storage.participants import Status
 
 
 def standing_of(turn: Turn) -> Standing:
+    if turn.coach is not None and turn.coach.active:
+        return Standing.COACH
     if turn.participant is None:
         return Standing.ENROLLING if turn.flow == "consent" else Standing.STRANGER
     if turn.participant.status is Status.STOPPED:
