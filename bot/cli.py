@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot import catalogue
+from bot import catalogue, coach_cli
 from bot.settings import Settings, SettingsError, load_settings, settings_table
 from dialogs.clock import SystemClock
 from dialogs.maintenance import DailyResult, run_daily
-from storage import invitations, outbox, participants, selfreports
+from storage import coaches, invitations, outbox, participants, selfreports
 from storage.database import Database, DatabaseError
 from storage.sealing import Sealer, new_key
 
@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--days", type=int, default=None, help="days until it expires (default 14)")
     invite.add_argument("--json", action="store_true", help='print {"code", "link", "expires_at"}')
+    invite.add_argument(
+        "--coach", type=int, default=None, help="bind it to this coach (number from `companion coach list`)"
+    )
 
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -111,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
         "aggregates stay) and raise the no-check-in signals participants asked for. The running bot "
         "does this daily; this command is for cron or a manual run.",
     )
+
+    coach_cli.add_parsers(sub)
 
     locales = sub.add_parser("locales", help="translation catalogues", description="Translation catalogues.")
     loc_sub = locales.add_subparsers(dest="locales_command", metavar="ACTION", required=True)
@@ -177,10 +182,16 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 
     async def create() -> invitations.NewInvitation:
         async with await Database.open(settings.database) as db, db.transaction() as tx:
-            return await invitations.create(tx, SystemClock().now(), timedelta(days=days))
+            coach = await coaches.by_id(tx, args.coach) if args.coach is not None else None
+            if args.coach is not None and (coach is None or not coach.active):
+                raise SettingsError(f"--coach {args.coach} is no coach with access; see `companion coach list`")
+            created = await invitations.create(tx, SystemClock().now(), timedelta(days=days))
+            if coach is not None:
+                await invitations.bind_to_coach(tx, created.id, coach.id)
+            return created
 
     created = asyncio.run(create())
-    username = settings.bot_username or _username_from_token(settings)
+    username = bot_username(settings)
     link = f"https://t.me/{username}?start={created.code}" if username else None
     if args.json:
         print(json.dumps({"code": created.code, "link": link, "expires_at": created.expires_at.isoformat()}))
@@ -192,6 +203,10 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     print(created.code)
     print(f"Valid until {created.expires_at:%Y-%m-%d %H:%M} UTC, for one person.", file=sys.stderr)
     return 0
+
+
+def bot_username(settings: Settings) -> str | None:
+    return settings.bot_username or _username_from_token(settings)
 
 
 def _username_from_token(settings: Settings) -> str | None:
@@ -250,11 +265,21 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
                 "outbox": await outbox.counts_by_status(tx),
             }
 
+    async def over_limit() -> list[tuple[coaches.Coach, int]]:
+        async with await Database.open(settings.database) as db, db.read() as tx:
+            return await coaches.over_limit(tx, settings.caseload_limit)
+
     report = asyncio.run(gather())
     for section, counts in report.items():
         print(f"{section}:")
         for key, count in sorted(counts.items()) or [("(none)", 0)]:
             print(f"  {key:24} {count}")
+    crowded = asyncio.run(over_limit())
+    print(f"coaches over the caseload limit of {settings.caseload_limit}:")
+    for coach, size in crowded or []:
+        print(f"  coach {coach.id:<18} {size}")
+    if not crowded:
+        print("  (none)")
     return 0
 
 
@@ -321,6 +346,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "keys": cmd_keys,
     "purge": cmd_purge,
     "locales": cmd_locales,
+    **coach_cli.COMMANDS,
 }
 
 if __name__ == "__main__":

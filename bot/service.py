@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +20,7 @@ from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Sender
 from bot.settings import Settings
 from bot.telegram_transport import TelegramSender, event_from_update
+from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Engine
 from dialogs.flow import COMMANDS, PARTICIPANTS
@@ -43,9 +44,13 @@ async def open_core(
 ) -> AsyncIterator[Core]:
     clock = clock or SystemClock()
     db = await Database.open(settings.database)
+    webhooks = WebhookSender(db)
     try:
         worker = OutboxWorker(
-            db, sender, clock, limits or Limits(settings.global_rate, settings.per_chat_interval)
+            db,
+            RoutingSender(sender, webhooks),
+            clock,
+            limits or Limits(settings.global_rate, settings.per_chat_interval),
         )
         config = settings.engine_config()
         engine = Engine(db, clock, config, on_enqueued=worker.wake)
@@ -55,6 +60,7 @@ async def open_core(
         finally:
             await dispatcher.join()
     finally:
+        await webhooks.close()
         await db.close()
 
 
@@ -92,6 +98,8 @@ async def run_telegram(settings: Settings, token: str, stop: asyncio.Event | Non
             )
             await application.start()
             log.info("polling Telegram as @%s", application.bot.username)
+            if core.engine.config.bot_username is None:  # coaches' /invite links need it
+                core.engine.config = replace(core.engine.config, bot_username=application.bot.username)
             try:
                 await core.worker.run(stop)
             finally:

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
         "`companion keys new`). Without a key, free text is not asked for.",
     )
+    caseload_limit: int = Field(
+        25, ge=1, le=1000, description="Participants per coach; above it the coach and `companion status` warn."
+    )
     info_content: Path | None = Field(
         None,
         description="Folder of the regional information content (default: the shipped locales/info); "
@@ -110,6 +113,9 @@ class Settings(BaseSettings):
             max_wrong_codes=self.max_wrong_codes,
             encryption_keys=self.key_list,
             info_root=self.info_root,
+            caseload_limit=self.caseload_limit,
+            invitation_days=self.invitation_days,
+            bot_username=self.bot_username,
         )
 
     def require_token(self) -> str:

@@ -215,7 +215,7 @@ async def linked(turn: Turn, participant: Participant, coach_id: int) -> None:
     await coaches.link(turn.tx, participant.id, coach.id, turn.now)
     invitation_id = turn.data.get("invitation_id")
     if invitation_id is not None and turn.data.get("mode") != "enrol":
-        await invitations.mark_used(turn.tx, int(invitation_id), participant.id, turn.now)
+        await invitations.mark_linked(turn.tx, int(invitation_id), participant.id, turn.now)
     await audit.append(
         turn.tx,
         action=audit.LINKED,

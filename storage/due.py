@@ -123,7 +123,8 @@ async def pending_due(tx: Tx, now: datetime, limit: int) -> list[DueItem]:
     """Pending rows whose time has come, oldest first."""
     rows = await tx.all(
         f"{_SELECT} WHERE due.status = 'pending' AND due.due_at <= ?"
-        " AND COALESCE(participants.chat_id, coaches.chat_id) IS NOT NULL ORDER BY due.due_at, due.id LIMIT ?",
+        " AND COALESCE(participants.chat_id, coaches.chat_id) IS NOT NULL"
+        " ORDER BY due.due_at, due.id LIMIT ?",
         (to_db(now), limit),
     )
     return [_item(row) for row in rows]

@@ -88,3 +88,11 @@ async def bind_to_coach(tx: Tx, invitation_id: int, coach_id: int) -> None:
 async def coach_of(tx: Tx, invitation_id: int) -> int | None:
     value = await tx.scalar("SELECT coach_id FROM invitations WHERE id = ?", (invitation_id,))
     return None if value is None else int(value)
+
+
+async def mark_linked(tx: Tx, invitation_id: int, participant_id: int, now: datetime) -> None:
+    """Used by someone already taking part, to connect with the inviting coach (not a new enrolment)."""
+    await tx.execute(
+        "UPDATE invitations SET used_at = ?, participant_id = ?, used_for = 'link' WHERE id = ?",
+        (to_db(now), participant_id, invitation_id),
+    )

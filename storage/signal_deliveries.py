@@ -106,7 +106,8 @@ async def team_acks(tx: Tx, participant_id: int, organisation_id: int) -> dict[i
     """Acknowledgements by the organisation's coaches, per signal id."""
     rows = await tx.all(
         "SELECT a.signal_id, c.name, a.action, a.at FROM signal_acks AS a"
-        " JOIN coaches AS c ON c.id = a.coach_id WHERE a.participant_id = ? AND c.organisation_id = ? ORDER BY a.at",
+        " JOIN coaches AS c ON c.id = a.coach_id"
+        " WHERE a.participant_id = ? AND c.organisation_id = ? ORDER BY a.at",
         (participant_id, organisation_id),
     )
     found: dict[int, list[Ack]] = {}

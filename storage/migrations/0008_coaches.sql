@@ -135,3 +135,7 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
+
+-- What an invitation was used for: joining (NULL, as before) or connecting someone who already takes part
+-- with a coach ('link'). The evaluation counts only the first as "enrolled"; invitations survive erasure.
+ALTER TABLE invitations ADD COLUMN used_for TEXT CHECK (used_for IS NULL OR used_for = 'link');
