@@ -120,10 +120,16 @@ def status_of(turn: Turn, summary: CoachSummary) -> tuple[int, str]:
     """(rank for sorting, "colour and words") of a case in the caseload."""
     if not summary.taking_part:
         return 3, turn.tr("⚪ participation ended")
+    # An urgent signal is handled once someone of the team will get in touch about it or a later one.
+    handled = [
+        s.at for s in summary.signals if s.kind in URGENT_KINDS and any(a.action == CONTACT for a in s.acks)
+    ]
     urgent = [
         s
         for s in summary.signals
-        if s.kind in URGENT_KINDS and not any(ack.action == CONTACT for ack in s.acks)
+        if s.kind in URGENT_KINDS
+        and (not handled or s.at > max(handled))
+        and not any(a.action == CONTACT for a in s.acks)
     ]
     if urgent:
         return 0, turn.tr("🔴 {signal}", signal=signal_text(turn.tr, urgent[0]))

@@ -29,6 +29,10 @@ OFFER_LASTING = timedelta(days=30)
 COACH_CODE_SPENT = N_(
     "This coach link has already been used or has expired. Please ask your administrator for a new one."
 )
+PARTICIPANT_NOT_COACH = N_(
+    "This chat takes part as a participant, so it cannot become a coach's chat. "
+    "Please open the coach link from your own work account."
+)
 LINK_SPENT = N_("This link does not work any more: it was used or has expired. Nothing has changed.")
 
 
@@ -38,12 +42,7 @@ async def redeem_coach_code(turn: Turn, code: str) -> bool:
     if check is None:
         return False
     if turn.participant is not None or turn.flow == "consent":
-        turn.say(
-            turn.tr(
-                "This chat takes part as a participant, so it cannot become a coach's chat. "
-                "Please open the coach link from your own work account."
-            )
-        )
+        turn.say(turn.tr(PARTICIPANT_NOT_COACH))
         await show_current(turn)
         return True
     if not check.valid:
@@ -99,6 +98,10 @@ async def offer_link(turn: Turn, code: str) -> bool:
     """An active participant opened a coach's invitation: ask whether to connect. False when the code is
     no coach's invitation (the caller then says they take part already)."""
     assert turn.participant is not None
+    if await coaches.check_code(turn.tx, code, turn.now) is not None:
+        turn.say(turn.tr(PARTICIPANT_NOT_COACH))
+        await show_menu(turn)
+        return True
     invitation = await invitations.check(turn.tx, code, turn.now)
     coach_id = await invitations.coach_of(turn.tx, invitation.id) if invitation else None
     if invitation is None or coach_id is None:

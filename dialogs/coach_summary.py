@@ -209,7 +209,7 @@ def render_summary(tr: Translator, summary: CoachSummary) -> str:
             for s in summary.signals:
                 line = f"• {tr.datetime(s.at, 'short')}: {signal_text(tr, s)}"
                 if s.acks:
-                    line += " (" + "; ".join(ack_text(tr, ack) for ack in s.acks) + ")"
+                    line += " – " + "; ".join(ack_text(tr, ack) for ack in s.acks)
                 lines.append(line)
         if summary.checkin_days is not None:
             week, month = summary.checkin_days

@@ -12,7 +12,7 @@ from dialogs.clock import FakeClock
 from dialogs.config import EngineConfig
 from dialogs.engine import Engine, Outcome
 from dialogs.events import Event, EventKind
-from storage import coaches, invitations, organisations, outbox
+from storage import coaches, due, invitations, organisations, outbox
 from storage.database import Database
 from storage.outbox import OutboxMessage
 
@@ -165,7 +165,11 @@ class World:
         organisation_id = await self.organisation(organisation)
         async with self.db.transaction() as tx:
             created = await coaches.create(
-                tx, organisation_id=organisation_id, name=name, locale="en", timezone="Europe/Berlin",
+                tx,
+                organisation_id=organisation_id,
+                name=name,
+                locale="en",
+                timezone="Europe/Berlin",
                 now=self.clock.now(),
             )
         return created.code
@@ -190,8 +194,12 @@ class World:
             organisation_id = await self.organisation()
             async with self.db.transaction() as tx:
                 created = await coaches.create(
-                    tx, organisation_id=organisation_id, name="Default Coach", locale="en",
-                    timezone="Europe/Berlin", now=self.clock.now(),
+                    tx,
+                    organisation_id=organisation_id,
+                    name="Default Coach",
+                    locale="en",
+                    timezone="Europe/Berlin",
+                    now=self.clock.now(),
                 )
                 await coaches.activate(tx, created.coach.id, DEFAULT_COACH_CHAT, self.clock.now())
             self.default_coach = created.coach.id
@@ -206,6 +214,14 @@ class World:
                     await outbox.mark_sent(tx, message.id, self.clock.now())
                 taken.extend(due)
         return taken
+
+    async def sweep(self) -> int:
+        """Run every pending due row whose time has come through the engine, as the scheduler would."""
+        async with self.db.read() as tx:
+            items = await due.pending_due(tx, self.clock.now(), 10_000)
+        for item in items:
+            await self.engine.handle(Event(item.chat_id, EventKind.DUE, due_id=item.id))
+        return len(items)
 
     async def count(self, table: str) -> int:
         async with self.db.read() as tx:
