@@ -7,6 +7,7 @@ each locale's `messages.po`. English is the source language: its catalogue is fi
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import tomllib
@@ -90,7 +91,9 @@ def update(root: Path = ROOT) -> list[str]:
         locale = po_path.parent.parent.name
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
-        catalog.update(template, update_header_comment=False)
+        # Each locale merges its own copy: Babel puts the template's message objects into the catalogue,
+        # so filling the English one below would otherwise leak English into every later locale.
+        catalog.update(copy.deepcopy(template), update_header_comment=False)
         catalog.obsolete.clear()
         if locale == SOURCE_LOCALE:
             for message in catalog:

@@ -8,14 +8,18 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot import catalogue, coach_cli
 from bot.settings import Settings, SettingsError, load_settings, settings_table
-from dialogs.clock import SystemClock
+from dialogs.clock import Clock, SystemClock
+from dialogs.config import EngineConfig
+from dialogs.info import content
+from dialogs.info_content import ContentError
 from dialogs.maintenance import DailyResult, run_daily
-from storage import coaches, invitations, outbox, participants, selfreports
+from storage import appointments, coaches, invitations, outbox, participants, selfreports
 from storage.database import Database, DatabaseError
 from storage.sealing import Sealer, new_key
 
@@ -41,10 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
-        help="run the Telegram bot (long polling)",
-        description="Run the Telegram bot with long polling. Needs COMPANION_TELEGRAM_TOKEN.",
+        help="run the Telegram bot (long polling, or --webhook)",
+        description="Run the Telegram bot with long polling, or as a webhook behind a reverse proxy. "
+        "Needs COMPANION_TELEGRAM_TOKEN; --webhook also needs COMPANION_WEBHOOK_URL.",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on COMPANION_WEBHOOK_LISTEN:COMPANION_WEBHOOK_PORT instead of polling",
     )
 
     console = sub.add_parser(
@@ -62,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--days", type=int, default=None, help="days until it expires (default 14)")
     invite.add_argument("--json", action="store_true", help='print {"code", "link", "expires_at"}')
+    invite.add_argument("--region", help="the programme's region, for local help information (e.g. bochum)")
     invite.add_argument(
         "--coach", type=int, default=None, help="bind it to this coach (number from `companion coach list`)"
     )
@@ -81,6 +92,28 @@ def build_parser() -> argparse.ArgumentParser:
         "COMPANION_DATABASE.",
     )
     backup.add_argument("path", type=Path, help="where to write the copy (must not exist)")
+
+    appointment = sub.add_parser(
+        "appointment",
+        help="appointments for participants",
+        description="Appointments for participants.",
+    )
+    appointment_sub = appointment.add_subparsers(dest="appointment_command", metavar="ACTION", required=True)
+    add = appointment_sub.add_parser(
+        "add",
+        help="propose an appointment; the participant confirms it in the chat",
+        description="Add an appointment for a participant. They are told in the chat and confirm it with "
+        "one tap; until then it is only proposed, and declining removes it.",
+    )
+    add.add_argument("--participant", required=True, metavar="P-XXXX", help="the participant's pseudonym")
+    add.add_argument(
+        "--at", required=True, metavar='"YYYY-MM-DD HH:MM"', help="local time in the participant's time zone"
+    )
+    add.add_argument("--kind", required=True, help="one of: " + ", ".join(appointments.KINDS))
+    add.add_argument("--place", default=None, help=f"where (at most {appointments.PLACE_MAX} characters)")
+    add.add_argument(
+        "--note", default=None, help=f"a short note (at most {appointments.NOTE_MAX} characters)"
+    )
 
     sub.add_parser(
         "status",
@@ -143,11 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings.log_level)
+        content()  # the help information is checked before anything starts
         handler = COMMANDS[args.command]
         return handler(settings, args)
     except SettingsError as exc:
         print(f"companion: {exc}", file=sys.stderr)
         return 2
+    except ContentError as exc:
+        print(
+            f"companion: {exc}\nFix the files under locales/info (see locales/info/README.md).",
+            file=sys.stderr,
+        )
+        return 4
     except DatabaseError as exc:
         print(
             f"companion: the database cannot be used: {exc}\nCheck COMPANION_DATABASE, or restore a backup.",
@@ -162,7 +202,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.service import run_telegram
 
     token = settings.require_token()
-    asyncio.run(run_telegram(settings, token))
+    if args.webhook:
+        settings.require_webhook_url()
+    asyncio.run(run_telegram(settings, token, webhook=args.webhook))
     return 0
 
 
@@ -179,13 +221,16 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else settings.invitation_days
     if not 1 <= days <= 365:
         raise SettingsError("--days must be between 1 and 365.")
+    regions = content().regions()
+    if args.region is not None and args.region not in regions:
+        raise SettingsError(f"unknown region {args.region!r}; known regions: {', '.join(regions)}")
 
     async def create() -> invitations.NewInvitation:
         async with await Database.open(settings.database) as db, db.transaction() as tx:
             coach = await coaches.by_id(tx, args.coach) if args.coach is not None else None
             if args.coach is not None and (coach is None or not coach.active):
                 raise SettingsError(f"--coach {args.coach} is no coach with access; see `companion coach list`")
-            created = await invitations.create(tx, SystemClock().now(), timedelta(days=days))
+            created = await invitations.create(tx, SystemClock().now(), timedelta(days=days), region=args.region)
             if coach is not None:
                 await invitations.bind_to_coach(tx, created.id, coach.id)
             return created
@@ -240,6 +285,89 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     applied = asyncio.run(upgrade())
     print("\n".join(f"applied {name}" for name in applied) or "the database is up to date")
     return 0
+
+
+class UsageError(Exception):
+    """Input on the command line that cannot be used; the message says what to do."""
+
+
+def cmd_appointment(settings: Settings, args: argparse.Namespace) -> int:
+    async def add() -> str:
+        async with await Database.open(settings.database) as db:
+            return await add_appointment(
+                db,
+                SystemClock(),
+                settings.engine_config(),
+                pseudonym=args.participant,
+                at=args.at,
+                kind=args.kind,
+                place=args.place,
+                note=args.note,
+            )
+
+    try:
+        print(asyncio.run(add()))
+    except UsageError as exc:
+        print(f"companion: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def add_appointment(
+    db: Database,
+    clock: Clock,
+    config: EngineConfig,
+    *,
+    pseudonym: str,
+    at: str,
+    kind: str,
+    place: str | None = None,
+    note: str | None = None,
+) -> str:
+    """Propose an appointment to a participant and tell them in the chat; returns what to print."""
+    from dialogs.appointment_plan import propose
+    from dialogs.appointment_time import local_moment
+    from dialogs.engine import Engine
+    from dialogs.events import Event, EventKind
+    from dialogs.sanitize import clean
+
+    code = kind.strip().lower().replace("_", "").replace("-", "").replace(" ", "")
+    if code not in appointments.KINDS:
+        raise UsageError(f"unknown kind {kind!r}; use one of: {', '.join(appointments.KINDS)}")
+    place = " ".join(clean(place or "").split()) or None
+    note = " ".join(clean(note or "").split()) or None
+    if place is not None and len(place) > appointments.PLACE_MAX:
+        raise UsageError(f"--place is too long ({len(place)} characters, at most {appointments.PLACE_MAX})")
+    if note is not None and len(note) > appointments.NOTE_MAX:
+        raise UsageError(f"--note is too long ({len(note)} characters, at most {appointments.NOTE_MAX})")
+    try:
+        local = datetime.strptime(at.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise UsageError(f'cannot read --at {at!r}; write it like "2026-12-01 10:00"') from None
+    async with db.transaction() as tx:
+        now = clock.now()
+        participant = await participants.by_pseudonym(tx, pseudonym)
+        if participant is None:
+            raise UsageError(f"no participant with the pseudonym {pseudonym!r}")
+        if participant.status is not participants.Status.ACTIVE:
+            raise UsageError(
+                f"{participant.pseudonym} is {participant.status.value}: they cannot be told now, "
+                "so nothing was added"
+            )
+        zone = participant.timezone
+        starts_at = local_moment(local.date(), local.time(), ZoneInfo(zone))
+        if starts_at is None:
+            raise UsageError(f"{at} does not exist in {zone}: the clocks change then")
+        if starts_at <= now:
+            raise UsageError(f"{at} ({zone}) is in the past")
+        created, due_id = await propose(
+            tx, participant, starts_at=starts_at, kind=code, place=place, note=note, now=now
+        )
+    await Engine(db, clock, config).handle(Event(participant.chat_id, EventKind.DUE, due_id=due_id))
+    return (
+        f"Appointment {created.id} proposed to {participant.pseudonym} for {local:%Y-%m-%d %H:%M} ({zone}). "
+        "They are asked in the chat to confirm it."
+    )
 
 
 def _backup(settings: Settings, target: Path) -> int:
@@ -342,6 +470,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "console": cmd_console,
     "invite": cmd_invite,
     "db": cmd_db,
+    "appointment": cmd_appointment,
     "status": cmd_status,
     "keys": cmd_keys,
     "purge": cmd_purge,

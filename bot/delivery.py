@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Protocol
 
 from dialogs.clock import Clock
+from dialogs.signals import raise_signal_for
 from storage import outbox, participants
 from storage.database import Database
 from storage.outbox import OutboxMessage
@@ -199,6 +200,10 @@ class OutboxWorker:
                 await outbox.cancel_pending(tx, message.chat_id)
                 if message.participant_id is not None:
                     await participants.set_status(tx, message.participant_id, Status.UNREACHABLE, now)
+                    # The coach may learn it, if the participant allowed signals (once a day at most).
+                    await raise_signal_for(
+                        tx, message.participant_id, "unreachable", None, now, unless_within=timedelta(days=1)
+                    )
                 log.info("chat of outbox %s blocked the bot; marked unreachable", message.id)
             elif outcome.result is Result.REJECTED or attempts >= self.limits.max_attempts:
                 await outbox.mark_dead(tx, message.id, outcome.error or outcome.result.value)

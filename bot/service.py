@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -71,8 +73,10 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def run_telegram(settings: Settings, token: str, stop: asyncio.Event | None = None) -> None:
-    """Poll Telegram until SIGINT/SIGTERM (or until `stop` is set, for tests)."""
+async def run_telegram(
+    settings: Settings, token: str, stop: asyncio.Event | None = None, webhook: bool = False
+) -> None:
+    """Poll Telegram (or serve a webhook) until SIGINT/SIGTERM, or until `stop` is set (tests)."""
     application = (
         ApplicationBuilder()
         .token(token)
@@ -93,11 +97,15 @@ async def run_telegram(settings: Settings, token: str, stop: asyncio.Event | Non
         async with application:
             await publish_commands(application)
             assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-            )
+            if webhook:
+                await start_webhook(application, settings)
+            else:
+                await application.updater.start_polling(
+                    allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+                )
             await application.start()
-            log.info("polling Telegram as @%s", application.bot.username)
+            mode = "serving a webhook for" if webhook else "polling"
+            log.info("%s Telegram as @%s", mode, application.bot.username)
             if core.engine.config.bot_username is None:  # coaches' /invite links need it
                 core.engine.config = replace(core.engine.config, bot_username=application.bot.username)
             try:
@@ -115,6 +123,24 @@ async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
     event = event_from_update(update)
     if event is not None:
         await dispatcher.dispatch(event)
+
+
+async def start_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Listen for Telegram's posts; requests without the secret header are refused with 403."""
+    url = settings.require_webhook_url()
+    secret = (
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    )
+    assert application.updater is not None
+    await application.updater.start_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=urlsplit(url).path.lstrip("/"),
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
 
 
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -10,7 +10,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.config import EngineConfig
 from dialogs.i18n import shipped_locales
-from dialogs.info_content import default_content_root
 from storage.sealing import check_key
 
 ENV_PREFIX = "COMPANION_"
@@ -44,13 +43,16 @@ class Settings(BaseSettings):
         description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
         "`companion keys new`). Without a key, free text is not asked for.",
     )
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL Telegram posts updates to (for `companion run --webhook`)."
+    )
+    webhook_listen: str = Field("127.0.0.1", description="Address the webhook server listens on.")
+    webhook_port: int = Field(8080, ge=1, le=65535, description="Port the webhook server listens on.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (random if unset)."
+    )
     caseload_limit: int = Field(
         25, ge=1, le=1000, description="Participants per coach; above it the coach and `companion status` warn."
-    )
-    info_content: Path | None = Field(
-        None,
-        description="Folder of the regional information content (default: the shipped locales/info); "
-        "its crisis entries join the crisis card.",
     )
 
     @field_validator("timezone")
@@ -84,11 +86,6 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def info_root(self) -> Path | None:
-        root = self.info_content or default_content_root()
-        return root if root.is_dir() else None
-
-    @property
     def key_list(self) -> tuple[str, ...]:
         return _split_keys(self.encryption_keys.get_secret_value()) if self.encryption_keys else ()
 
@@ -104,6 +101,18 @@ class Settings(BaseSettings):
         base = self.telegram_api_url.rstrip("/")
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
 
+    def require_webhook_url(self) -> str:
+        url = (self.webhook_url or "").strip()
+        if not url.startswith("https://"):
+            raise SettingsError(
+                f"{ENV_PREFIX}WEBHOOK_URL must be the public https:// address Telegram posts updates to,\n"
+                "for example https://bot.example.org/telegram (your reverse proxy forwards it to\n"
+                f"{ENV_PREFIX}WEBHOOK_LISTEN:{ENV_PREFIX}WEBHOOK_PORT).\n"
+                "Without a public address, use polling:\n"
+                "  companion run"
+            )
+        return url
+
     def engine_config(self) -> EngineConfig:
         return EngineConfig(
             default_locale=self.default_locale,
@@ -112,7 +121,6 @@ class Settings(BaseSettings):
             retention_days=self.retention_days,
             max_wrong_codes=self.max_wrong_codes,
             encryption_keys=self.key_list,
-            info_root=self.info_root,
             caseload_limit=self.caseload_limit,
             invitation_days=self.invitation_days,
             bot_username=self.bot_username,

@@ -159,6 +159,12 @@ async def summary_for_coach(
 def signal_text(tr: Translator, signal: CoachSignal) -> str:
     kind = KIND_BY_KEY[signal.kind]
     category = signal.category
+    if kind.category_format == DAYS and category is not None:
+        return tr.ngettext(
+            "No check-in for {n} day (a rule the participant set)",
+            "No check-in for {n} days (a rule the participant set)",
+            int(category),
+        )
     if category is None or not kind.label_with_category:
         return tr(kind.label)
     if kind.category_format == CHOICE:
@@ -166,8 +172,6 @@ def signal_text(tr: Translator, signal: CoachSignal) -> str:
         return tr(kind.label_with_category, category=tr(label))
     if kind.category_format == DATE:
         return tr(kind.label_with_category, date=tr.date(date.fromisoformat(category), "medium"))
-    if kind.category_format == DAYS:
-        return tr.ngettext(kind.label, kind.label_with_category, int(category))
     return tr(kind.label)
 
 

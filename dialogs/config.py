@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dialogs.i18n import match_locale
+from dialogs.info_content import default_content_root
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class EngineConfig:
     # Keys for free text at rest, newest first. Empty: free text is not asked for at all.
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     # Where the regional information content lives (its crisis entries join the crisis card); None: none.
-    info_root: Path | None = None
+    info_root: Path | None = field(default_factory=default_content_root)
     # The coaches' side: participants per coach before the coach and the administrator are warned, how
     # long a coach's /invite link works, and the bot's username for the link (None: the code is shown).
     caseload_limit: int = 25

@@ -69,7 +69,7 @@ SCOPES: tuple[Scope, ...] = (
     Scope(
         CRISIS,
         False,
-        N_("Telling your coach when you use crisis help"),
+        N_("Crisis alerts for your coach"),
         N_(
             "When you use the crisis help (/sos, or when you write about wanting to die), may I tell "
             "{organisation}? They would learn only that it happened and when, never what you wrote. "

@@ -58,12 +58,26 @@ def local_help(tr: Translator, root: Path | None, region: str | None = None) -> 
         return []
     lines = []
     for entry in entries:
-        phones = [p for p in entry.phone if _digits(p) not in FIXED_NUMBERS]
-        if not phones:
+        phones = ", ".join(p for p in entry.phone if _digits(p) not in FIXED_NUMBERS)
+        if entry.phone and not phones:
+            continue  # already on the card
+        if phones and entry.hours:
+            text = tr("{name}: {number} ({hours})", name=entry.name, number=phones, hours=entry.hours)
+        elif phones:
+            text = tr("{name}: {number}", name=entry.name, number=phones)
+        elif entry.address and entry.hours:
+            text = tr(
+                "{name}, address: {address} ({hours})",
+                name=entry.name,
+                address=entry.address,
+                hours=entry.hours,
+            )
+        elif entry.address:
+            text = tr("{name}, address: {address}", name=entry.name, address=entry.address)
+        elif entry.website:
+            text = tr("{name}, website: {website}", name=entry.name, website=entry.website)
+        else:
             continue
-        text = tr("{name}: {number}", name=entry.name, number=", ".join(phones))
-        if entry.hours:
-            text = tr("{service} ({hours})", service=text, hours=entry.hours)
         lines.append(text)
         if len(lines) == MAX_LOCAL_LINES:
             break

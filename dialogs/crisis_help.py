@@ -24,7 +24,8 @@ REPEAT_WINDOW = timedelta(hours=1)
 
 
 def card_text(turn: Turn) -> str:
-    return crisis_card(turn.tr, local_help(turn.tr, turn.config.info_root))
+    region = turn.participant.region if turn.participant else None
+    return crisis_card(turn.tr, local_help(turn.tr, turn.config.info_root, region))
 
 
 def _active(turn: Turn) -> bool:

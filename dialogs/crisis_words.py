@@ -6,7 +6,7 @@ split into words; sentence punctuation becomes a clause mark `|`. A pattern is a
 
     word    exactly this word          word*   a word starting with it
     *word   a word ending with it      *word*  a word containing it (Arabic attaches prefixes)
-    ..      up to two other words      |       the end of a clause (keeps "bring mich um 8 zum Arzt" out)
+    ..      up to three other words    |       the end of a clause (keeps "bring mich um 8 zum Arzt" out)
 
 Patterns are written in their native spelling (with umlauts, hamza, ё ...) and normalised when loaded;
 German patterns with ä/ö/ü are also loaded with ae/oe/ue, the way people type without umlauts. A false
@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-MAX_GAP = 2
+MAX_GAP = 3
 
 # Dropped: apostrophes (don't -> dont, вб'ю -> вбю), zero-width joiners (Persian half-space), tatweel.
 _DROPPED = dict.fromkeys(map(ord, "'’‘ʼ`´\u200c\u200d\u0640\u00ad"), None)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
 from dialogs import (  # noqa: F401
+    appointment_answers,
+    appointments,
     coach_alerts,
     coach_commands,
     coach_enrolment,
@@ -23,6 +25,7 @@ from dialogs import (  # noqa: F401
     data_rights,
     enrolment,
     help,
+    info,
     language,
     menu,
     myweek,

@@ -256,6 +256,7 @@ class ConsentFlow(Flow):
                 locale=turn.tr.locale,
                 timezone=turn.config.default_timezone,
                 now=now,
+                region=await invitations.region_of(tx, invitation_id),
             )
             await invitations.mark_used(tx, invitation_id, participant.id, now)
             turn.attach_participant(participant)

@@ -7,6 +7,8 @@ one needs no code change. msgids are English and use `{name}` placeholders.
 A message missing (or fuzzy) in a participant's locale is shown from the fallback locale with a short
 visible marker, never silently. In right-to-left locales every inserted value is wrapped in Unicode
 first-strong isolates (U+2068 ... U+2069) so numbers, times and Latin names do not scramble the sentence.
+Numbers, and the digits in dates and times, use the locale's default numbering system from CLDR (Persian
+digits in Farsi, Latin digits in Arabic as spoken in most of the countries our participants come from).
 """
 
 from __future__ import annotations
@@ -131,12 +133,19 @@ class Translator:
         return f"{FSI}{text}{PDI}" if self.rtl else text
 
     def number(self, value: float) -> str:
-        return self.isolate(format_decimal(value, locale=self._babel_locale))
+        text = format_decimal(value, locale=self._babel_locale, numbering_system="default")
+        return self.isolate(text.translate(_digit_table(self.locale)))
+
+    def short_date(self, value: date | datetime) -> str:
+        """Weekday and date without the year, for buttons and lists ("Tue, Oct 27", "Di., 27. Okt.")."""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.timezone).date()
+        return self._isolated_digits(format_skeleton("MMMEd", value, locale=self._babel_locale))
 
     def date(self, value: date | datetime, fmt: str = "full") -> str:
         if isinstance(value, datetime):
             value = value.astimezone(self.timezone).date()
-        return self.isolate(format_date(value, format=fmt, locale=self._babel_locale))
+        return self._isolated_digits(format_date(value, format=fmt, locale=self._babel_locale))
 
     def skeleton(self, value: _date, skeleton: str) -> str:
         """A date in the locale's own order for the fields asked for: `MMMEd` gives `Mo., 23. Nov.`."""
@@ -147,12 +156,16 @@ class Translator:
     def time(self, value: datetime | time) -> str:
         if isinstance(value, datetime):
             value = value.astimezone(self.timezone)
-        return self.isolate(format_time(value, format="short", locale=self._babel_locale))
+        return self._isolated_digits(format_time(value, format="short", locale=self._babel_locale))
 
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
-        return self.isolate(
+        return self._isolated_digits(
             format_datetime(value, format=fmt, tzinfo=self.timezone, locale=self._babel_locale)
         )
+
+    def _isolated_digits(self, text: str) -> str:
+        """Babel writes Latin digits into dates and times; CLDR wants the locale's own digits."""
+        return self.isolate(text.translate(_digit_table(self.locale)))
 
     def _lookup(self, msgid: str) -> str:
         own = load_catalogue(self.locale).messages.get(msgid)
@@ -186,7 +199,7 @@ class Translator:
         if not values:
             return text
         wrapped = {
-            key: value if key in already_wrapped or _is_isolated(value) else self.isolate(value)
+            key: self._inserted(value) if key not in already_wrapped else value
             for key, value in values.items()
         }
         try:
@@ -194,6 +207,25 @@ class Translator:
         except (KeyError, IndexError, ValueError):
             # A translation with a broken placeholder must not cost the participant the message.
             return text
+
+    def _inserted(self, value: object) -> str:
+        """An inserted value as shown: numbers in the locale's format, everything isolated once."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self.number(value)
+        if isinstance(value, str) and _is_isolated(value):
+            return value
+        return self.isolate(value)
+
+
+# CLDR numberingSystems.xml: the digits of the default systems of our locales that are not Latin.
+# Babel knows which system a locale uses and its separators, but always writes Latin digits.
+NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+@cache
+def _digit_table(locale: str) -> dict[int, int]:
+    system = Locale.parse(locale).default_numbering_system
+    return str.maketrans("0123456789", NATIVE_DIGITS.get(system, "0123456789"))
 
 
 def _is_isolated(value: object) -> bool:

@@ -31,6 +31,7 @@ from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     StrictBool,
     StringConstraints,
@@ -78,12 +79,29 @@ L = TypeVar("L", bound=_InLanguage)
 # --- validation building blocks ---------------------------------------------------------------------
 
 
-def _text(max_length: int) -> Any:
+def _text(max_length: int) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=max_length)
 
 
 _PHONE_RE = re.compile(r"[0-9+/()\- ]+")
 _SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _reflow(value: object) -> object:
+    """Join the wrapped lines of a text block: a blank line starts a paragraph, "- " a list item."""
+    if not isinstance(value, str) or "\n" not in value:
+        return value
+    lines: list[str] = []
+    for raw in value.splitlines():
+        line = raw.strip()
+        if not line:
+            if lines and lines[-1]:
+                lines.append("")
+        elif lines and lines[-1] and not line.startswith(("- ", "• ")):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return "\n".join(lines).strip()
 
 
 def _check_phone(value: str) -> str:
@@ -115,9 +133,9 @@ def _check_slug(value: str) -> str:
 
 
 Title = Annotated[str, _text(TITLE_MAX)]
-Body = Annotated[str, _text(BODY_MAX)]
-Explanation = Annotated[str, _text(EXPLANATION_MAX)]
-Description = Annotated[str, _text(DESCRIPTION_MAX)]
+Body = Annotated[str, BeforeValidator(_reflow), _text(BODY_MAX)]
+Explanation = Annotated[str, BeforeValidator(_reflow), _text(EXPLANATION_MAX)]
+Description = Annotated[str, BeforeValidator(_reflow), _text(DESCRIPTION_MAX)]
 Keyword = Annotated[str, _text(KEYWORD_MAX)]
 ShortText = Annotated[str, _text(200)]
 Source = Annotated[str, _text(1000)]
@@ -174,7 +192,7 @@ class EntryData(_Model):
     @field_validator("phone", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
+        return value if isinstance(value, list | tuple) else [value]
 
 
 class EntryTranslation(_Model):
@@ -231,7 +249,8 @@ class Entry(EntryData):
 
 @dataclass(frozen=True, slots=True)
 class Localized(Generic[T]):
-    """A value in the language actually used; `fallback` is true when (some of) it is German instead."""
+    """A value with the language it is in: `lang` is the requested language when (any of) the value is in
+    it, else German; `fallback` is true when (some of) it is German instead of the requested language."""
 
     value: T
     lang: str
@@ -286,7 +305,8 @@ class InfoContent:
     _glossary: Mapping[str, tuple[GlossaryTerm, ...]]
     _entries: Mapping[str, Mapping[str, tuple[Entry, ...]]]
     _region_names: Mapping[str, Mapping[str, str]]
-    _index: Mapping[str, _SearchIndex]
+    # Built on the first search in a language; a cache, so loading stays cheap.
+    _indexes: dict[str, _SearchIndex] = field(default_factory=dict, repr=False, compare=False)
 
     def languages(self) -> tuple[str, ...]:
         """Languages with at least one content file, in `SHIPPED_LANGUAGES` order."""
@@ -313,17 +333,20 @@ class InfoContent:
         return self._localized(self._pick(self._glossary, lang), lang)
 
     def entries(self, topic_key: str, lang: str, region: str | None) -> Localized[list[Entry]]:
-        """The region's entries for the topic, then the national ones. Unknown keys raise KeyError."""
+        """The region's entries for the topic, then the national ones (region None or "national": only
+        those). An unknown topic or region raises KeyError."""
         if topic_key not in TOPIC_KEYS:
             raise KeyError(f"unknown topic {topic_key!r}")
-        if region is not None and (region == NATIONAL or region not in self._entries):
+        if region == NATIONAL:
+            region = None
+        if region is not None and region not in self._entries:
             raise KeyError(f"unknown region {region!r}")
         items = [e for e in self._entries_in(region, lang) if e.topic == topic_key]
         return self._localized(items, lang)
 
     def crisis_entries(self, lang: str, region: str | None) -> Localized[list[Entry]]:
         """Entries for the crisis card, the region's first. Never raises: an unknown region gets national."""
-        if region is not None and (region == NATIONAL or region not in self._entries):
+        if region == NATIONAL or region not in self._entries:
             region = None
         return self._localized([e for e in self._entries_in(region, lang) if e.crisis], lang)
 
@@ -331,7 +354,8 @@ class InfoContent:
         """Topics, glossary terms and entries whose titles, terms or keywords match the query words.
 
         Searches the participant's language and German, forgiving case, accents, Arabic vowel marks and
-        letter variants, word beginnings ("Schuldn") and one typo in words of five or more letters.
+        letter variants, word beginnings ("Schuldn"), other endings of a stem ("долгов" for "долги") and
+        one typo in words of five or more letters. Scores only rank the hits of one query.
         """
         words = _query_tokens(query)
         if not words or limit <= 0:
@@ -340,7 +364,7 @@ class InfoContent:
         regions = {NATIONAL} | ({region} if region else set())
         best: dict[tuple[str, str], tuple[float, _Doc]] = {}
         for index_lang in dict.fromkeys((lang, FALLBACK_LANGUAGE)):
-            index = self._index.get(index_lang)
+            index = self._index(index_lang)
             if index is None:
                 continue
             for doc, score in index.score(words):
@@ -350,7 +374,7 @@ class InfoContent:
                 if ident not in best or score > best[ident][0]:
                     best[ident] = (score, doc)
         hits = []
-        own = self._index.get(lang)
+        own = self._index(lang)
         for (kind, key), (score, doc) in best.items():
             shown = own.docs_by_key.get((kind, key), doc) if own else doc
             hits.append(SearchHit(doc.kind, key, shown.title, round(score, 3), doc.topic, shown.lang))
@@ -358,6 +382,19 @@ class InfoContent:
         return hits[:limit]
 
     # internals
+
+    def _index(self, lang: str) -> _SearchIndex | None:
+        if lang not in self._languages:
+            return None
+        index = self._indexes.get(lang)
+        if index is None:
+            index = self._indexes[lang] = _build_index(
+                lang,
+                (t for t in self._topics.get(lang, ()) if t.lang == lang),
+                (g for g in self._glossary.get(lang, ()) if g.lang == lang),
+                (e for per_lang in self._entries.values() for e in per_lang.get(lang, ()) if e.lang == lang),
+            )
+        return index
 
     def _pick(self, per_lang: Mapping[str, tuple[T, ...]], lang: str) -> tuple[T, ...]:
         return per_lang.get(_base_lang(lang)) or per_lang[FALLBACK_LANGUAGE]
@@ -406,33 +443,49 @@ _STOPWORD_TEXT = """
     في من على انا عن ما هل
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_FOLD = str.maketrans(
-    {
-        "ı": "i",
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ħ": "h",
-        "ـ": None,  # tatweel
-        "ٱ": "ا",
-        "ة": "ه",
-        "ۀ": "ه",
-        "ى": "ي",
-        "ی": "ي",
-        "ئ": "ي",
-        "ک": "ك",
-        "ؤ": "و",
-    }
-)
+_FOLD = {
+    "ı": "i",
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ħ": "h",
+    "ـ": None,  # tatweel
+    "ٱ": "ا",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ى": "ي",
+    "ی": "ي",
+    "ئ": "ي",
+    "ک": "ك",
+    "ؤ": "و",
+}
+
+
+class _FoldTable(dict[int, str | None]):
+    """A `str.translate` table that drops marks and format characters and unifies letter variants.
+
+    Filled on first sight of each character, so normalising runs at C speed afterwards.
+    """
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value = None if unicodedata.category(char) in ("Mn", "Cf") else _FOLD.get(char, char)
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
 _WORD_RE = re.compile(r"\w+")
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
 
 def _normalize(text: str) -> str:
-    """Casefold, strip accents and marks (NFKD), unify Arabic and Persian letter variants."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Cf"))
-    return kept.translate(_FOLD)
+    """Casefold, strip accents and marks, unify Arabic and Persian letter variants.
+
+    NFKD splits "ä" into "a" plus a mark and "أ", "إ", "آ" into "ا" plus a mark; the marks (and Arabic
+    vowel signs) are dropped, then ة, ى, ی, ک and friends are mapped to one form each.
+    """
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_TABLE)
 
 
 def _tokens(text: str) -> list[str]:
@@ -481,12 +534,22 @@ def _match(query: str, token: str) -> float:
         return 0.6 + 0.3 * lq / lt
     if lt >= 4 and query.startswith(token):  # a keyword at the start of a longer (compound) word
         return 0.55 + 0.25 * lt / lq
-    if lq >= 5:
-        if abs(lq - lt) <= 1 and _within_one_edit(query, token):
-            return 0.75
-        if lt > lq and any(_within_one_edit(query, token[:n]) for n in (lq - 1, lq, lq + 1)):
-            return 0.5
+    if lq >= 5 and abs(lq - lt) <= 1 and _within_one_edit(query, token):
+        return 0.75
+    if min(lq, lt) >= 4 and _common_prefix(query, token) >= max(4, lq - 3, lt - 3):
+        return 0.65  # the same stem with another ending: "долгов" and "долги", "długów" and "długi"
+    if lq >= 5 and lt > lq and any(_within_one_edit(query, token[:n]) for n in (lq - 1, lq, lq + 1)):
+        return 0.5
     return 0.0
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,18 +697,16 @@ def _explain(error: ErrorDetails, allowed: Mapping[str, tuple[str, ...]], transl
     loc = error["loc"]
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    field = str(loc[-1]) if loc else ""
+    name = str(loc[-1]) if loc else ""
     if kind == "missing":
-        if len(loc) == 1 and loc[0] in allowed:
-            what = (
-                f"this part is required: add [[{loc[0]}]] blocks"
-                if loc[0] != "region"
-                else ('this part is required: add a [region] table with name = "..."')
-            )
+        if loc == ("region",):
+            what = 'this part is required: add a [region] table with name = "..."'
+        elif len(loc) == 1:
+            what = f"this part is required: add [[{loc[0]}]] blocks"
         else:
             what = "this field is required"
-            if field in _FIELD_HINTS:
-                what += f": {_FIELD_HINTS[field]}"
+            if name in _FIELD_HINTS:
+                what += f": {_FIELD_HINTS[name]}"
     elif kind == "extra_forbidden":
         table = str(loc[0]) if len(loc) > 1 else ""
         if translation and table == "entry":
@@ -691,7 +752,6 @@ M = TypeVar("M", bound=BaseModel)
 @dataclass
 class _Parsed(Generic[M]):
     rel: str
-    lang: str
     data: M
     text: str
     _lines: _Lines | None = None
@@ -727,7 +787,7 @@ class _Loader:
             found.append((path, path.stem))
         return found
 
-    def read(self, path: Path, lang: str, model: type[M]) -> _Parsed[M] | None:
+    def read(self, path: Path, model: type[M]) -> _Parsed[M] | None:
         rel = path.relative_to(self.root).as_posix()
         raw = path.read_bytes()
         try:
@@ -757,7 +817,7 @@ class _Loader:
             for detail in error.errors(include_url=False):
                 self.problem(rel, lines.find(detail["loc"]), _explain(detail, _ALLOWED[model], translation))
             return None
-        return _Parsed(rel, lang, parsed, text)
+        return _Parsed(rel, parsed, text)
 
     def folder(self, name: str, model: type[M]) -> dict[str, _Parsed[M]]:
         folder = self.root / name
@@ -766,7 +826,7 @@ class _Loader:
             return {}
         parsed = {}
         for path, lang in self.language_files(folder):
-            result = self.read(path, lang, model)
+            result = self.read(path, model)
             if result is not None:
                 parsed[lang] = result
         return parsed
@@ -778,13 +838,13 @@ class _Loader:
             return
         self.problem(rel, None, "the German file is missing; it is needed as the fallback")
 
-    def duplicates(self, parsed: _Parsed[Any], table: str, field: str, values: Sequence[str]) -> None:
+    def duplicates(self, parsed: _Parsed[Any], table: str, key: str, values: Sequence[str]) -> None:
         seen: set[str] = set()
         for number, value in enumerate(values):
             folded = value.casefold()
             if folded in seen:
                 self.problem(
-                    parsed.rel, parsed.line(table, number, field), f'"{value}" appears twice in this file'
+                    parsed.rel, parsed.line(table, number, key), f'"{value}" appears twice in this file'
                 )
             seen.add(folded)
 
@@ -807,23 +867,13 @@ def load_info_content(root: Path) -> InfoContent:
     present = set(topic_files) | set(glossary_files)
     for files in region_files.values():
         present |= set(files.translations) | ({FALLBACK_LANGUAGE} if files.german else set())
-    languages = tuple(code for code in SHIPPED_LANGUAGES if code in present)
-    index = {}
-    for lang in languages:
-        index[lang] = _build_index(
-            lang,
-            (t for t in topics.get(lang, ()) if t.lang == lang),
-            (g for g in glossary.get(lang, ()) if g.lang == lang),
-            (e for per_lang in entries.values() for e in per_lang.get(lang, ()) if e.lang == lang),
-        )
     return InfoContent(
-        _languages=languages,
+        _languages=tuple(code for code in SHIPPED_LANGUAGES if code in present),
         _regions=tuple(r for r in KNOWN_REGIONS if r in entries and r != NATIONAL),
         _topics=MappingProxyType(topics),
         _glossary=MappingProxyType(glossary),
         _entries=MappingProxyType({r: MappingProxyType(v) for r, v in entries.items()}),
         _region_names=MappingProxyType({r: MappingProxyType(v) for r, v in region_names.items()}),
-        _index=MappingProxyType(index),
     )
 
 
@@ -853,13 +903,13 @@ def _load_regions(loader: _Loader) -> dict[str, _RegionFiles]:
         files = _RegionFiles()
         for file, lang in loader.language_files(path):
             if lang == FALLBACK_LANGUAGE:
-                files.german = loader.read(file, lang, RegionFile)
-            elif (translation := loader.read(file, lang, RegionTranslationFile)) is not None:
+                files.german = loader.read(file, RegionFile)
+            elif (translation := loader.read(file, RegionTranslationFile)) is not None:
                 files.translations[lang] = translation
         if not (path / "de.toml").is_file():
             loader.problem(rel + "/de.toml", None, "the German file is missing; every region needs de.toml")
         regions[path.name] = files
-    if NATIONAL not in regions and folder.is_dir():
+    if NATIONAL not in regions:
         loader.problem("regions/national/", None, "the national folder is missing")
     return regions
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from dialogs.events import Choice
@@ -13,12 +14,18 @@ SOS_LASTING = timedelta(days=365)
 
 # (label msgid, command): later features add their entries here.
 MENU_ENTRIES: list[tuple[str, str]] = [
+    (N_("📅 Appointments"), "appointments"),
     (N_("📝 How I am"), "report"),
     (N_("📈 My weeks"), "myweek"),
     (N_("🔒 Privacy"), "privacy"),
     (N_("🌐 Language"), "language"),
     (N_("❓ Help"), "help"),
 ]
+
+
+# What typed text at the main menu may mean, tried in order (a search of the help information, say);
+# each returns True when it answered.
+TEXT_HANDLERS: list[Callable[[Turn, str], Awaitable[bool]]] = []
 
 
 def sos_choice(turn: Turn) -> Choice:
@@ -41,5 +48,8 @@ class MenuFlow(Flow):
         turn.say(turn.tr("What would you like to do?"), rows)
 
     async def on_text(self, turn: Turn, text: str) -> None:
+        for handler in TEXT_HANDLERS:
+            if await handler(turn, text):
+                return
         turn.say(turn.tr("I did not understand that. Please choose from the menu, or write /help."))
         await self.show(turn)

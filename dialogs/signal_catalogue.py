@@ -31,8 +31,8 @@ class SignalKind:
     categories: tuple[str, ...] = ()  # for CHOICE: the allowed keys
     category_format: str = ""  # "", CHOICE, DATE or DAYS
     rule: bool = False  # raised only when the participant set a rule of this kind
-    # With a category: CHOICE "{category}" (the category's label), DATE "{date}", DAYS the plural of
-    # `label` with {n} (`label` is then the singular).
+    # With a category: CHOICE "{category}" (the category's label), DATE "{date}". DAYS kinds are written
+    # with their own plural message in `coach_summary.signal_text`.
     label_with_category: str = ""
 
     def category_ok(self, category: str | None) -> bool:
@@ -89,8 +89,7 @@ SIGNAL_KINDS: tuple[SignalKind, ...] = (
         "no_checkin",
         SHARING,
         N_("You have not checked in for a number of days you chose (only if you turn this rule on)."),
-        N_("No check-in for {n} day (a rule the participant set)"),
-        label_with_category=N_("No check-in for {n} days (a rule the participant set)"),
+        N_("No check-in for some days (a rule the participant set)"),
         category_format=DAYS,
         rule=True,
     ),

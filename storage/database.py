@@ -120,24 +120,34 @@ class Database:
         if result != ["ok"]:
             raise DatabaseError(f"integrity check of {self.path} failed: {'; '.join(result[:5])}")
 
-    async def schema_version(self) -> int:
-        cursor = await self._conn.execute("PRAGMA user_version")
-        row = await cursor.fetchone()
+    async def applied_migrations(self) -> set[str]:
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL"
+            " DEFAULT CURRENT_TIMESTAMP)"
+        )
+        cursor = await self._conn.execute("SELECT name FROM schema_migrations")
+        rows = await cursor.fetchall()
         await cursor.close()
-        return int(row[0]) if row else 0
+        return {row[0] for row in rows}
 
     async def upgrade(self) -> list[str]:
-        """Apply every migration newer than the file's `user_version`; returns the names applied."""
+        """Apply every shipped migration not yet applied, in number order; returns the names applied.
+
+        Applied migrations are recorded by name, so a migration merged later with a lower number than one
+        already applied is still applied.
+        """
         applied: list[str] = []
-        current = await self.schema_version()
-        for number, name, sql in _migrations():
-            if number <= current:
+        done = await self.applied_migrations()
+        for _, name, sql in _migrations():
+            if name in done:
                 continue
             async with self._lock:
                 # executescript commits on its own; the BEGIN inside keeps the migration atomic.
+                quoted = name.replace("'", "''")
                 try:
                     await self._conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                        f"BEGIN IMMEDIATE;\n{sql}\n"
+                        f"INSERT INTO schema_migrations (name) VALUES ('{quoted}');\nCOMMIT;"
                     )
                 except sqlite3.Error as exc:
                     if self._conn.in_transaction:
@@ -198,7 +208,7 @@ class Database:
 
 
 def _migrations() -> list[tuple[int, str, str]]:
-    """Migration files `NNNN_name.sql` shipped in `storage/migrations`, in order."""
+    """Migration files `NNNN_name.sql` shipped in `storage/migrations`, in number order."""
     found = []
     for entry in resources.files("storage.migrations").iterdir():
         name = entry.name
@@ -206,8 +216,6 @@ def _migrations() -> list[tuple[int, str, str]]:
             found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
     found.sort()
     numbers = [number for number, _, _ in found]
-    # Numbers are handed out to parallel branches, so a branch may lack its neighbours' migrations;
-    # what must never happen is two files claiming one number.
-    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] < 1):
-        raise DatabaseError(f"migration numbers must be unique and start at 1, found {numbers}")
+    if len(set(numbers)) != len(numbers):
+        raise DatabaseError(f"two migrations share a number: {sorted(numbers)}")
     return found

@@ -31,25 +31,26 @@ class Invitation:
     id: int
     expires_at: datetime
     state: CodeState
+    region: str | None = None
 
 
 def _digest(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
-async def create(tx: Tx, now: datetime, valid_for: timedelta) -> NewInvitation:
+async def create(tx: Tx, now: datetime, valid_for: timedelta, region: str | None = None) -> NewInvitation:
     code = secrets.token_urlsafe(16)  # 128 random bits, 22 characters of [A-Za-z0-9_-]
     expires = now + valid_for
     row_id = await tx.insert(
-        "INSERT INTO invitations (code_sha256, created_at, expires_at) VALUES (?, ?, ?)",
-        (_digest(code), to_db(now), to_db(expires)),
+        "INSERT INTO invitations (code_sha256, created_at, expires_at, region) VALUES (?, ?, ?, ?)",
+        (_digest(code), to_db(now), to_db(expires), region),
     )
     return NewInvitation(row_id, code, expires)
 
 
 async def check(tx: Tx, code: str, now: datetime) -> Invitation | None:
     row = await tx.one(
-        "SELECT id, expires_at, used_at FROM invitations WHERE code_sha256 = ?", (_digest(code),)
+        "SELECT id, expires_at, used_at, region FROM invitations WHERE code_sha256 = ?", (_digest(code),)
     )
     if row is None:
         return None
@@ -60,12 +61,17 @@ async def check(tx: Tx, code: str, now: datetime) -> Invitation | None:
         state = CodeState.EXPIRED
     else:
         state = CodeState.VALID
-    return Invitation(row["id"], expires, state)
+    return Invitation(row["id"], expires, state, row["region"])
 
 
 async def check_expiry(tx: Tx, invitation_id: int) -> datetime | None:
     value = await tx.scalar("SELECT expires_at FROM invitations WHERE id = ?", (invitation_id,))
     return None if value is None else from_db(value)
+
+
+async def region_of(tx: Tx, invitation_id: int) -> str | None:
+    value = await tx.scalar("SELECT region FROM invitations WHERE id = ?", (invitation_id,))
+    return None if value is None else str(value)
 
 
 async def is_usable(tx: Tx, invitation_id: int, now: datetime) -> bool:

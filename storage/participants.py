@@ -29,6 +29,7 @@ class Participant:
     timezone: str
     status: Status
     enrolled_at: datetime
+    region: str | None = None
 
 
 def _from_row(row: Row) -> Participant:
@@ -40,6 +41,7 @@ def _from_row(row: Row) -> Participant:
         timezone=row["timezone"],
         status=Status(row["status"]),
         enrolled_at=from_db(row["enrolled_at"]),
+        region=row["region"],
     )
 
 
@@ -50,14 +52,17 @@ async def _new_pseudonym(tx: Tx) -> str:
             return candidate
 
 
-async def create(tx: Tx, *, chat_id: int, locale: str, timezone: str, now: datetime) -> Participant:
+async def create(
+    tx: Tx, *, chat_id: int, locale: str, timezone: str, now: datetime, region: str | None = None
+) -> Participant:
     pseudonym = await _new_pseudonym(tx)
     row_id = await tx.insert(
-        "INSERT INTO participants (pseudonym, chat_id, locale, timezone, status, enrolled_at, status_at)"
-        " VALUES (?, ?, ?, ?, 'active', ?, ?)",
-        (pseudonym, chat_id, locale, timezone, to_db(now), to_db(now)),
+        "INSERT INTO participants"
+        " (pseudonym, chat_id, locale, timezone, status, enrolled_at, status_at, region)"
+        " VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+        (pseudonym, chat_id, locale, timezone, to_db(now), to_db(now), region),
     )
-    return Participant(row_id, pseudonym, chat_id, locale, timezone, Status.ACTIVE, now)
+    return Participant(row_id, pseudonym, chat_id, locale, timezone, Status.ACTIVE, now, region)
 
 
 async def by_chat(tx: Tx, chat_id: int) -> Participant | None:
@@ -77,6 +82,10 @@ async def by_pseudonym(tx: Tx, pseudonym: str) -> Participant | None:
 
 async def set_locale(tx: Tx, participant_id: int, locale: str) -> None:
     await tx.execute("UPDATE participants SET locale = ? WHERE id = ?", (locale, participant_id))
+
+
+async def set_region(tx: Tx, participant_id: int, region: str | None) -> None:
+    await tx.execute("UPDATE participants SET region = ? WHERE id = ?", (region, participant_id))
 
 
 async def set_timezone(tx: Tx, participant_id: int, timezone: str) -> None:

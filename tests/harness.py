@@ -233,7 +233,8 @@ async def world(tmp_path: Path, config: EngineConfig | None = None) -> AsyncIter
     path = tmp_path / "companion.db"
     db = await Database.open(path)
     clock = FakeClock(START)
+    current = World(db, clock, Engine(db, clock, config or EngineConfig()), path)
     try:
-        yield World(db, clock, Engine(db, clock, config or EngineConfig()), path)
+        yield current
     finally:
-        await db.close()
+        await current.db.close()  # a test may have reopened it to simulate a restart

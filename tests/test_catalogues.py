@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from babel.messages.pofile import read_po
 
@@ -64,3 +66,21 @@ def test_a_missing_message_falls_back_with_a_visible_marker() -> None:
     )
     assert Translator("en")("A sentence nobody translated yet.") == "A sentence nobody translated yet."
     assert german("Please choose your language.") == "Bitte wählen Sie Ihre Sprache."
+
+
+def test_update_leaves_new_messages_untranslated_in_every_other_language(tmp_path: Path) -> None:
+    """English is filled with its msgids; that must not leak into the languages merged after it."""
+    (tmp_path / "dialogs").mkdir()
+    (tmp_path / "dialogs" / "example.py").write_text('tr("A brand-new sentence.")\n', encoding="utf-8")
+    for locale in ("de", "en", "fa", "uk"):
+        folder = tmp_path / "locales" / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        header = f'msgid ""\nmsgstr ""\n"Language: {locale}\\n"\n'
+        (folder / "messages.po").write_text(header, encoding="utf-8")
+    catalogue.update(tmp_path)
+    found = {}
+    for locale in ("de", "en", "fa", "uk"):
+        with (tmp_path / "locales" / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            found[locale] = {m.id: m.string for m in read_po(handle, locale=locale) if m.id}
+    assert found["en"] == {"A brand-new sentence.": "A brand-new sentence."}
+    assert found["de"] == found["fa"] == found["uk"] == {"A brand-new sentence.": ""}

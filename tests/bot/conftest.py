@@ -58,7 +58,7 @@ async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
         )
         stop = asyncio.Event()
         task = asyncio.create_task(run_telegram(settings, TOKEN, stop))
-        for _ in range(200):
+        for _ in range(1500):  # up to 30 s on a busy machine
             if server.stats.requests.get("getUpdates"):
                 break
             await asyncio.sleep(0.02)

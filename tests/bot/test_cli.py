@@ -161,3 +161,9 @@ def test_backup_writes_a_consistent_copy_and_never_overwrites(env: dict[str, str
     assert "active" in companion("status", env=copy_env).stdout
     again = companion("db", "backup", str(tmp_path / "copy.db"), env=env)
     assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_invite_for_a_region_and_an_unknown_region(env: dict[str, str]) -> None:
+    assert companion("invite", "--region", "bochum", env=env).returncode == 0
+    wrong = companion("invite", "--region", "atlantis", env=env)
+    assert wrong.returncode == 2 and "known regions" in wrong.stderr and "bochum" in wrong.stderr

@@ -121,3 +121,22 @@ async def test_a_row_left_sending_by_a_killed_process_is_sent_again(tmp_path: Pa
     await worker.drain()
     assert sender.delivered == ["interrupted"]
     await db.close()
+
+
+async def test_blocked_raises_the_unreachable_signal_only_with_sharing_consent(tmp_path: Path) -> None:
+    for granted, expected in ((True, [("unreachable",)]), (False, [])):
+        sender = ScriptedSender(Outcome(Result.BLOCKED, error="403"))
+        path = tmp_path / ("on" if granted else "off")
+        path.mkdir()
+        db, worker, _ = await setup(path, sender, ["one"])
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
+                " SELECT id, 'sharing', ?, 'v', 'h', 'de', ? FROM participants",
+                (int(granted), NOW.isoformat()),
+            )
+        await worker.drain()
+        async with db.read() as tx:
+            rows = await tx.all("SELECT kind FROM signals")
+        assert [tuple(r) for r in rows] == expected
+        await db.close()

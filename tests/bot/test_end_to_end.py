@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.cli import configure_logging
-from tests.bot.conftest import RunningBot
+from bot.service import run_telegram
+from bot.settings import Settings
+from tests.bot.conftest import TOKEN, RunningBot
+from tests.fake_bot_api import FakeBotApi
 
 CHAT = 424242
 SENTINEL_NAMES = {"first_name": "Sentinelfirst", "last_name": "Sentinellast", "username": "sentinel_user"}
@@ -44,7 +50,8 @@ async def test_invitation_language_consent_mydata_and_delete(
     assert document.document_bytes is not None
     exported = json.loads(document.document_bytes)
     assert exported["pseudonym"] == pseudonym
-    assert [c["scope"] for c in exported["tables"]["consents"]] == ["checkins", "selfreports", "sharing", "crisis"]
+    scopes = [c["scope"] for c in exported["tables"]["consents"]]
+    assert scopes == ["checkins", "selfreports", "sharing", "crisis"]
 
     # The names Telegram sent with every update are nowhere: not in the database, not in the logs.
     raw = bot.settings.database.read_bytes()
@@ -79,3 +86,54 @@ async def test_the_command_menu_is_published_in_every_language(running_bot: Runn
     german = bot.server.commands_for("de")
     assert {c["command"] for c in german} >= {"privacy", "stop", "mydata", "delete", "language", "help"}
     assert any(c["description"].startswith("Alles über Sie löschen") for c in german)
+
+
+async def test_webhook_mode_refuses_posts_without_telegrams_secret(
+    tmp_path: Path, free_tcp_port: int
+) -> None:
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:
+        settings = Settings(
+            telegram_token=TOKEN,
+            telegram_api_url=server.base_url,
+            database=tmp_path / "c.db",
+            per_chat_interval=0,
+            webhook_url="https://bot.example.org/telegram",
+            webhook_port=free_tcp_port,
+        )
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_telegram(settings, TOKEN, stop, webhook=True))
+        try:
+            for _ in range(1500):  # up to 30 s on a busy machine
+                if server.webhook_url:
+                    break
+                await asyncio.sleep(0.02)
+            assert server.webhook_url == "https://bot.example.org/telegram"
+            secret = server.webhook_secret_token
+            assert secret
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "/start",
+                    "chat": {"id": 77, "type": "private"},
+                    "from": {"id": 77, "is_bot": False, "first_name": "X", "language_code": "en"},
+                },
+            }
+            url = f"http://127.0.0.1:{free_tcp_port}/telegram"
+            async with httpx.AsyncClient() as client:
+                refused = await client.post(url, json=update)
+                forged = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+                )
+                accepted = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                )
+            assert refused.status_code == 403 and forged.status_code == 403
+            assert accepted.status_code == 200
+            reply = await server.async_wait_for(lambda m: m.chat_id == 77, timeout=10)
+            assert "invitation link" in (reply.text or "")
+            assert len(server.messages_to(77)) == 1  # the refused posts did nothing
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=15)
