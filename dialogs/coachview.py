@@ -25,13 +25,11 @@ async def coachview_command(turn: Turn, args: str) -> None:
         )
         await show_current(turn)
         return
-    turn.say(turn.tr("This is exactly what your coach can see about you:"))
     for organisation_id, name in organisations:
         summary = await summary_for_coach(turn.tx, participant.id, turn.now, organisation_id, name)
         if summary is not None:
-            turn.say(
-                turn.tr("{organisation} sees:", organisation=name) + "\n" + render_summary(turn.tr, summary)
-            )
+            turn.say(turn.tr("This is exactly what {organisation} can see about you:", organisation=name))
+            turn.say(render_summary(turn.tr, summary))
     looks = await audit.about(
         turn.tx,
         participant.pseudonym,
@@ -39,24 +37,26 @@ async def coachview_command(turn: Turn, args: str) -> None:
         actions=(audit.CASE_READ, audit.CASELOAD_READ),
         limit=LOOKS_SHOWN,
     )
-    if looks:
-        lines = [turn.tr("Who looked, newest first:")]
-        for entry in looks:
-            values = {
-                "time": turn.tr.datetime(entry.at, "short"),
-                "name": entry.coach_name or "?",
-                "organisation": entry.organisation or "?",
-            }
-            if entry.action == audit.CASE_READ:
-                lines.append(turn.tr("• {time}: {name} ({organisation}) opened your summary", **values))
-            else:
-                lines.append(turn.tr("• {time}: {name} ({organisation}) saw you in their list", **values))
-        turn.say("\n".join(lines))
-    else:
-        turn.say(turn.tr("Nobody has looked at your summary yet."))
-    turn.say(
+    lines = (
+        [turn.tr("Who looked, newest first:")]
+        if looks
+        else [turn.tr("Nobody has looked at your summary yet.")]
+    )
+    for entry in looks:
+        values = {
+            "time": turn.tr.datetime(entry.at, "short"),
+            "name": entry.coach_name or "?",
+            "organisation": entry.organisation or "?",
+        }
+        if entry.action == audit.CASE_READ:
+            lines.append(turn.tr("• {time}: {name} ({organisation}) opened your summary", **values))
+        else:
+            lines.append(turn.tr("• {time}: {name} ({organisation}) saw you in their list", **values))
+    lines += [
+        "",
         turn.tr(
             "Your coach never sees your answers or your words. You can change what is shared in /privacy."
-        )
-    )
+        ),
+    ]
+    turn.say("\n".join(lines))
     await show_current(turn)

@@ -21,8 +21,9 @@ def standing_of(turn: Turn) -> Standing:
 
 
 async def scopes_to_ask(turn: Turn) -> list[str]:
-    """The participant's own scopes never answered, and every granted scope (an organisation's too) whose
-    text has changed since it was shown. An organisation's scope never answered stays off unasked."""
+    """The participant's own scopes never answered, the questions asked when linking (sharing, crisis) never
+    answered for a linked organisation (a scope added later), and every granted scope whose text has
+    changed since it was shown. The optional extras never answered stay off unasked."""
     assert turn.participant is not None
     everything = await consents.everything(turn.tx, turn.participant.id)
     names = dict(await coaches.organisations_of(turn.tx, turn.participant.id))
@@ -30,6 +31,10 @@ async def scopes_to_ask(turn: Turn) -> list[str]:
     for own in consent_texts.PARTICIPANT_SCOPES:
         if (own.key, None) not in everything:
             ask.append(own.key)
+    for linked in names:
+        for asked in consent_texts.ASKED_ON_LINK:
+            if (asked, linked) not in everything:
+                ask.append(consent_texts.key_for(asked, linked))
     for (key, organisation_id), record in everything.items():
         scope = consent_texts.SCOPE_BY_KEY.get(key)
         if scope is None or scope.key == consent_texts.LINK or not record.granted:
