@@ -229,8 +229,9 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
         async with await Database.open(settings.database) as db, db.transaction() as tx:
             coach = await coaches.by_id(tx, args.coach) if args.coach is not None else None
             if args.coach is not None and (coach is None or not coach.active):
-                raise SettingsError(f"--coach {args.coach} is no coach with access; see `companion coach list`")
-            created = await invitations.create(tx, SystemClock().now(), timedelta(days=days), region=args.region)
+                raise SettingsError(f"--coach {args.coach} has no access; see `companion coach list`")
+            now = SystemClock().now()
+            created = await invitations.create(tx, now, timedelta(days=days), region=args.region)
             if coach is not None:
                 await invitations.bind_to_coach(tx, created.id, coach.id)
             return created

@@ -23,7 +23,9 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    org = sub.add_parser("org", help="organisations (job centres, service providers)", description="Organisations.")
+    org = sub.add_parser(
+        "org", help="organisations (job centres, service providers)", description="Organisations."
+    )
     org_sub = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
     add = org_sub.add_parser(
         "add",
@@ -55,7 +57,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "opens in Telegram within 72 hours to get coach access in that chat.",
     )
     coach_add.add_argument("--org", required=True, help="the organisation's name or number")
-    coach_add.add_argument("--name", required=True, help="the coach's name, as participants and the team see it")
+    coach_add.add_argument(
+        "--name", required=True, help="the coach's name, as participants and the team see it"
+    )
     coach_add.add_argument("--json", action="store_true", help='print {"id", "code", "link", "expires_at"}')
     coach_sub.add_parser("list", help="list coaches", description="Coaches with state and caseload size.")
     remove = coach_sub.add_parser(
@@ -65,7 +69,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "sent to them, their links to participants end (or move to a colleague with --hand-over-to).",
     )
     remove.add_argument("coach_id", type=int, help="the coach's number (see `companion coach list`)")
-    remove.add_argument("--hand-over-to", type=int, default=None, help="a colleague's number, same organisation")
+    remove.add_argument(
+        "--hand-over-to", type=int, default=None, help="a colleague's number, same organisation"
+    )
 
     audit_parser = sub.add_parser("audit", help="the audit log", description="The append-only audit log.")
     audit_sub = audit_parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -142,8 +148,10 @@ def cmd_org(settings: Settings, args: argparse.Namespace) -> int:
         for organisation in found:
             active = sum(1 for c in staff if c.organisation_id == organisation.id and c.active)
             webhook = organisation.webhook_url or "-"
-            print(f"{organisation.id:4}  {organisation.name}  region={organisation.region or '-'}  "
-                  f"coaches={active}  webhook={webhook}")
+            print(
+                f"{organisation.id:4}  {organisation.name}  region={organisation.region or '-'}  "
+                f"coaches={active}  webhook={webhook}"
+            )
         if not found:
             print("(no organisations yet: companion org add --name ...)")
 
@@ -182,8 +190,10 @@ def cmd_coach(settings: Settings, args: argparse.Namespace) -> int:
             async with db.read() as tx:
                 for coach in await coaches.all_coaches(tx):
                     size = await coaches.caseload_size(tx, coach.id)
-                    print(f"{coach.id:4}  {coach.name}  ({coach.organisation})  {coach.status.value}  "
-                          f"caseload={size}/{settings.caseload_limit}")
+                    print(
+                        f"{coach.id:4}  {coach.name}  ({coach.organisation})  {coach.status.value}  "
+                        f"caseload={size}/{settings.caseload_limit}"
+                    )
 
         _run(settings, listing)
         return 0
@@ -196,7 +206,11 @@ def cmd_coach(settings: Settings, args: argparse.Namespace) -> int:
             moved = 0
             if args.hand_over_to is not None:
                 colleague = await coaches.by_id(tx, args.hand_over_to)
-                if colleague is None or not colleague.active or colleague.organisation_id != coach.organisation_id:
+                if (
+                    colleague is None
+                    or not colleague.active
+                    or colleague.organisation_id != coach.organisation_id
+                ):
                     raise SettingsError("--hand-over-to must name an active coach of the same organisation")
                 moved = await coaches.hand_over(tx, coach.id, colleague.id, now)
             await coaches.remove(tx, coach.id, now)
@@ -235,8 +249,16 @@ def _coach_add(settings: Settings, args: argparse.Namespace, now: datetime) -> i
     username = bot_username(settings)
     link = f"https://t.me/{username}?start={created.code}" if username else None
     if args.json:
-        print(json.dumps({"id": created.coach.id, "code": created.code, "link": link,
-                          "expires_at": created.expires_at.isoformat()}))
+        print(
+            json.dumps(
+                {
+                    "id": created.coach.id,
+                    "code": created.code,
+                    "link": link,
+                    "expires_at": created.expires_at.isoformat(),
+                }
+            )
+        )
         return 0
     if link:
         print(link)

@@ -52,7 +52,10 @@ class Settings(BaseSettings):
         None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (random if unset)."
     )
     caseload_limit: int = Field(
-        25, ge=1, le=1000, description="Participants per coach; above it the coach and `companion status` warn."
+        25,
+        ge=1,
+        le=1000,
+        description="Participants per coach; above it the coach and `companion status` warn.",
     )
 
     @field_validator("timezone")

@@ -27,6 +27,7 @@ REFUSED = N_("I cannot show you this case. You can see the participants in your 
 COACH_MENU: list[tuple[str, str]] = [
     (N_("📋 My cases"), "cases"),
     (N_("➕ Invite a participant"), "invite"),
+    (N_("📅 Propose an appointment"), "appointment"),
     (N_("🔔 Alerts"), "alerts"),
     (N_("🌐 Language"), "language"),
     (N_("❓ Help"), "help"),
@@ -67,10 +68,10 @@ class CoachFlow(Flow):
 
 
 async def coach_text(turn: Turn, text: str) -> None:
-    """Typed words in a coach's chat: the current question if it takes text, otherwise the menu."""
-    if turn.flow in ("coach", "coach_alerts"):
-        from dialogs.flow import FLOWS
+    """Typed words in a coach's chat: the current question if there is one, otherwise the menu."""
+    from dialogs.flow import FLOWS
 
+    if turn.flow in FLOWS:
         await FLOWS[turn.flow].on_text(turn, text)
         return
     await CoachFlow().on_text(turn, text)

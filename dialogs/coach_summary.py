@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from dialogs.consent_texts import APPOINTMENTS, CHECKIN_COUNTS, MOOD_TREND
 from dialogs.i18n import N_, Translator
 from dialogs.signal_catalogue import CHOICE, DATE, DAYS, HELP_CATEGORIES, KIND_BY_KEY, SIGNAL_KINDS
-from storage import consents, participants, selfreports, signal_deliveries, signals
+from storage import appointments, consents, participants, selfreports, signal_deliveries, signals
 from storage.database import Tx
 from storage.participants import Status
 
@@ -67,9 +67,7 @@ class CoachSummary:
 CheckinDays = Callable[[Tx, int, date], Awaitable[set[date]]]
 CHECKIN_DAY_SOURCES: list[CheckinDays] = [selfreports.days_since]
 
-# Upcoming appointments come from the appointments module when it is there.
-Upcoming = Callable[[Tx, int, datetime], Awaitable[list[UpcomingAppointment]]]
-UPCOMING_SOURCES: list[Upcoming] = []
+UPCOMING_SHOWN = 5
 
 
 async def granted_since(tx: Tx, participant_id: int, organisation_id: int) -> dict[str, datetime]:
@@ -139,10 +137,10 @@ async def summary_for_coach(
     mood = await mood_trend(tx, participant_id, now) if MOOD_TREND in scopes else None
     upcoming: tuple[UpcomingAppointment, ...] | None = None
     if APPOINTMENTS in scopes:
-        found: list[UpcomingAppointment] = []
-        for source in UPCOMING_SOURCES:
-            found += await source(tx, participant_id, now)
-        upcoming = tuple(sorted(found, key=lambda a: a.starts_at)[:5])
+        upcoming = tuple(
+            UpcomingAppointment(a.starts_at, a.kind, a.confirmed)
+            for a in (await appointments.upcoming(tx, participant_id, now))[:UPCOMING_SHOWN]
+        )
     return CoachSummary(
         participant.pseudonym,
         organisation,

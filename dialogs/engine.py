@@ -17,6 +17,7 @@ from dialogs import (  # noqa: F401
     appointment_answers,
     appointments,
     coach_alerts,
+    coach_appointment,
     coach_commands,
     coach_enrolment,
     coach_summary,

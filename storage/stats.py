@@ -44,7 +44,8 @@ ActivityQuery = Callable[[Tx, datetime, datetime], Awaitable[set[tuple[int, str]
 
 async def selfreport_days(tx: Tx, start: datetime, end: datetime) -> set[tuple[int, str]]:
     rows = await tx.all(
-        "SELECT DISTINCT participant_id, local_date FROM selfreports WHERE submitted_at >= ? AND submitted_at < ?",
+        "SELECT DISTINCT participant_id, local_date FROM selfreports"
+        " WHERE submitted_at >= ? AND submitted_at < ?",
         (to_db(start), to_db(end)),
     )
     return {(row[0], row[1]) for row in rows}
@@ -71,12 +72,10 @@ async def active(tx: Tx, as_of: datetime) -> int:
 
 
 async def appointment_answers(tx: Tx) -> KindCounts:
-    """Latest one-tap answers to reminders, by the month of the appointment (none before appointments)."""
-    exists = await tx.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'appointments'")
-    if exists is None:
-        return {}
+    """Latest one-tap answers to reminders, by the month of the appointment."""
     rows = await tx.all(
-        "SELECT substr(starts_at, 1, 7), answer, COUNT(*) FROM appointments WHERE answer IS NOT NULL GROUP BY 1, 2"
+        "SELECT substr(starts_at, 1, 7), answer, COUNT(*) FROM appointments"
+        " WHERE answer IS NOT NULL GROUP BY 1, 2"
     )
     return {(row[0], row[1]): row[2] for row in rows}
 

@@ -137,7 +137,7 @@ class World:
     def chat(self, chat_id: int = 1001, language_hint: str | None = "en") -> Chat:
         return Chat(self, chat_id, language_hint)
 
-    async def invitation(self, days: int = 14, *, coach: int | None | bool = True) -> str:
+    async def invitation(self, days: int = 14, *, coach: int | bool | None = True) -> str:
         """A participant's invitation. By default from a coach of the default organisation (as coaches
         invite people), so sharing questions are asked; `coach=False` for one without a coach."""
         from datetime import timedelta

@@ -65,7 +65,7 @@ def enrolled_coach(env: dict[str, str], name: str, chat_id: int) -> int:  # noqa
     assert "This chat is now your coach access" in result.stdout or "Ihr Zugang" in result.stdout, (
         result.stdout
     )
-    return int(db_rows(env, f"SELECT id FROM coaches WHERE chat_id = {chat_id}")[0][0])  # noqa: S608
+    return int(db_rows(env, f"SELECT id FROM coaches WHERE chat_id = {chat_id}")[0][0])
 
 
 def test_invite_for_a_coach_links_the_participant(env: dict[str, str]) -> None:  # noqa: F811

@@ -131,9 +131,16 @@ async def test_blocked_raises_the_unreachable_signal_only_with_sharing_consent(t
         db, worker, _ = await setup(path, sender, ["one"])
         async with db.transaction() as tx:
             # Linked to a coach whose organisation is allowed (or not) to receive short signals.
-            organisation = await organisations.create(tx, name="Jobcenter", region=None, webhook_url=None, now=NOW)
+            organisation = await organisations.create(
+                tx, name="Jobcenter", region=None, webhook_url=None, now=NOW
+            )
             coach = await coaches.create(
-                tx, organisation_id=organisation.id, name="Anna", locale="de", timezone="Europe/Berlin", now=NOW
+                tx,
+                organisation_id=organisation.id,
+                name="Anna",
+                locale="de",
+                timezone="Europe/Berlin",
+                now=NOW,
             )
             await coaches.activate(tx, coach.coach.id, 900, NOW)
             await coaches.link(tx, 1, coach.coach.id, NOW)

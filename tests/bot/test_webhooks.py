@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import Limits, Outcome, OutboxWorker, Result
+from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.signals import raise_signal_for
 from storage import organisations, outbox, participants
@@ -58,7 +58,7 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status = state.handle({k: v for k, v in self.headers.items()}, body)
             self.send_response(status)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from storage import coaches, consents
-from tests.dialogs.coach_helpers import connect, invite_code, join, pseudonym_of
+from tests.dialogs.coach_helpers import invite_code, join, pseudonym_of
 from tests.harness import world
 
 

@@ -98,7 +98,8 @@ async def test_mydata_sends_every_stored_row_as_json(tmp_path: Path) -> None:
         document = json.loads(shown.attachment)
         tables = document["tables"]
         assert tables["participants"][0]["pseudonym"] == document["pseudonym"]
-        assert [c["scope"] for c in tables["consents"]] == ["checkins", "selfreports", "link", "sharing", "crisis"]
+        scopes = [c["scope"] for c in tables["consents"]]
+        assert scopes == ["checkins", "selfreports", "link", "sharing", "crisis"]
         assert "conversations" in tables
 
 
