@@ -238,9 +238,12 @@ async def invite_command(turn: Turn, args: str) -> None:
 
 def _alerts_text(turn: Turn, coach: Coach) -> str:
     quiet = (
-        turn.tr("none")
+        turn.tr("No quiet hours")
         if coach.quiet_start == coach.quiet_end
-        else turn.tr("{start} to {end}", start=coach.quiet_start, end=coach.quiet_end)
+        else turn.tr(
+            "Quiet hours: {hours}",
+            hours=turn.tr("{start} to {end}", start=coach.quiet_start, end=coach.quiet_end),
+        )
     )
     urgent = (
         turn.tr("Contact requests and crisis alerts come at once, also during quiet hours.")
@@ -251,7 +254,7 @@ def _alerts_text(turn: Turn, coach: Coach) -> str:
         [
             turn.tr("Your alerts:"),
             turn.tr("Daily summary of the other signals: {time}", time=coach.digest_at),
-            turn.tr("Quiet hours: {hours}", hours=quiet),
+            quiet,
             urgent,
         ]
     )

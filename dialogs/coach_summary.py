@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.appointment_text import KIND_LABELS, kind_label
 from dialogs.consent_texts import APPOINTMENTS, CHECKIN_COUNTS, MOOD_TREND
 from dialogs.i18n import N_, Translator
 from dialogs.signal_catalogue import CHOICE, DATE, DAYS, HELP_CATEGORIES, KIND_BY_KEY, SIGNAL_KINDS
@@ -180,16 +181,6 @@ TREND_TEXTS = {
     DOWN: N_("Mood: going down"),
     UNKNOWN: N_("Mood: not enough reports to say"),
 }
-# Appointment kinds as the coach reads them (the keys of the appointments table).
-APPOINTMENT_KINDS = {
-    "jobcentre": N_("job centre"),
-    "doctor": N_("doctor"),
-    "counselling": N_("counselling"),
-    "therapy": N_("therapy"),
-    "work": N_("work or a programme"),
-    "authority": N_("an authority"),
-    "other": N_("other"),
-}
 
 
 def ack_text(tr: Translator, ack: signal_deliveries.Ack) -> str:
@@ -230,7 +221,7 @@ def render_summary(tr: Translator, summary: CoachSummary) -> str:
             else:
                 lines.append(tr("Upcoming appointments:"))
                 for appointment in summary.appointments:
-                    kind = tr(APPOINTMENT_KINDS.get(appointment.kind, APPOINTMENT_KINDS["other"]))
+                    kind = kind_label(tr, appointment.kind if appointment.kind in KIND_LABELS else "other")
                     when = tr.datetime(appointment.starts_at, "short")
                     lines.append(
                         f"• {when}: {kind}"
