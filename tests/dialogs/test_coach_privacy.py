@@ -24,7 +24,8 @@ async def test_each_organisation_sees_only_what_it_was_allowed(tmp_path: Path) -
         assert "Asked to be contacted" in counsellor_saw and "crisis" not in counsellor_saw
         await participant.send("/coachview")
         texts = participant.texts()
-        jobcentre_view = texts.split("what Jobcenter Musterstadt can see")[1].split("what Suchtberatung Nord")[0]
+        after_jobcentre = texts.split("what Jobcenter Musterstadt can see")[1]
+        jobcentre_view = after_jobcentre.split("what Suchtberatung Nord")[0]
         counsellor_view = texts.split("what Suchtberatung Nord can see")[1]
         assert "Used the crisis help" in jobcentre_view and "Asked to be contacted" not in jobcentre_view
         assert "Asked to be contacted" in counsellor_view

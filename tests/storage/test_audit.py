@@ -120,3 +120,21 @@ async def test_deleting_the_newest_entries_is_found_with_an_anchor(tmp_path: Pat
     assert (await verdict(path)).ok  # a shorter chain is still a chain ...
     result = await verdict(path, anchor)  # ... but not the one noted earlier
     assert not result.ok and result.problem == "entry 5 (the anchor) is missing"
+
+
+async def test_a_pseudonym_named_in_the_log_is_never_handed_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import participants
+
+    monkeypatch.setattr(participants, "PSEUDONYM_ALPHABET", "23")  # 16 pseudonyms in all
+    every = [f"P-{a}{b}{c}{d}" for a in "23" for b in "23" for c in "23" for d in "23"]
+    free = "P-2332"
+    db = await Database.open(tmp_path / "a.db")
+    async with db.transaction() as tx:
+        for pseudonym in every:
+            if pseudonym != free:  # all others belonged to people erased since: only the log names them
+                await audit.append(tx, action=audit.CASE_READ, now=NOW, pseudonym=pseudonym)
+        created = await participants.create(tx, chat_id=1, locale="de", timezone="Europe/Berlin", now=NOW)
+    await db.close()
+    assert created.pseudonym == free
