@@ -19,9 +19,10 @@ from dialogs.config import EngineConfig
 from dialogs.info import content
 from dialogs.info_content import ContentError
 from dialogs.maintenance import DailyResult, run_daily
-from storage import appointments, coaches, invitations, outbox, participants, selfreports
+from storage import appointments, coaches, due, invitations, meta, outbox, participants, selfreports
 from storage.database import Database, DatabaseError
 from storage.sealing import Sealer, new_key
+from storage.times import from_db
 
 log = logging.getLogger("companion")
 
@@ -118,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "status",
         help="operator overview without personal data",
-        description="Participants by state and the outbox by state. No personal data.",
+        description="Participants by state, due rows by kind and state, the outbox by state, dead letters, "
+        "the last successful poll of Telegram. No personal data.",
     )
 
     keys = sub.add_parser(
@@ -387,26 +389,41 @@ def _backup(settings: Settings, target: Path) -> int:
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
-    async def gather() -> dict[str, dict[str, int]]:
+    async def gather() -> tuple[dict[str, dict[str, int]], dict[str, str | None]]:
         async with await Database.open(settings.database) as db, db.read() as tx:
-            return {
-                "participants": await participants.count_by_status(tx),
-                "outbox": await outbox.counts_by_status(tx),
+            counts = {
+                "participants by state": await participants.count_by_status(tx),
+                "due rows by kind and state": {
+                    f"{kind} / {state}": n for (kind, state), n in (await due.counts(tx)).items()
+                },
+                "outbox by state": await outbox.counts_by_status(tx),
+                "dead letters by error": await outbox.dead_by_error(tx),
             }
+            times = {key: await meta.get(tx, key) for key in STATUS_TIMES}
+            return counts, times
 
     async def over_limit() -> list[tuple[coaches.Coach, int]]:
         async with await Database.open(settings.database) as db, db.read() as tx:
             return await coaches.over_limit(tx, settings.caseload_limit)
 
-    report = asyncio.run(gather())
-    for section, counts in report.items():
+    counts, times = asyncio.run(gather())
+    for section, numbers in counts.items():
         print(f"{section}:")
-        for key, count in sorted(counts.items()) or [("(none)", 0)]:
-            print(f"  {key:24} {count}")
+        for key, count in sorted(numbers.items()) or [("(none)", 0)]:
+            print(f"  {key:32} {count}")
+    now = SystemClock().now()
+    print("service:")
+    for key, label in STATUS_TIMES.items():
+        value = times[key]
+        if value is None:
+            print(f"  {label:32} never")
+            continue
+        moment = from_db(value)
+        print(f"  {label:32} {moment:%Y-%m-%d %H:%M:%S} UTC ({_ago(now - moment)} ago)")
     crowded = asyncio.run(over_limit())
     print(f"coaches over the caseload limit of {settings.caseload_limit}:")
-    for coach, size in crowded or []:
-        print(f"  coach {coach.id:<18} {size}")
+    for coach, size in crowded:
+        print(f"  coach {coach.id:<26} {size}")
     if not crowded:
         print("  (none)")
     return 0
@@ -449,6 +466,22 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     result = asyncio.run(purge())
     print(f"deleted {result.purged} expired self-reports; raised {result.signals} no-check-in signals")
     return 0
+
+
+STATUS_TIMES = {
+    "last_poll_at": "last successful poll",
+    "heartbeat_at": "last heartbeat",
+    "maintenance_at": "last maintenance",
+}
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h"
 
 
 def cmd_locales(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,8 +1,16 @@
 """Delivers the outbox: in order per chat, paced under the global and per-chat limits, with retries.
 
-A message is marked `sending` in its own commit before the request goes out and `sent` after the
-transport confirms it. Killed in between, the row goes back to pending at start-up and is logged as a
-possible duplicate: the only window in which one can happen.
+A message is marked `sending` in a commit before its request goes out, and `sent` after the transport
+confirms it; confirmations are committed in small batches (every few milliseconds) so a busy outbox costs
+one commit per batch, not per message. Killed before that commit, the row is still `sending`: at start-up
+it goes back to pending and is logged as a possible duplicate. That is the only window in which one can
+happen (besides a request that timed out after Telegram took it, which is logged too).
+
+Limits: at most `global_rate` sends in any second (a sliding window plus even spacing), one message per
+chat at a time and `per_chat_interval` seconds between two to the same chat, measured from the end of the
+previous request. Network errors and 5xx answers are retried with exponential backoff; a 429 pauses all
+sending for the `retry_after` Telegram named; a 403 (the person blocked the bot) marks the participant
+unreachable and withdraws everything still waiting for that chat.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ log = logging.getLogger(__name__)
 
 class Result(Enum):
     SENT = "sent"
-    RETRY = "retry"  # network trouble or a server error: try again later
+    RETRY = "retry"  # network trouble, a timeout or a server error: try again later
     RATE_LIMITED = "rate_limited"  # 429: wait what the server said
     BLOCKED = "blocked"  # 403: the person blocked the bot
     REJECTED = "rejected"  # 400: this message can never be sent as it is
@@ -51,8 +59,9 @@ class Limits:
     global_rate: float = 30.0
     per_chat_interval: float = 1.0
     max_attempts: int = 12
-    concurrency: int = 16
-    batch: int = 200
+    concurrency: int = 16  # requests under way at once; the HTTP connection pool has as many connections
+    batch: int = 500  # candidates read per query
+    confirm_delay: float = 0.02  # seconds to gather confirmations into one commit
 
 
 def backoff(attempts: int) -> timedelta:
@@ -61,32 +70,55 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Pacer:
-    """Never more than `rate` sends in any second: a sliding window of send times plus smooth spacing."""
+    """Never more than `rate` sends in any second, evenly spaced, however late requests arrive.
 
-    SAFETY = 0.97  # stay just under the limit, so clock jitter on either side never crosses it
+    Telegram counts messages when they arrive, and a request can arrive later than it left (a busy
+    machine, the network), so a count of send times can be fooled into a burst. This count cannot: a
+    request counts from the moment it leaves until one second after its answer came back (Telegram took
+    it somewhere in between), and one more may only leave while fewer than `rate` are counted. On top,
+    sends follow an even timeline (`due`): each may go at most a quarter interval early, which makes up
+    for the event loop waking a little late without letting sends bunch up.
+    """
+
+    SAFETY = 0.97  # stay just under the limit
+    EARLY = 0.25  # of an interval
+    RECHECK = 0.002  # seconds between looks while the count is full of requests still under way
 
     def __init__(self, rate: float) -> None:
         self.rate = rate * self.SAFETY
-        self.window: deque[float] = deque()
-        self.next_at = 0.0
+        self.cap = max(1, int(self.rate))
+        self.interval = 1.0 / self.rate
+        self.early = self.EARLY * self.interval
+        self.answered: deque[float] = deque()  # when recent requests were answered
+        self.under_way = 0
+        self.due = 0.0
         self.paused_until = 0.0
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
 
+    def _wait(self, now: float) -> float:
+        while self.answered and self.answered[0] <= now - 1.0:
+            self.answered.popleft()
+        wait = max(self.due - self.early - now, self.paused_until - now)
+        if self.under_way + len(self.answered) >= self.cap:
+            wait = max(wait, self.answered[0] + 1.0 - now if self.answered else self.RECHECK)
+        return wait
+
     async def acquire(self) -> None:
+        """Wait for a send slot; every `acquire` must be followed by `done` when the answer is in."""
         while True:
             now = time.monotonic()
-            while self.window and self.window[0] <= now - 1.0:
-                self.window.popleft()
-            wait = max(self.next_at - now, self.paused_until - now)
-            if len(self.window) >= int(self.rate):
-                wait = max(wait, self.window[0] + 1.0 - now)
+            wait = self._wait(now)
             if wait <= 0:
-                self.window.append(now)
-                self.next_at = now + 1.0 / self.rate
+                self.under_way += 1
+                self.due = max(self.due, now) + self.interval
                 return
             await asyncio.sleep(wait)
+
+    def done(self) -> None:
+        self.under_way -= 1
+        self.answered.append(time.monotonic())
 
 
 class OutboxWorker:
@@ -97,14 +129,22 @@ class OutboxWorker:
         self.limits = limits or Limits()
         self.pacer = Pacer(self.limits.global_rate)
         self._wake = asyncio.Event()
-        self._in_flight: set[int] = set()  # chat ids with a message under way
+        self._in_flight: set[int] = set()  # chat ids with a message under way or not yet confirmed
         self._chat_free_at: dict[int, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(self.limits.concurrency)
+        self._confirmed: list[OutboxMessage] = []
+        self._confirming: asyncio.Task[None] | None = None
         self.sent = 0
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def wait_for_work(self, longest: float) -> None:
+        """Return when something was enqueued or a chat became free, at the latest after `longest` s."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=min(longest, self._idle_wait()))
 
     async def recover(self) -> list[int]:
         async with self.db.transaction() as tx:
@@ -125,44 +165,57 @@ class OutboxWorker:
                 dispatched = 0
             if dispatched:
                 continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._idle_wait())
+            await self.wait_for_work(1.0)
         await self.join()
 
     def _idle_wait(self) -> float:
-        pending_chats = [t for t in self._chat_free_at.values() if t > time.monotonic()]
-        if pending_chats:
-            return max(0.01, min(pending_chats) - time.monotonic())
+        now = time.monotonic()
+        for chat, free_at in list(self._chat_free_at.items()):
+            if free_at <= now:
+                del self._chat_free_at[chat]
+        if self._chat_free_at:
+            return max(0.005, min(self._chat_free_at.values()) - now)
         return 1.0
 
+    def _may_go(self, message: OutboxMessage) -> bool:
+        chat = message.chat_id
+        return chat not in self._in_flight and self._chat_free_at.get(chat, 0.0) <= time.monotonic()
+
     async def dispatch(self) -> int:
-        """Start sending every message that may go now; returns how many were started."""
+        """Start sending every message that may go now; returns how many were started.
+
+        The outbox query returns only the oldest unsent message of each chat, so order per chat holds.
+        Messages are marked `sending` a small group at a time (a fifth of a second's worth), then each is
+        paced right before its request starts: waiting for the database never bunches sends together,
+        and a killed process leaves only a few rows in `sending`.
+        """
         async with self.db.read() as tx:
             candidates = await outbox.due(tx, self.clock.now(), self.limits.batch)
+        ready = [message for message in candidates if self._may_go(message)]
+        size = max(1, min(100, int(self.limits.global_rate / 5)))
+        groups = [ready[i : i + size] for i in range(0, len(ready), size)]
         started = 0
-        blocked_chats: set[int] = set()
-        for message in candidates:
-            chat = message.chat_id
-            if (
-                chat in blocked_chats
-                or chat in self._in_flight
-                or self._chat_free_at.get(chat, 0) > time.monotonic()
-            ):
-                blocked_chats.add(chat)  # keep each chat's order: nothing overtakes an earlier message
-                continue
-            blocked_chats.add(chat)
-            async with self.db.transaction() as tx:
-                if not await outbox.mark_sending(tx, message.id):
+        marking = asyncio.create_task(self._mark(groups[0])) if groups else None
+        for index, group in enumerate(groups):
+            assert marking is not None
+            marked = await marking
+            # The next group is marked while this one is paced out, so a busy database never stalls sending.
+            marking = asyncio.create_task(self._mark(groups[index + 1])) if index + 1 < len(groups) else None
+            for message in group:
+                if message.id not in marked:
                     continue
-            self._in_flight.add(chat)
-            await self._slots.acquire()
-            await self.pacer.acquire()
-            task = asyncio.create_task(self._deliver(message))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            started += 1
+                self._in_flight.add(message.chat_id)
+                await self._slots.acquire()
+                await self.pacer.acquire()
+                task = asyncio.create_task(self._deliver(message))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+                started += 1
         return started
+
+    async def _mark(self, group: list[OutboxMessage]) -> set[int]:
+        async with self.db.transaction() as tx:
+            return await outbox.mark_sending_many(tx, [m.id for m in group])
 
     async def drain(self) -> None:
         """Send everything that is due now and wait for it (console, tests)."""
@@ -171,8 +224,11 @@ class OutboxWorker:
         await self.join()
 
     async def join(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._tasks or self._confirming is not None:
+            tasks = list(self._tasks)
+            if self._confirming is not None:
+                tasks.append(self._confirming)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _deliver(self, message: OutboxMessage) -> None:
         try:
@@ -181,21 +237,52 @@ class OutboxWorker:
             except Exception as exc:  # a transport bug must not lose the message
                 log.error("sender failed for outbox %s: %s", message.id, type(exc).__name__)
                 outcome = Outcome(Result.RETRY, error=type(exc).__name__)
+            finally:
+                self.pacer.done()
+            if outcome.result is Result.SENT:
+                self._confirm(message)
+                return
             await self._record(message, outcome)
+            self._release(message)
+        except BaseException:
+            self._release(message)
+            raise
         finally:
-            self._in_flight.discard(message.chat_id)
-            self._chat_free_at[message.chat_id] = time.monotonic() + self.limits.per_chat_interval
             self._slots.release()
-            self.wake()
+
+    def _release(self, message: OutboxMessage) -> None:
+        self._in_flight.discard(message.chat_id)
+        self._chat_free_at[message.chat_id] = time.monotonic() + self.limits.per_chat_interval
+        self.wake()
+
+    def _confirm(self, message: OutboxMessage) -> None:
+        """Queue a confirmed message; they are committed together a moment later."""
+        self._confirmed.append(message)
+        if self._confirming is None:
+            self._confirming = asyncio.create_task(self._commit_confirmed())
+
+    async def _commit_confirmed(self) -> None:
+        try:
+            while self._confirmed:
+                await asyncio.sleep(self.limits.confirm_delay)
+                batch, self._confirmed = self._confirmed, []
+                try:
+                    async with self.db.transaction() as tx:
+                        await outbox.mark_sent_many(tx, [m.id for m in batch], self.clock.now())
+                except Exception as exc:
+                    # Left in `sending`: recovered (and logged) at the next start, never silently lost.
+                    log.error("could not record %d sent messages: %s", len(batch), type(exc).__name__)
+                self.sent += len(batch)
+                for message in batch:
+                    self._release(message)
+        finally:
+            self._confirming = None
 
     async def _record(self, message: OutboxMessage, outcome: Outcome) -> None:
         now = self.clock.now()
         attempts = message.attempts + 1
         async with self.db.transaction() as tx:
-            if outcome.result is Result.SENT:
-                await outbox.mark_sent(tx, message.id, now)
-                self.sent += 1
-            elif outcome.result is Result.BLOCKED:
+            if outcome.result is Result.BLOCKED:
                 await outbox.mark_dead(tx, message.id, "blocked")
                 await outbox.cancel_pending(tx, message.chat_id)
                 if message.participant_id is not None:
@@ -214,3 +301,4 @@ class OutboxWorker:
                 log.warning("rate limited: waiting %.0f s", outcome.retry_after)
             else:
                 await outbox.mark_retry(tx, message.id, now + backoff(attempts), outcome.error or "retry")
+                log.info("outbox %s will be retried (%s, attempt %d)", message.id, outcome.error, attempts)

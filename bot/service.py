@@ -10,26 +10,53 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
-
-from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
 from bot.crisis_fallback import Dispatcher
-from bot.delivery import Limits, OutboxWorker, Sender
+from bot.delivery import Limits, OutboxWorker, Outcome, Sender
+from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
-from bot.telegram_transport import TelegramSender, event_from_update
 from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Engine
 from dialogs.flow import COMMANDS, PARTICIPANTS
 from dialogs.i18n import Translator, shipped_locales
+from storage import meta
 from storage.database import Database
+from storage.outbox import OutboxMessage
+from storage.times import to_db
+
+if TYPE_CHECKING:
+    from telegram import Update
+    from telegram.ext import Application
 
 log = logging.getLogger(__name__)
+
+FIRST_SWEEP_WAIT = 2.0  # seconds the transport waits for the first sweep before it loads and connects
+
+
+@dataclass
+class PollTracker:
+    """When Telegram last answered a poll (set by the transport, written to `meta` by the heartbeat)."""
+
+    last_success: datetime | None = None
+
+
+class DeferredSender:
+    """The outbox worker's sender before the transport exists: due rows can be swept into the outbox
+    while python-telegram-bot is still loading; the worker starts only once `target` is set."""
+
+    def __init__(self) -> None:
+        self.target: Sender | None = None
+
+    async def send(self, message: OutboxMessage) -> Outcome:
+        if self.target is None:
+            raise RuntimeError("the transport is not connected yet")
+        return await self.target.send(message)
 
 
 @dataclass
@@ -37,16 +64,24 @@ class Core:
     db: Database
     engine: Engine
     worker: OutboxWorker
-    dispatcher: Dispatcher
+    scheduler: Scheduler
+    dispatcher: Dispatcher  # the engine, with crisis input answered even when it cannot be
 
 
 @asynccontextmanager
 async def open_core(
-    settings: Settings, sender: Sender, clock: Clock | None = None, limits: Limits | None = None
+    settings: Settings,
+    sender: Sender,
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    poll: PollTracker | None = None,
 ) -> AsyncIterator[Core]:
+    """Database, engine, outbox worker and the scheduler's jobs (running from the first moment, so due
+    rows are swept while the transport is still connecting)."""
     clock = clock or SystemClock()
     db = await Database.open(settings.database)
-    webhooks = WebhookSender(db)
+    scheduler: Scheduler | None = None
+    webhooks = WebhookSender(db)  # organisations' webhooks go through the same outbox and worker
     try:
         worker = OutboxWorker(
             db,
@@ -57,11 +92,23 @@ async def open_core(
         config = settings.engine_config()
         engine = Engine(db, clock, config, on_enqueued=worker.wake)
         dispatcher = Dispatcher(engine, sender, config)
+
+        async def heartbeat() -> None:
+            async with db.transaction() as tx:
+                await meta.put(tx, "heartbeat_at", to_db(clock.now()))
+                if poll is not None and poll.last_success is not None:
+                    await meta.put(tx, "last_poll_at", to_db(poll.last_success))
+
+        timing = Timing(sweep_seconds=settings.sweep_seconds, retention_days=settings.retention_days)
+        scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat)
+        scheduler.start()
         try:
-            yield Core(db, engine, worker, dispatcher)
+            yield Core(db, engine, worker, scheduler, dispatcher)
         finally:
             await dispatcher.join()
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         await webhooks.close()
         await db.close()
 
@@ -76,47 +123,86 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 async def run_telegram(
     settings: Settings, token: str, stop: asyncio.Event | None = None, webhook: bool = False
 ) -> None:
-    """Poll Telegram (or serve a webhook) until SIGINT/SIGTERM, or until `stop` is set (tests)."""
+    """Poll Telegram (or serve a webhook) until SIGINT/SIGTERM, or until `stop` is set (tests).
+
+    The database and the scheduler come first: due rows are swept into the outbox while
+    python-telegram-bot is still being loaded, so a restart delays no promise by the transport's start.
+    """
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+    clock = SystemClock()
+    tracker = PollTracker()
+    sender = DeferredSender()
+    async with open_core(settings, sender, clock, poll=tracker) as core:
+        await core.scheduler.first_sweep_done(FIRST_SWEEP_WAIT)
+        await _serve_telegram(core, settings, token, stop, webhook, sender, tracker)
+
+
+async def _serve_telegram(
+    core: Core,
+    settings: Settings,
+    token: str,
+    stop: asyncio.Event,
+    webhook: bool,
+    sender: DeferredSender,
+    tracker: PollTracker,
+) -> None:
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
+    from telegram.request import HTTPXRequest
+
+    from bot.telegram_transport import PollRecordingRequest, TelegramSender
+
+    timeout = settings.send_timeout
+    requests = HTTPXRequest(
+        connection_pool_size=Limits.concurrency,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        connect_timeout=min(timeout, 10.0),
+        pool_timeout=timeout,
+    )
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
+        .request(requests)
+        .get_updates_request(PollRecordingRequest(core.engine.clock, tracker))
         .build()
     )
-    if stop is None:
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-    async with open_core(settings, TelegramSender(application.bot)) as core:
+    sender.target = TelegramSender(application.bot)
 
-        async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            await handle_update(update, core.dispatcher)
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await handle_update(update, core.dispatcher)
 
-        application.add_handler(TypeHandler(Update, on_update))
-        async with application:
-            await publish_commands(application)
-            assert application.updater is not None
-            if webhook:
-                await start_webhook(application, settings)
-            else:
-                await application.updater.start_polling(
-                    allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-                )
-            await application.start()
-            mode = "serving a webhook for" if webhook else "polling"
-            log.info("%s Telegram as @%s", mode, application.bot.username)
-            if core.engine.config.bot_username is None:  # coaches' /invite links need it
-                core.engine.config = replace(core.engine.config, bot_username=application.bot.username)
-            try:
-                await core.worker.run(stop)
-            finally:
-                await application.updater.stop()
-                await application.stop()
+    application.add_handler(TypeHandler(Update, on_update))
+    async with application:
+        await publish_commands(application)
+        assert application.updater is not None
+        if webhook:
+            await start_webhook(application, settings)
+        else:
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            )
+        await application.start()
+        mode = "serving a webhook for" if webhook else "polling"
+        log.info("%s Telegram as @%s", mode, application.bot.username)
+        if core.engine.config.bot_username is None:  # coaches' /invite links need it
+            core.engine.config = replace(core.engine.config, bot_username=application.bot.username)
+        try:
+            await core.worker.run(stop)
+        finally:
+            await application.updater.stop()
+            await application.stop()
 
 
 async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
     """One Telegram update: acknowledge a button press, then let the engine (or the crisis guard) answer."""
+    from bot.telegram_transport import event_from_update
+
     if update.callback_query is not None:
         with contextlib.suppress(Exception):
             await update.callback_query.answer()
@@ -127,6 +213,8 @@ async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
 
 async def start_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Listen for Telegram's posts; requests without the secret header are refused with 403."""
+    from telegram import Update
+
     url = settings.require_webhook_url()
     secret = (
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
@@ -145,6 +233,8 @@ async def start_webhook(application: Application, settings: Settings) -> None:  
 
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
     """The Telegram command menu, in every shipped language (failures are logged, not fatal)."""
+    from telegram import BotCommand
+
     names = [c for c in COMMANDS.values() if c.in_menu and c.standings & PARTICIPANTS]
     for locale in (None, *shipped_locales()):
         tr = Translator(locale or "de")
@@ -168,13 +258,32 @@ async def run_console(
         await core.worker.recover()
         stdout.write(BANNER + "\n")
         stdout.flush()
-        lines = await read_lines(stdin)
-        while (line := await lines.get()) is not None:
-            event = parse_line(line, chat_id, sender.choices)
-            if event is None:
-                continue
-            await core.dispatcher.dispatch(event)
+        turn_lock = asyncio.Lock()  # a check-in prompt never interrupts the answer to a typed line
+        done = asyncio.Event()
+
+        async def drain() -> None:
             try:
                 await core.worker.drain()
-            except Exception as exc:  # the database is failing: keep reading, crisis input still works
+            except Exception as exc:  # the database is failing: keep going, crisis input still works
                 log.error("could not deliver from the outbox (%s)", type(exc).__name__)
+
+        async def deliver_scheduled() -> None:
+            while not done.is_set():
+                await core.worker.wait_for_work(1.0)
+                async with turn_lock:
+                    await drain()
+
+        pump = asyncio.create_task(deliver_scheduled())
+        try:
+            lines = await read_lines(stdin)
+            while (line := await lines.get()) is not None:
+                event = parse_line(line, chat_id, sender.choices)
+                if event is None:
+                    continue
+                async with turn_lock:
+                    await core.dispatcher.dispatch(event)
+                    await drain()
+        finally:
+            done.set()
+            core.worker.wake()
+            await pump

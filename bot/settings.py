@@ -43,6 +43,18 @@ class Settings(BaseSettings):
         description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
         "`companion keys new`). Without a key, free text is not asked for.",
     )
+    sweep_seconds: float = Field(
+        2.0, gt=0, le=60, description="Seconds between two sweeps of due rows (check-ins, nudges, reminders)."
+    )
+    grace_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="A due message later than this many minutes expires instead of arriving.",
+    )
+    send_timeout: float = Field(
+        20.0, gt=0, le=300, description="Seconds to wait for Telegram's answer to one sent message."
+    )
     webhook_url: str | None = Field(
         None, description="Public HTTPS URL Telegram posts updates to (for `companion run --webhook`)."
     )
@@ -124,6 +136,7 @@ class Settings(BaseSettings):
             retention_days=self.retention_days,
             max_wrong_codes=self.max_wrong_codes,
             encryption_keys=self.key_list,
+            grace_minutes=self.grace_minutes,
             caseload_limit=self.caseload_limit,
             invitation_days=self.invitation_days,
             bot_username=self.bot_username,

@@ -288,6 +288,12 @@ async def plan_digests(tx: Tx, coach: Coach, now: datetime) -> None:
             await _schedule(tx, coach, DIGEST, f"{DIGEST}:{day.isoformat()}", moment, DIGEST_GRACE, now)
 
 
+async def plan_all_digests(tx: Tx, now: datetime) -> None:
+    for coach in await coaches.all_coaches(tx):
+        if coach.active:
+            await plan_digests(tx, coach, now)
+
+
 async def replan_digests(tx: Tx, coach: Coach, now: datetime) -> None:
     from storage import due
 

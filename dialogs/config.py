@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dialogs.i18n import match_locale
@@ -20,11 +21,16 @@ class EngineConfig:
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     # Where the regional information content lives (its crisis entries join the crisis card); None: none.
     info_root: Path | None = field(default_factory=default_content_root)
+    grace_minutes: int = 30  # a due row later than this expires instead of arriving
     # The coaches' side: participants per coach before the coach and the administrator are warned, how
     # long a coach's /invite link works, and the bot's username for the link (None: the code is shown).
     caseload_limit: int = 25
     invitation_days: int = 14
     bot_username: str | None = None
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.grace_minutes)
 
     def locale_for_hint(self, hint: str | None) -> str:
         return match_locale(hint) or self.default_locale

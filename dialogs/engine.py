@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # Importing the dialog modules registers their flows and commands.
 from dialogs import (  # noqa: F401
     appointment_answers,
     appointments,
+    checkin,
     coach_alerts,
     coach_appointment,
     coach_commands,
@@ -28,10 +29,13 @@ from dialogs import (  # noqa: F401
     help,
     info,
     language,
+    lookback,
     menu,
     myweek,
+    pause,
     privacy,
     rules,
+    schedule_settings,
     selfreport,
 )
 from dialogs.clock import Clock
@@ -96,6 +100,40 @@ class Engine:
             await self.db.checkpoint()
         self._wake(ids)
         return Outcome(outbox_ids=ids)
+
+    async def handle_due(self, items: Sequence[tuple[int, int]]) -> int:
+        """Due rows `(chat_id, due_id)` found by the sweep, several in one transaction.
+
+        Each row runs in its own savepoint, so a row's settlement and its messages still commit together,
+        and a row whose handler fails is rolled back alone: it is cancelled and logged instead of being
+        retried every sweep (and nobody gets an apology for a message they did not ask for). Returns how
+        many rows were handled without failure.
+        """
+        now = self.clock.now()
+        ids: list[int] = []
+        failed = 0
+        async with self.db.transaction() as tx:
+            for chat_id, due_id in items:
+                await tx.execute("SAVEPOINT due_row")
+                try:
+                    turn = await Turn.open(tx, Event(chat_id, EventKind.DUE, due_id=due_id), now, self.config)
+                    await route(turn)
+                    ids.extend(await turn.finish())
+                except Exception as exc:
+                    await tx.execute("ROLLBACK TO due_row")
+                    await due.settle(tx, due_id, "cancelled", now)
+                    failed += 1
+                    log.error(
+                        "due row %s failed (%s) and was cancelled\n%s",
+                        due_id,
+                        type(exc).__name__,
+                        "".join(traceback.format_tb(exc.__traceback__)),
+                    )
+                finally:
+                    await tx.execute("RELEASE due_row")
+        log.debug("handled %d due rows, %d replies", len(items), len(ids))
+        self._wake(ids)
+        return len(items) - failed
 
     async def _apologise(self, event: Event) -> Outcome:
         """Something broke: the person still gets a kind answer, and the update is not replayed forever."""

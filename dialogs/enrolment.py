@@ -20,6 +20,7 @@ from dialogs.flow import ALL_STANDINGS, Flow, Standing, command, flow, show_curr
 from dialogs.i18n import N_, native_name, shipped_locales
 from dialogs.menu import show_menu
 from dialogs.org_consent import organisation_name, shown_text_for
+from dialogs.schedule_settings import begin_setup, replan
 from dialogs.standing import scopes_to_ask, standing_of
 from dialogs.turn import Turn
 from storage import coaches, consents, invitations, outbox, participants, start_attempts
@@ -292,7 +293,14 @@ class ConsentFlow(Flow):
 
 
 async def after_consent(turn: Turn) -> None:
-    """Where a participant goes once consent is settled: the main menu."""
+    """Once consent is settled: a new participant sets up check-in times (or "later"); someone who
+    answered again (a changed text, coming back after /stop) returns to the menu with their schedule
+    planned again."""
+    if turn.data.get("mode") == ENROL:
+        await begin_setup(turn)
+        return
+    if turn.participant is not None and turn.participant.status is Status.ACTIVE:
+        await replan(turn)
     await show_menu(turn)
 
 

@@ -14,6 +14,8 @@ SOS_LASTING = timedelta(days=365)
 
 # (label msgid, command): later features add their entries here.
 MENU_ENTRIES: list[tuple[str, str]] = [
+    (N_("⏰ Check-ins"), "settings"),
+    (N_("⏸ Pause"), "pause"),
     (N_("📅 Appointments"), "appointments"),
     (N_("📝 How I am"), "report"),
     (N_("📈 My weeks"), "myweek"),

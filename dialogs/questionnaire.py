@@ -422,7 +422,26 @@ class QuestionnaireFlow(Flow):
         intro: bool = True,
         **data: Any,
     ) -> None:
-        questionnaire = named(form, self.directory)
+        """Begin a part and ask its first question (after the part's intro, if any); `answers` carries
+        what earlier parts collected."""
+        self.begin(turn, form, part, known=known, answers=answers, **data)
+        intro_text = self.questionnaire(turn).part(part).intro
+        if intro and intro_text:
+            turn.say(turn.tr(intro_text))
+        await self.show(turn)
+
+    def begin(
+        self,
+        turn: Turn,
+        form: str,
+        part: str,
+        *,
+        known: dict[str, Any] | None = None,
+        answers: dict[str, Any] | None = None,
+        **data: Any,
+    ) -> None:
+        """Enter the flow at the first question without showing it (a tap elsewhere answers it next)."""
+        named(form, self.directory).part(part)  # a wrong name fails here, not halfway through
         turn.reset(
             self.name,
             "ask",
@@ -434,10 +453,6 @@ class QuestionnaireFlow(Flow):
             known=dict(known or {}),
             **data,
         )
-        intro_text = questionnaire.part(part).intro
-        if intro and intro_text:
-            turn.say(turn.tr(intro_text))
-        await self._advance(turn)
 
     def questionnaire(self, turn: Turn) -> Questionnaire:
         return named(str(turn.data["form"]), self.directory)
@@ -457,6 +472,9 @@ class QuestionnaireFlow(Flow):
     async def on_extra(self, turn: Turn, action: str) -> bool:
         """Handle a subclass action; True when handled."""
         return False
+
+    async def answered(self, turn: Turn, answers: dict[str, Any]) -> None:
+        """Called after every answer with all answers so far: store them here so none is lost."""
 
     async def finished(self, turn: Turn, answers: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -533,11 +551,9 @@ class QuestionnaireFlow(Flow):
             per_option[slot.about] = value
             answers[slot.item.key] = per_option
         turn.data["answers"] = answers
+        await self.answered(turn, answers)
         await self._next(turn)
 
     async def _next(self, turn: Turn) -> None:
         turn.goto(self.name, "ask", pos=int(turn.data.get("pos", 0)) + 1, selected=[])
-        await self._advance(turn)
-
-    async def _advance(self, turn: Turn) -> None:
         await self.show(turn)

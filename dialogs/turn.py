@@ -22,6 +22,7 @@ from storage.database import Tx
 from storage.outbox import Attachment
 from storage.participants import Participant
 
+SOS_ACTION = "cmd:sos"
 QUESTION_TOKEN_TTL = timedelta(days=30)
 
 
@@ -147,8 +148,19 @@ class Turn:
             await conversations.save(self.tx, self.conversation, self.now)
             await buttons.forget_questions(self.tx, self.chat_id, self.conversation.nonce)
         for reply in self.replies:
+            # The help button carries a fixed word, so it works even when the database does not.
+            wanted = [
+                self._token_for(reply.chat_id, choice)
+                for line in reply.choices
+                for choice in line
+                if choice.action != SOS_ACTION
+            ]
+            tokens = iter(await buttons.mint_many(self.tx, wanted, self.now)) if wanted else iter(())
             keyboard = [
-                [(choice.label, await self._token(reply.chat_id, choice)) for choice in line]
+                [
+                    (choice.label, SOS_TOKEN if choice.action == SOS_ACTION else next(tokens))
+                    for choice in line
+                ]
                 for line in reply.choices
             ]
             message_id = await outbox.enqueue(
@@ -164,28 +176,10 @@ class Turn:
             self.outbox_ids.append(message_id)
         return self.outbox_ids
 
-    async def _token(self, chat_id: int, choice: Choice) -> str:
-        if choice.action == "cmd:sos":
-            return SOS_TOKEN
+    def _token_for(self, chat_id: int, choice: Choice) -> buttons.NewToken:
         if choice.lasting is not None:
-            return await buttons.mint(
-                self.tx, chat_id=chat_id, nonce=None, action=choice.action, now=self.now, ttl=choice.lasting
-            )
+            return buttons.NewToken(chat_id, None, choice.action, choice.lasting)
         if self.conversation is None or chat_id != self.chat_id:
             # No conversation to bind to (a stranger, an erased chat): the button stands alone briefly.
-            return await buttons.mint(
-                self.tx,
-                chat_id=chat_id,
-                nonce=None,
-                action=choice.action,
-                now=self.now,
-                ttl=timedelta(hours=1),
-            )
-        return await buttons.mint(
-            self.tx,
-            chat_id=chat_id,
-            nonce=self.conversation.nonce,
-            action=choice.action,
-            now=self.now,
-            ttl=QUESTION_TOKEN_TTL,
-        )
+            return buttons.NewToken(chat_id, None, choice.action, timedelta(hours=1))
+        return buttons.NewToken(chat_id, self.conversation.nonce, choice.action, QUESTION_TOKEN_TTL)

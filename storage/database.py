@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
 
 Row = sqlite3.Row
+T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 
 
@@ -29,41 +30,72 @@ class DatabaseError(RuntimeError):
 
 
 class Tx:
-    """A running transaction: the only way repositories touch the database."""
+    """A running transaction: the only way repositories touch the database.
+
+    Each call is one trip to aiosqlite's database thread (statement, fetch and cursor close together):
+    the trips, not SQLite, are what a busy sweep spends its time on.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
+    async def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        result: T = await self._conn._execute(fn, self._conn._conn)  # type: ignore[no-untyped-call]
+        return result
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of changed rows."""
-        cursor = await self._conn.execute(sql, params)
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+
+        def run(raw: sqlite3.Connection) -> int:
+            cursor = raw.execute(sql, params)
+            try:
+                return cursor.rowcount
+            finally:
+                cursor.close()
+
+        return await self._call(run)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT; returns the new row id."""
-        cursor = await self._conn.execute(sql, params)
-        row_id = cursor.lastrowid
-        await cursor.close()
+
+        def run(raw: sqlite3.Connection) -> int | None:
+            cursor = raw.execute(sql, params)
+            try:
+                return cursor.lastrowid
+            finally:
+                cursor.close()
+
+        row_id = await self._call(run)
         if row_id is None:
             raise DatabaseError("insert returned no row id")
         return row_id
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        def run(raw: sqlite3.Connection) -> None:
+            raw.executemany(sql, rows).close()
+
+        await self._call(run)
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
-        cursor = await self._conn.execute(sql, params)
-        row = await cursor.fetchone()
-        await cursor.close()
-        return row
+        def run(raw: sqlite3.Connection) -> Row | None:
+            cursor = raw.execute(sql, params)
+            try:
+                row: Row | None = cursor.fetchone()
+                return row
+            finally:
+                cursor.close()
+
+        return await self._call(run)
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
-        cursor = await self._conn.execute(sql, params)
-        rows = await cursor.fetchall()
-        await cursor.close()
-        return list(rows)
+        def run(raw: sqlite3.Connection) -> list[Row]:
+            cursor = raw.execute(sql, params)
+            try:
+                return list(cursor.fetchall())
+            finally:
+                cursor.close()
+
+        return await self._call(run)
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         row = await self.one(sql, params)

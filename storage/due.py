@@ -69,9 +69,9 @@ async def schedule(
 
     Returns the new id, or None when the key was already planned.
     """
-    changed = await tx.execute(
+    row = await tx.one(
         "INSERT INTO due (participant_id, kind, key, due_at, grace_until, status, payload, created_at)"
-        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (participant_id, key) DO NOTHING",
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (participant_id, key) DO NOTHING RETURNING id",
         (
             participant_id,
             kind,
@@ -82,9 +82,7 @@ async def schedule(
             to_db(now),
         ),
     )
-    if changed == 0:
-        return None
-    return int(await tx.scalar("SELECT last_insert_rowid()"))
+    return None if row is None else int(row[0])
 
 
 async def replace(
@@ -157,6 +155,38 @@ async def cancel(tx: Tx, participant_id: int, now: datetime, *, key_prefix: str 
         " AND substr(key, 1, ?) = ?",
         (to_db(now), participant_id, len(key_prefix), key_prefix),
     )
+
+
+async def drop_pending(
+    tx: Tx, participant_id: int, *, key_prefix: str = "", after: datetime | None = None
+) -> int:
+    """Delete (not cancel) pending rows whose key starts with a prefix, optionally only those due after a
+    moment, so the same keys can be planned again: a changed schedule, a pause, a "later"."""
+    sql = "DELETE FROM due WHERE participant_id = ? AND status = 'pending' AND substr(key, 1, ?) = ?"
+    params: list[object] = [participant_id, len(key_prefix), key_prefix]
+    if after is not None:
+        sql += " AND due_at > ?"
+        params.append(to_db(after))
+    return await tx.execute(sql, params)
+
+
+async def schedule_many(
+    tx: Tx, rows: list[tuple[int, str, str, datetime, datetime, str]], now: datetime
+) -> None:
+    """Bulk `schedule`: (participant_id, kind, key, due_at, grace_until, payload JSON); existing keys stay."""
+    await tx.executemany(
+        "INSERT INTO due (participant_id, kind, key, due_at, grace_until, status, payload, created_at)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (participant_id, key) DO NOTHING",
+        [
+            (pid, kind, key, to_db(at), to_db(grace), payload, to_db(now))
+            for pid, kind, key, at, grace, payload in rows
+        ],
+    )
+
+
+async def purge_settled(tx: Tx, before: datetime) -> int:
+    """Settled rows are only bookkeeping; they go after a while (minimal data)."""
+    return await tx.execute("DELETE FROM due WHERE status != 'pending' AND due_at < ?", (to_db(before),))
 
 
 async def counts(tx: Tx) -> dict[tuple[str, str], int]:

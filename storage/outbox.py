@@ -133,6 +133,42 @@ async def mark_sent(tx: Tx, message_id: int, now: datetime) -> None:
     )
 
 
+async def mark_sending_many(tx: Tx, message_ids: list[int]) -> set[int]:
+    """`mark_sending` for several rows in one statement; returns the ids that were pending."""
+    if not message_ids:
+        return set()
+    marks = ",".join("?" * len(message_ids))
+    rows = await tx.all(
+        f"UPDATE outbox SET status = 'sending', attempts = attempts + 1"  # noqa: S608 (only placeholders)
+        f" WHERE id IN ({marks}) AND status = 'pending' RETURNING id",
+        message_ids,
+    )
+    return {row[0] for row in rows}
+
+
+async def mark_sent_many(tx: Tx, message_ids: list[int], now: datetime) -> None:
+    """`mark_sent` for several rows: content cleared, rows of nobody enrolled deleted."""
+    if not message_ids:
+        return
+    marks = ",".join("?" * len(message_ids))
+    await tx.execute(
+        f"DELETE FROM outbox WHERE id IN ({marks}) AND participant_id IS NULL",  # noqa: S608
+        message_ids,
+    )
+    cleared = (
+        "status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL, last_error = NULL"
+    )
+    sql = f"UPDATE outbox SET {cleared} WHERE id IN ({marks})"  # noqa: S608 (only placeholders)
+    await tx.execute(sql, [to_db(now), *message_ids])
+
+
+async def dead_by_error(tx: Tx) -> dict[str, int]:
+    rows = await tx.all(
+        "SELECT COALESCE(last_error, '?'), COUNT(*) FROM outbox WHERE status = 'dead' GROUP BY 1"
+    )
+    return {row[0]: row[1] for row in rows}
+
+
 async def mark_retry(tx: Tx, message_id: int, not_before: datetime, error: str) -> None:
     await tx.execute(
         "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",

@@ -214,6 +214,7 @@ async def test_enrolment_in_another_language_end_to_end(
         await chat.tap(tr("Yes"))
         await chat.tap(tr("No"))
         await chat.tap(tr("No"))
+        await chat.tap(tr("Set up later"))
         await chat.send("/help")
         await chat.send("/privacy")
         await chat.tap(tr("Show my consent history"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -13,6 +15,8 @@ import pytest
 from bot.cli import configure_logging
 from bot.service import run_telegram
 from bot.settings import Settings
+from storage import due, participants, schedules
+from storage.database import Database
 from tests.bot.conftest import TOKEN, RunningBot
 from tests.fake_bot_api import FakeBotApi
 
@@ -137,3 +141,48 @@ async def test_webhook_mode_refuses_posts_without_telegrams_secret(
         finally:
             stop.set()
             await asyncio.wait_for(task, timeout=15)
+
+
+async def test_a_check_in_prompt_arrives_and_its_buttons_answer(running_bot: RunningBot) -> None:
+    """Set up a morning time through Telegram; a due row for now reaches the chat with lasting buttons."""
+    bot = running_bot
+    chat = CHAT + 3
+    await bot.say(chat, f"/start {await bot.invitation()}", language_code="en")
+    await bot.expect(chat, "Please choose your language.")
+    await bot.tap(chat, "English")
+    await bot.expect(chat, "May I send you check-ins")
+    await bot.tap(chat, "Yes, I agree")
+    await bot.expect(chat, "May I store your answers")
+    await bot.tap(chat, "No")
+    await bot.expect(chat, "May I share short signals")
+    await bot.tap(chat, "No")
+    await bot.expect(chat, "When you use the crisis help")
+    await bot.tap(chat, "No")
+    await bot.expect(chat, "Would you like a short check-in every morning?")
+    await bot.say(chat, "08:00")
+    await bot.expect(chat, "And in the evening?")
+    await bot.tap(chat, "No evening check-in")
+    await bot.expect(chat, "What would you like to do?")
+    async with await Database.open(bot.settings.database) as db, db.transaction() as tx:
+        person = await participants.by_chat(tx, chat)
+        assert person is not None
+        now = datetime.now(UTC)
+        local_day = now.astimezone(ZoneInfo("Europe/Berlin")).date()
+        await due.replace(
+            tx,
+            participant_id=person.id,
+            kind="checkin",
+            key=f"checkin:morning:{local_day}",
+            due_at=now,
+            now=now,
+            payload={"slot": "morning", "day": str(local_day)},
+        )
+        await schedules.update(tx, person.id, now, quiet_start=time(0), quiet_end=time(0))
+    prompt = await bot.expect(chat, "What is on today?")
+    assert [label for label, _ in prompt.buttons[-1]] == ["Skip today"]
+    await bot.tap(chat, "🛋 Rest")
+    await bot.server.async_wait_for(
+        lambda m: m.chat_id == chat and any("✓ 🛋 Rest" in label for row in m.buttons for label, _ in row)
+    )
+    await bot.tap(chat, "Done")
+    await bot.expect(chat, "Thank you! I wish you a good day.")

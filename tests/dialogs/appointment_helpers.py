@@ -29,6 +29,7 @@ async def enrol(w: World, chat_id: int = 1001, *, share: bool = True, language: 
     await chat.tap(no)
     await chat.tap(yes if share else no)
     await chat.tap(no)  # crisis alerts
+    await chat.tap("Set up later" if language == "English" else "Später einrichten")  # the check-in times
     return chat
 
 

@@ -309,6 +309,7 @@ async def test_farsi_with_persian_digits_typed_and_shown(tmp_path: Path) -> None
         await chat.tap(tr("No"))
         await chat.tap(tr("No"))
         await chat.tap(tr("No"))
+        await chat.tap(tr("Set up later"))
         await add(chat, "۳.۱۲.", "۱۰:۳۰", kind=tr("Doctor"), skip=tr("Skip"))
         (row,) = await appointment_rows(w)
         assert row["starts_at"] == to_db(datetime(2026, 12, 3, 9, 30, tzinfo=UTC))

@@ -12,8 +12,15 @@ from tests.harness import Chat, World, world
 
 
 async def enrol(
-    w: World, chat: Chat, *, selfreports: bool = True, sharing: bool = False, crisis: bool = False
+    w: World,
+    chat: Chat,
+    *,
+    selfreports: bool = True,
+    sharing: bool = False,
+    crisis: bool = False,
+    set_up_later: bool = True,
 ) -> None:
+    """Join in English; by default the check-in set-up that follows consent is left for later."""
     code = await w.invitation()
     await chat.send(f"/start {code}")
     await chat.tap("English")
@@ -21,6 +28,8 @@ async def enrol(
     await chat.tap("Yes" if selfreports else "No")
     await chat.tap("Yes" if sharing else "No")
     await chat.tap("Yes" if crisis else "No")
+    if set_up_later:
+        await chat.tap("Set up later")
 
 
 async def stored_people(w: World) -> dict[str, int]:
@@ -145,6 +154,7 @@ async def test_enrolment_in_german_speaks_german_throughout(tmp_path: Path) -> N
         await chat.tap("Nein")
         await chat.tap("Nein")
         await chat.tap("Nein")
+        await chat.tap("Später einrichten")
         assert "Willkommen! Ihr Pseudonym ist P-" in chat.texts()
         assert "freiwillig" in chat.texts()
         assert "🌐" not in chat.texts()  # nothing fell back to another language

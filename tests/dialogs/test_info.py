@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from dialogs.i18n import Translator
 from dialogs.info import content
 from storage import invitations
 from tests.harness import Chat, World, world
@@ -19,6 +20,7 @@ async def enrol_in(w: World, chat: Chat, region: str | None, language: str = "En
     await chat.tap("No" if language == "English" else "Nein")
     await chat.tap("No" if language == "English" else "Nein")
     await chat.tap("No" if language == "English" else "Nein")
+    await chat.tap("Set up later" if language == "English" else "Später einrichten")
 
 
 async def test_info_lists_every_topic_and_shows_help_in_the_region_of_the_invitation(tmp_path: Path) -> None:
@@ -112,6 +114,7 @@ async def test_search_in_arabic_and_ukrainian(tmp_path: Path) -> None:
             await chat.tap(language)
             for answer in answers:
                 await chat.tap(answer)
+            await chat.tap(Translator(hint)("Set up later"))  # check-in times: not now
             await chat.send(word)
             debts = content().topic("debts", hint)
             assert debts is not None and debts.lang == hint

@@ -309,7 +309,7 @@ async def test_forged_and_wrong_actions_ask_again(tmp_path: Path) -> None:
 async def test_known_answers_expand_each_items(tmp_path: Path) -> None:
     asked, db = await asking(tmp_path)
     try:
-        await asked.flow.start(asked.turn, "demo", "main", intro=False, answers={}, known={"did": ["read"]})
+        await asked.flow.start(asked.turn, "demo", "main", intro=False, known={"did": ["read"]})
         await asked.tap("opt:1")
         await asked.tap("opt:well")
         await asked.tap("skip")  # the multi item itself skipped: the known plans are used

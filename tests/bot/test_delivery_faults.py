@@ -1,0 +1,199 @@
+"""The outbox worker with the real python-telegram-bot sender against the fake Bot API: 429 with
+retry_after, 5xx, dropped connections, timeouts, 403, and Telegram's flood limits."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.delivery import Limits, OutboxWorker
+from bot.telegram_transport import TelegramSender
+from dialogs.clock import FakeClock, SystemClock
+from storage import consents, outbox, participants
+from storage.database import Database
+from tests.fake_bot_api import FakeBotApi
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
+
+TOKEN = "4242:FAULTS"
+NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+
+
+@dataclass
+class Rig:
+    server: FakeBotApi
+    db: Database
+    clock: FakeClock
+    worker: OutboxWorker
+
+    async def enqueue(self, chat_id: int, text: str, *, sharing: bool = False) -> int:
+        async with self.db.transaction() as tx:
+            person = await participants.by_chat(tx, chat_id)
+            if person is None:
+                person = await participants.create(
+                    tx, chat_id=chat_id, locale="en", timezone="Europe/Berlin", now=NOW
+                )
+                if sharing:
+                    await consents.record(
+                        tx,
+                        person.id,
+                        scope="sharing",
+                        granted=True,
+                        text_version="t",
+                        text_sha256="h",
+                        locale="en",
+                        now=NOW,
+                    )
+            return await outbox.enqueue(
+                tx,
+                chat_id=chat_id,
+                participant_id=person.id,
+                text=text,
+                buttons=[],
+                attachment=None,
+                not_before=self.clock.now(),
+                now=self.clock.now(),
+            )
+
+    async def row(self, message_id: int) -> dict[str, object]:
+        async with self.db.read() as tx:
+            found = await tx.one(
+                "SELECT status, attempts, not_before, last_error FROM outbox WHERE id = ?", (message_id,)
+            )
+        return dict(found) if found is not None else {}
+
+    def texts(self, chat_id: int) -> list[str | None]:
+        return [m.text for m in self.server.messages_to(chat_id)]
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:  # faults only; limits are tested below
+        request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
+        bot = Bot(TOKEN, base_url=server.base_url, request=request)
+        async with bot:
+            db = await Database.open(tmp_path / "d.db")
+            clock = FakeClock(NOW)
+            worker = OutboxWorker(db, TelegramSender(bot), clock, Limits(global_rate=30, per_chat_interval=0))
+            try:
+                yield Rig(server, db, clock, worker)
+            finally:
+                await db.close()
+
+
+async def test_429_is_retried_after_the_time_telegram_named(rig: Rig) -> None:
+    rig.server.faults.fail_next("sendMessage", 429, retry_after=1)
+    message = await rig.enqueue(1, "hello")
+    await rig.worker.drain()
+    row = await rig.row(message)
+    assert row["status"] == "pending" and row["last_error"] == "429"
+    assert row["not_before"] == (NOW + timedelta(seconds=1)).isoformat(timespec="microseconds")
+    await rig.worker.drain()
+    assert rig.texts(1) == []  # not before the time Telegram named
+    rig.clock.advance(timedelta(seconds=1))
+    await rig.worker.drain()
+    assert rig.texts(1) == ["hello"]
+    assert rig.server.stats.errors[429] == 1
+
+
+async def test_server_errors_are_retried_with_growing_waits(rig: Rig) -> None:
+    rig.server.faults.fail_next("sendMessage", 500)
+    rig.server.faults.fail_next("sendMessage", 502)
+    message = await rig.enqueue(2, "hello")
+    await rig.worker.drain()
+    first = await rig.row(message)
+    assert (first["status"], first["attempts"]) == ("pending", 1)
+    assert first["not_before"] == (NOW + timedelta(seconds=2)).isoformat(timespec="microseconds")
+    rig.clock.advance(timedelta(seconds=2))
+    await rig.worker.drain()
+    second = await rig.row(message)
+    assert second["attempts"] == 2
+    assert second["not_before"] == (NOW + timedelta(seconds=6)).isoformat(timespec="microseconds")
+    rig.clock.advance(timedelta(seconds=4))
+    await rig.worker.drain()
+    assert rig.texts(2) == ["hello"]
+    assert (await rig.row(message))["status"] == "sent"
+
+
+async def test_a_dropped_connection_is_retried_and_arrives_once(rig: Rig) -> None:
+    rig.server.faults.drop_next("sendMessage")
+    await rig.enqueue(3, "hello")
+    await rig.worker.drain()
+    rig.clock.advance(timedelta(seconds=2))
+    await rig.worker.drain()
+    assert rig.texts(3) == ["hello"]
+
+
+async def test_a_timeout_is_retried_and_a_possible_duplicate_is_logged(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    rig.server.faults.slow_next("sendMessage", 1.5, record=True)  # Telegram takes it, the answer is late
+    message = await rig.enqueue(4, "hello")
+    await rig.worker.drain()
+    assert (await rig.row(message))["last_error"] == "timeout"
+    rig.clock.advance(timedelta(seconds=2))
+    await rig.worker.drain()
+    assert rig.texts(4) == ["hello", "hello"]
+    assert f"outbox {message} timed out; it is sent again and may arrive twice" in caplog.text
+
+
+async def test_a_slow_answer_within_the_timeout_arrives_once(rig: Rig) -> None:
+    rig.server.faults.slow_next("sendMessage", 0.2, record=True)
+    await rig.enqueue(5, "hello")
+    await rig.worker.drain()
+    assert rig.texts(5) == ["hello"]
+
+
+async def test_403_marks_unreachable_withdraws_the_rest_and_signals_if_allowed(rig: Rig) -> None:
+    rig.server.block(6)
+    first = await rig.enqueue(6, "one", sharing=True)
+    await rig.enqueue(6, "two")
+    await rig.worker.drain()
+    assert rig.texts(6) == []
+    async with rig.db.read() as tx:
+        person = await participants.by_chat(tx, 6)
+        assert person is not None and person.status is participants.Status.UNREACHABLE
+        assert [tuple(r) for r in await tx.all("SELECT id, status FROM outbox")] == [(first, "dead")]
+        assert await tx.scalar("SELECT kind FROM signals") == "unreachable"
+    rig.server.unblock(6)
+    await rig.enqueue(6, "three")  # an answer after they wrote again goes out as usual
+    await rig.worker.drain()
+    assert rig.texts(6) == ["three"]
+
+
+async def test_no_429_under_telegrams_limits(tmp_path: Path) -> None:
+    """Real time: 45 chats plus three messages to one chat, paced under 30/s and 1/s per chat."""
+    with FakeBotApi(token=TOKEN) as server:
+        async with Bot(TOKEN, base_url=server.base_url, request=HTTPXRequest()) as bot:
+            db = await Database.open(tmp_path / "l.db")
+            rig = Rig(
+                server, db, FakeClock(NOW), OutboxWorker(db, TelegramSender(bot), SystemClock(), Limits())
+            )
+            try:
+                rig.clock = FakeClock(datetime.now(UTC) - timedelta(seconds=1))
+                for chat in range(100, 145):
+                    await rig.enqueue(chat, f"to {chat}")
+                for n in range(3):
+                    await rig.enqueue(7, f"burst {n}")
+                stop = asyncio.Event()
+                run = asyncio.create_task(rig.worker.run(stop))
+                await server.async_wait_for_count(48, timeout=30)
+                stop.set()
+                rig.worker.wake()
+                await run
+            finally:
+                await db.close()
+        assert server.stats.rate_limited == 0
+        assert rig.texts(7) == ["burst 0", "burst 1", "burst 2"]  # in order
+        times = [m.at for m in server.messages_to(7)]
+        assert all(later - earlier >= 1.0 for earlier, later in itertools.pairwise(times))
