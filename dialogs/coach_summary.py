@@ -19,7 +19,7 @@ from dialogs.appointment_text import KIND_LABELS, kind_label
 from dialogs.consent_texts import APPOINTMENTS, CHECKIN_COUNTS, MOOD_TREND
 from dialogs.i18n import N_, Translator
 from dialogs.signal_catalogue import CHOICE, DATE, DAYS, HELP_CATEGORIES, KIND_BY_KEY, SIGNAL_KINDS
-from storage import appointments, consents, participants, selfreports, signal_deliveries, signals
+from storage import appointments, checkins, consents, participants, selfreports, signal_deliveries, signals
 from storage.database import Tx
 from storage.participants import Status
 
@@ -64,9 +64,13 @@ class CoachSummary:
         return any(scope in self.scopes for scope in SIGNAL_SCOPES)
 
 
-# Where check-in days come from: self-reports here; the daily check-ins register theirs.
+async def _answered_checkin_days(tx: Tx, participant_id: int, start: date) -> set[date]:
+    return {c.day for c in await checkins.answered_between(tx, participant_id, start, date.max)}
+
+
+# A day counts when the participant answered a check-in or stored a self-report that day.
 CheckinDays = Callable[[Tx, int, date], Awaitable[set[date]]]
-CHECKIN_DAY_SOURCES: list[CheckinDays] = [selfreports.days_since]
+CHECKIN_DAY_SOURCES: list[CheckinDays] = [_answered_checkin_days, selfreports.days_since]
 
 UPCOMING_SHOWN = 5
 

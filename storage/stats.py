@@ -37,9 +37,17 @@ async def signals_by_kind(tx: Tx) -> KindCounts:
     return {(row[0], row[1]): row[2] for row in rows}
 
 
-# Activity: (participant, local day) pairs with a check-in answer or a self-report. The daily check-ins
-# register their query here as well.
+# Activity: (participant, local day) pairs with a check-in answer or a self-report.
 ActivityQuery = Callable[[Tx, datetime, datetime], Awaitable[set[tuple[int, str]]]]
+
+
+async def checkin_answer_days(tx: Tx, start: datetime, end: datetime) -> set[tuple[int, str]]:
+    rows = await tx.all(
+        "SELECT DISTINCT participant_id, day FROM checkins"
+        " WHERE status = 'answered' AND answered_at >= ? AND answered_at < ?",
+        (to_db(start), to_db(end)),
+    )
+    return {(row[0], row[1]) for row in rows}
 
 
 async def selfreport_days(tx: Tx, start: datetime, end: datetime) -> set[tuple[int, str]]:
@@ -51,7 +59,7 @@ async def selfreport_days(tx: Tx, start: datetime, end: datetime) -> set[tuple[i
     return {(row[0], row[1]) for row in rows}
 
 
-ACTIVITY_SOURCES: list[ActivityQuery] = [selfreport_days]
+ACTIVITY_SOURCES: list[ActivityQuery] = [checkin_answer_days, selfreport_days]
 
 
 async def activity(tx: Tx, start: datetime, end: datetime) -> set[tuple[int, str]]:

@@ -239,3 +239,42 @@ async def test_coach_help_language_and_participant_commands(tmp_path: Path) -> N
         assert coach.seen[-2].text.startswith("Bisher ist niemand mit Ihnen verbunden.")
         await coach.send("hello")
         assert "Bitte nutzen Sie die Knöpfe" in coach.texts()
+
+
+async def test_counts_and_the_mood_trend_come_from_check_ins_and_reports(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from storage import participants
+    from storage.times import to_db
+
+    async with world(tmp_path) as w:
+        coach = await w.coach()
+        participant = await join(w, coach, 1001)
+        for title in ("On how many days you checked in", "Whether your mood goes up or down"):
+            await participant.tap("➕ " + title)
+            await participant.tap("Yes")
+        now = w.clock.now()
+        async with w.db.transaction() as tx:
+            person = await participants.by_chat(tx, 1001)
+            assert person is not None
+            # Check-ins answered 1 and 10 days ago ...
+            for days_ago in (1, 10):
+                moment = now - timedelta(days=days_ago)
+                await tx.execute(
+                    "INSERT INTO checkins (participant_id, slot, day, status, open_until, answered_at)"
+                    " VALUES (?, 'morning', ?, 'answered', ?, ?)",
+                    (person.id, moment.date().isoformat(), to_db(moment), to_db(moment)),
+                )
+            # ... and reports 20, 18, 3 and 2 days ago: 3 of the last 7 days, 6 of the last 28.
+            # Their moods, 2 and 2 before, 4 and 5 in the last two weeks: going up.
+            for days_ago, mood in ((20, 2), (18, 2), (3, 4), (2, 5)):
+                moment = now - timedelta(days=days_ago)
+                await tx.execute(
+                    "INSERT INTO selfreports (participant_id, submitted_at, local_date, answers)"
+                    " VALUES (?, ?, ?, ?)",
+                    (person.id, to_db(moment), moment.date().isoformat(), f'{{"mood": {mood}}}'),
+                )
+        await coach.send(f"/case {pseudonym_of(participant)}")
+        case = coach.seen[-3].text
+        assert "Days with a check-in: 3 of the last 7, 6 of the last 28." in case
+        assert case.splitlines()[-1] == "Mood: going up"  # a direction, never a value

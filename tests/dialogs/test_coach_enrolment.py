@@ -80,9 +80,11 @@ async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(
             ("sharing", 1, organisation),
             ("crisis", 0, organisation),
         ]
-        # The optional extras are offered once, after the welcome, and the menu still comes last.
-        assert "could also see the things below" in texts
-        assert participant.last.labels[0] == "🆘 Help now"
+        # The optional extras are offered once, after the welcome; joining goes on as always after it.
+        texts_in_order = [s.text for s in participant.seen]
+        offer = next(i for i, t in enumerate(texts_in_order) if "could also see the things below" in t)
+        assert texts_in_order[offer - 1].startswith("Welcome! Your pseudonym is")
+        assert offer < len(texts_in_order) - 1
 
 
 async def test_an_invitation_without_a_coach_asks_no_sharing_question(tmp_path: Path) -> None:
