@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import catalogue
+from bot import catalogue, coach_cli
 from bot.settings import Settings, SettingsError, load_settings, settings_table
 from dialogs.clock import Clock, SystemClock
 from dialogs.config import EngineConfig
 from dialogs.info import content
 from dialogs.info_content import ContentError
 from dialogs.maintenance import DailyResult, run_daily
-from storage import appointments, due, invitations, meta, outbox, participants, selfreports
+from storage import appointments, coaches, due, invitations, meta, outbox, participants, selfreports
 from storage.database import Database, DatabaseError
 from storage.sealing import Sealer, new_key
 from storage.times import from_db
@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--days", type=int, default=None, help="days until it expires (default 14)")
     invite.add_argument("--json", action="store_true", help='print {"code", "link", "expires_at"}')
     invite.add_argument("--region", help="the programme's region, for local help information (e.g. bochum)")
+    invite.add_argument(
+        "--coach", type=int, default=None, help="bind it to this coach (number from `companion coach list`)"
+    )
 
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -146,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
         "aggregates stay) and raise the no-check-in signals participants asked for. The running bot "
         "does this daily; this command is for cron or a manual run.",
     )
+
+    coach_cli.add_parsers(sub)
 
     locales = sub.add_parser("locales", help="translation catalogues", description="Translation catalogues.")
     loc_sub = locales.add_subparsers(dest="locales_command", metavar="ACTION", required=True)
@@ -224,10 +229,17 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 
     async def create() -> invitations.NewInvitation:
         async with await Database.open(settings.database) as db, db.transaction() as tx:
-            return await invitations.create(tx, SystemClock().now(), timedelta(days=days), region=args.region)
+            coach = await coaches.by_id(tx, args.coach) if args.coach is not None else None
+            if args.coach is not None and (coach is None or not coach.active):
+                raise SettingsError(f"--coach {args.coach} has no access; see `companion coach list`")
+            now = SystemClock().now()
+            created = await invitations.create(tx, now, timedelta(days=days), region=args.region)
+            if coach is not None:
+                await invitations.bind_to_coach(tx, created.id, coach.id)
+            return created
 
     created = asyncio.run(create())
-    username = settings.bot_username or _username_from_token(settings)
+    username = bot_username(settings)
     link = f"https://t.me/{username}?start={created.code}" if username else None
     if args.json:
         print(json.dumps({"code": created.code, "link": link, "expires_at": created.expires_at.isoformat()}))
@@ -239,6 +251,10 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     print(created.code)
     print(f"Valid until {created.expires_at:%Y-%m-%d %H:%M} UTC, for one person.", file=sys.stderr)
     return 0
+
+
+def bot_username(settings: Settings) -> str | None:
+    return settings.bot_username or _username_from_token(settings)
 
 
 def _username_from_token(settings: Settings) -> str | None:
@@ -386,6 +402,10 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
             times = {key: await meta.get(tx, key) for key in STATUS_TIMES}
             return counts, times
 
+    async def over_limit() -> list[tuple[coaches.Coach, int]]:
+        async with await Database.open(settings.database) as db, db.read() as tx:
+            return await coaches.over_limit(tx, settings.caseload_limit)
+
     counts, times = asyncio.run(gather())
     for section, numbers in counts.items():
         print(f"{section}:")
@@ -400,6 +420,12 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
             continue
         moment = from_db(value)
         print(f"  {label:32} {moment:%Y-%m-%d %H:%M:%S} UTC ({_ago(now - moment)} ago)")
+    crowded = asyncio.run(over_limit())
+    print(f"coaches over the caseload limit of {settings.caseload_limit}:")
+    for coach, size in crowded:
+        print(f"  coach {coach.id:<26} {size}")
+    if not crowded:
+        print("  (none)")
     return 0
 
 
@@ -483,6 +509,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "keys": cmd_keys,
     "purge": cmd_purge,
     "locales": cmd_locales,
+    **coach_cli.COMMANDS,
 }
 
 if __name__ == "__main__":

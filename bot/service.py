@@ -9,7 +9,7 @@ import secrets
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -20,6 +20,7 @@ from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Outcome, Sender
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
+from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Engine
 from dialogs.flow import COMMANDS, PARTICIPANTS
@@ -80,9 +81,13 @@ async def open_core(
     clock = clock or SystemClock()
     db = await Database.open(settings.database)
     scheduler: Scheduler | None = None
+    webhooks = WebhookSender(db)  # organisations' webhooks go through the same outbox and worker
     try:
         worker = OutboxWorker(
-            db, sender, clock, limits or Limits(settings.global_rate, settings.per_chat_interval)
+            db,
+            RoutingSender(sender, webhooks),
+            clock,
+            limits or Limits(settings.global_rate, settings.per_chat_interval),
         )
         config = settings.engine_config()
         engine = Engine(db, clock, config, on_enqueued=worker.wake)
@@ -104,6 +109,7 @@ async def open_core(
     finally:
         if scheduler is not None:
             await scheduler.stop()
+        await webhooks.close()
         await db.close()
 
 
@@ -187,6 +193,8 @@ async def _serve_telegram(
         await application.start()
         mode = "serving a webhook for" if webhook else "polling"
         log.info("%s Telegram as @%s", mode, application.bot.username)
+        if core.engine.config.bot_username is None:  # coaches' /invite links need it
+            core.engine.config = replace(core.engine.config, bot_username=application.bot.username)
         try:
             await core.worker.run(stop)
         finally:

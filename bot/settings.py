@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (random if unset)."
     )
+    caseload_limit: int = Field(
+        25,
+        ge=1,
+        le=1000,
+        description="Participants per coach; above it the coach and `companion status` warn.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -131,6 +137,9 @@ class Settings(BaseSettings):
             max_wrong_codes=self.max_wrong_codes,
             encryption_keys=self.key_list,
             grace_minutes=self.grace_minutes,
+            caseload_limit=self.caseload_limit,
+            invitation_days=self.invitation_days,
+            bot_username=self.bot_username,
         )
 
     def require_token(self) -> str:

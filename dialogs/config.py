@@ -22,6 +22,11 @@ class EngineConfig:
     # Where the regional information content lives (its crisis entries join the crisis card); None: none.
     info_root: Path | None = field(default_factory=default_content_root)
     grace_minutes: int = 30  # a due row later than this expires instead of arriving
+    # The coaches' side: participants per coach before the coach and the administrator are warned, how
+    # long a coach's /invite link works, and the bot's username for the link (None: the code is shown).
+    caseload_limit: int = 25
+    invitation_days: int = 14
+    bot_username: str | None = None
 
     @property
     def grace(self) -> timedelta:

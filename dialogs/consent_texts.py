@@ -3,6 +3,12 @@
 Each scope's record stores a text version and the SHA-256 of the exact text shown, in the language shown.
 When that text changes (a new version, a corrected translation, a new kind of signal), the hash no longer
 matches and the participant is asked again before anything else happens.
+
+Check-ins and storing self-reports concern only the participant. Everything a coach could learn is asked
+per organisation (`per_organisation`): the participant says yes or no separately for each organisation
+they are linked to, and the organisation's name is part of the text shown (and so of its hash). Being
+linked is itself recorded (scope `link`): the organisation then knows the pseudonym and whether the
+person takes part, nothing else without a further yes.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ CHECKINS = "checkins"
 SELFREPORTS = "selfreports"
 SHARING = "sharing"
 CRISIS = "crisis"
+CHECKIN_COUNTS = "checkin_counts"
+MOOD_TREND = "mood_trend"
+APPOINTMENTS = "appointments"
+LINK = "link"
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class Scope:
     required: bool
     title: str  # msgid: a short name for lists
     question: str  # msgid
+    per_organisation: bool = False
 
 
 SCOPES: tuple[Scope, ...] = (
@@ -53,6 +64,7 @@ SCOPES: tuple[Scope, ...] = (
             "May I share short signals with {organisation}? Never your answers, never your words. "
             "This is optional. It stays off unless you choose it."
         ),
+        per_organisation=True,
     ),
     Scope(
         CRISIS,
@@ -63,9 +75,76 @@ SCOPES: tuple[Scope, ...] = (
             "{organisation}? They would learn only that it happened and when, never what you wrote. "
             "This is optional. The crisis numbers always work, whatever you choose."
         ),
+        per_organisation=True,
+    ),
+    Scope(
+        CHECKIN_COUNTS,
+        False,
+        N_("On how many days you checked in"),
+        N_(
+            "May {organisation} see on how many days you checked in, in the last 7 and 28 days? "
+            "Only the number of days, never your answers. This is optional."
+        ),
+        per_organisation=True,
+    ),
+    Scope(
+        MOOD_TREND,
+        False,
+        N_("Whether your mood goes up or down"),
+        N_(
+            "May {organisation} see whether your mood goes up, stays the same or goes down? Only the "
+            "direction, never your answers. It needs “Storing how you are”. This is optional."
+        ),
+        per_organisation=True,
+    ),
+    Scope(
+        APPOINTMENTS,
+        False,
+        N_("Your upcoming appointments"),
+        N_(
+            "May {organisation} see your upcoming appointments: the day, the time and the kind (for example "
+            "doctor)? Never the place and never your notes. This is optional."
+        ),
+        per_organisation=True,
     ),
 )
-SCOPE_BY_KEY = {scope.key: scope for scope in SCOPES}
+LINK_SCOPE = Scope(
+    LINK,
+    False,
+    N_("Connected with this organisation"),
+    N_(
+        "{coach} from {organisation} would like to accompany you with this companion. If you say yes, "
+        "{organisation} knows your pseudonym and whether you take part. Everything else only if you allow "
+        "it. Do you want to connect?"
+    ),
+    per_organisation=True,
+)
+# Told before the organisation's first question when someone joins with a coach's invitation.
+LINK_INTRODUCTION = N_(
+    "You were invited by {coach} from {organisation}. {organisation} knows your pseudonym and whether you "
+    "take part. Everything else only if you allow it."
+)
+SCOPE_BY_KEY = {scope.key: scope for scope in (*SCOPES, LINK_SCOPE)}
+PARTICIPANT_SCOPES = tuple(scope for scope in SCOPES if not scope.per_organisation)
+ORGANISATION_SCOPES = tuple(scope for scope in SCOPES if scope.per_organisation)
+# Asked when a participant is linked to an organisation; the others are offered afterwards.
+ASKED_ON_LINK = (SHARING, CRISIS)
+OFFERED_AFTER_LINK = (CHECKIN_COUNTS, MOOD_TREND, APPOINTMENTS)
+
+
+def key_for(scope: str, organisation_id: int | None) -> str:
+    """How the consent flow names a question: `sharing@3` for an organisation's scope."""
+    return scope if organisation_id is None else f"{scope}@{organisation_id}"
+
+
+def split_key(key: str) -> tuple[Scope, int | None]:
+    """The scope and organisation of a flow key; KeyError/ValueError for anything malformed."""
+    name, _, organisation = key.partition("@")
+    scope = SCOPE_BY_KEY[name]
+    if scope.per_organisation != bool(organisation):
+        raise KeyError(key)
+    return scope, int(organisation) if organisation else None
+
 
 INTRODUCTION: tuple[str, ...] = (
     N_(
@@ -102,14 +181,20 @@ def introduction(tr: Translator, retention_days: int) -> list[str]:
     return [tr(text, days=retention_days) for text in INTRODUCTION]
 
 
-def question(tr: Translator, scope: Scope, organisation: str | None) -> str:
+def question(tr: Translator, scope: Scope, organisation: str | None, coach: str | None = None) -> str:
     org = organisation or tr(YOUR_COACHS_ORGANISATION)
     if scope.key == SHARING:
         signals = "\n".join(f"• {tr(kind.description)}" for kind in kinds_for_scope(SHARING))
         return tr(scope.question, organisation=org) + "\n\n" + tr("The signals could be:") + "\n" + signals
-    if scope.key == CRISIS:
+    if scope.key == LINK:
+        return tr(scope.question, organisation=org, coach=coach or "")
+    if scope.per_organisation:
         return tr(scope.question, organisation=org)
     return tr(scope.question)
+
+
+def link_introduction(tr: Translator, organisation: str, coach: str) -> str:
+    return tr(LINK_INTRODUCTION, organisation=organisation, coach=coach)
 
 
 def shown_text(tr: Translator, scope: Scope, organisation: str | None, retention_days: int) -> str:

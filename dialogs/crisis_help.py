@@ -15,6 +15,7 @@ from dialogs.events import Choice
 from dialogs.flow import FLOWS, closed, on_item
 from dialogs.signals import raise_signal
 from dialogs.turn import Turn
+from storage import coaches
 from storage.participants import Status
 
 CONTACT_LASTING = timedelta(days=30)
@@ -65,12 +66,43 @@ async def request_contact(turn: Turn) -> None:
             )
         )
         return
+    assert turn.participant is not None
+    organisations = await coaches.organisations_of(turn.tx, turn.participant.id)
+    if not organisations:
+        turn.say(
+            turn.tr(
+                "You are not connected with a coach in this companion, so I cannot tell anyone. "
+                "Please call your coach yourself. If you are in danger now, please call 112."
+            )
+        )
+        return
+    if len(organisations) == 1:
+        choices = [
+            [
+                Choice(
+                    turn.tr("Turn on signals and tell my coach"),
+                    f"crisis:share:{organisations[0][0]}",
+                    lasting=CONTACT_LASTING,
+                )
+            ]
+        ]
+    else:
+        choices = [
+            [
+                Choice(
+                    turn.tr("Tell {organisation}", organisation=name),
+                    f"crisis:share:{org}",
+                    lasting=CONTACT_LASTING,
+                )
+            ]
+            for org, name in organisations
+        ]
     turn.say(
         turn.tr(
             "Right now your coach will not be told, because short signals for your coach are turned off. "
             "You can call your coach yourself. Or turn the signals on now, and I will tell them."
         ),
-        [[Choice(turn.tr("Turn on signals and tell my coach"), "crisis:share", lasting=CONTACT_LASTING)]],
+        choices,
     )
 
 
@@ -81,8 +113,13 @@ async def crisis_item(turn: Turn, action: str) -> None:
         return
     if action == "crisis:contact":
         await request_contact(turn)
-    elif action == "crisis:share":
-        turn.reset("privacy", "confirm:sharing", then="contact")
+    elif action.startswith("crisis:share:") and action.removeprefix("crisis:share:").isdigit():
+        assert turn.participant is not None
+        organisation_id = int(action.removeprefix("crisis:share:"))
+        if organisation_id not in dict(await coaches.organisations_of(turn.tx, turn.participant.id)):
+            await closed(turn)
+            return
+        turn.reset("privacy", f"confirm:sharing@{organisation_id}", then="contact")
         await FLOWS["privacy"].show(turn)
     else:
         await closed(turn)

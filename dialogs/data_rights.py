@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dialogs.coach_alerts import participation_ended
 from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, PARTICIPANTS, Flow, Standing, command, flow, show_current
 from dialogs.i18n import N_
@@ -13,6 +14,7 @@ from dialogs.standing import standing_of
 from dialogs.turn import Turn
 from storage import personal_data
 from storage.outbox import Attachment
+from storage.participants import Status
 from storage.times import to_db
 
 
@@ -24,7 +26,9 @@ async def mydata_command(turn: Turn, args: str) -> None:
         "about": "Everything the companion stores about this participant, table by table.",
         "pseudonym": participant.pseudonym,
         "exported_at": to_db(turn.now),
-        "tables": await personal_data.export(turn.tx, participant.id, participant.chat_id),
+        "tables": await personal_data.export(
+            turn.tx, participant.id, participant.chat_id, participant.pseudonym
+        ),
         # The same self-reports with their notes opened (in the tables above the notes are encrypted).
         "selfreports_readable": await readable_notes(turn),
     }
@@ -70,6 +74,8 @@ class DeleteFlow(Flow):
             return
         participant = turn.participant
         goodbye = turn.tr("Everything about you is deleted. Thank you for the time with me. Take care!")
+        if participant is not None and participant.status is not Status.STOPPED:
+            await participation_ended(turn.tx, participant, turn.now)
         await personal_data.erase(turn.tx, participant.id if participant else None, turn.chat_id)
         turn.participant = None
         turn.forget_conversation()

@@ -17,7 +17,12 @@ from dialogs import (  # noqa: F401
     appointment_answers,
     appointments,
     checkin,
+    coach_alerts,
+    coach_appointment,
+    coach_commands,
+    coach_enrolment,
     coach_summary,
+    coachview,
     crisis_help,
     data_rights,
     enrolment,
@@ -38,6 +43,7 @@ from dialogs.config import EngineConfig
 from dialogs.crisis_words import find_crisis
 from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
+from dialogs.i18n import N_
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
@@ -74,7 +80,13 @@ class Engine:
                 turn = await Turn.open(tx, event, now, self.config)
                 await route(turn)
                 ids = await turn.finish()
-                pseudonym = turn.participant.pseudonym if turn.participant else "-"
+                pseudonym = (
+                    turn.participant.pseudonym
+                    if turn.participant
+                    else f"coach {turn.coach.id}"
+                    if turn.coach
+                    else "-"
+                )
         except Exception as exc:
             log.error(
                 "handling a %s event failed (%s)\n%s",
@@ -150,6 +162,9 @@ async def route(turn: Turn) -> None:
     if event.kind is EventKind.DUE:
         await _due(turn)
         return
+    if turn.coach is not None and not turn.coach.active and not _reenrolling(turn):
+        turn.say(turn.tr(NO_ACCESS))  # a removed coach: neutral, whatever they send
+        return
     if turn.participant is not None and turn.participant.status is Status.UNREACHABLE:
         # They wrote to us, so messages reach them again.
         await participants.set_status(turn.tx, turn.participant.id, Status.ACTIVE, turn.now)
@@ -170,6 +185,9 @@ async def route(turn: Turn) -> None:
         return
     if event.kind is EventKind.CHOICE:
         await _choice(turn)
+        return
+    if standing_of(turn) is Standing.COACH:
+        await coach_commands.coach_text(turn, text)
         return
     if turn.participant is None and turn.conversation is None:
         turn.say(turn.tr(enrolment.NEED_INVITATION))
@@ -205,6 +223,18 @@ async def run_command(turn: Turn, name: str, args: str) -> None:
     await spec.handler(turn, args)
 
 
+NO_ACCESS = N_("This chat has no access to the companion.")
+
+
+def _reenrolling(turn: Turn) -> bool:
+    """A removed coach's chat may open a new coach code (the administrator added them again)."""
+    return (
+        turn.event.kind is EventKind.COMMAND
+        and turn.event.command == "start"
+        and bool(turn.event.text.strip())
+    )
+
+
 # Commands that work even while a changed consent text waits to be read: help and data rights.
 RENEWAL_EXEMPT = frozenset({"help", "sos", "stop", "delete", "mydata", "start"})
 # Crisis buttons ("please contact me") work before anything else, a changed consent text included.
@@ -221,6 +251,9 @@ async def _not_now(turn: Turn, standing: Standing) -> None:
         turn.say(
             turn.tr("You have stopped taking part, so I cannot do that now. Write /start to take part again.")
         )
+    elif standing is Standing.COACH:
+        turn.say(turn.tr("That is for participants. /help shows what you can do as a coach."))
+        await show_current(turn)
     else:
         turn.say(turn.tr("That is not possible right now."))
         await show_current(turn)
@@ -249,7 +282,7 @@ async def _choice(turn: Turn) -> None:
         return
     if token.nonce is None:
         handler = ITEM_HANDLERS.get(token.action.split(":", 1)[0])
-        if handler is not None and turn.participant is not None:
+        if handler is not None and (turn.participant is not None or turn.coach is not None):
             await handler(turn, token.action)
             return
     elif turn.conversation is not None and turn.conversation.flow in FLOWS:
@@ -263,17 +296,18 @@ async def _due(turn: Turn) -> None:
     item = await due.get(turn.tx, turn.event.due_id) if turn.event.due_id is not None else None
     if item is None or item.status != "pending" or item.chat_id != turn.chat_id:
         return
-    if turn.participant is None or turn.participant.status is not Status.ACTIVE:
+    if item.coach_id is not None:
+        owner_ok = turn.coach is not None and turn.coach.id == item.coach_id and turn.coach.active
+        owner = f"coach {item.coach_id}"
+    else:
+        owner_ok = turn.participant is not None and turn.participant.status is Status.ACTIVE
+        owner = turn.participant.pseudonym if turn.participant else "-"
+    if not owner_ok:
         await due.settle(turn.tx, item.id, "cancelled", turn.now)
         return
     if turn.now > item.grace_until:
         await due.settle(turn.tx, item.id, "expired", turn.now)
-        log.info(
-            "due %s (%s) for %s expired after its grace window",
-            item.id,
-            item.kind,
-            turn.participant.pseudonym,
-        )
+        log.info("due %s (%s) for %s expired after its grace window", item.id, item.kind, owner)
         return
     handler = DUE_HANDLERS.get(item.kind)
     if handler is None:

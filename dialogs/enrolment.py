@@ -3,26 +3,32 @@
 Until the last answer nothing about the person exists but this chat's conversation row; declining the
 required scope deletes that too, and the invitation stays usable until it expires. The same flow asks
 again when a consent text has changed, and when someone who stopped wants to take part again.
+
+An invitation from a coach's /invite links the new participant to that coach: the sharing questions then
+name the coach's organisation and are recorded for it. A participant who already takes part and opens
+such a link is asked whether to connect with that organisation (`link` mode). A coach's enrolment code
+(from `companion coach add`) opened here makes the chat a coach's chat; one chat is never both.
 """
 
 from __future__ import annotations
 
 import re
 
-from dialogs import consent_texts
+from dialogs import coach_enrolment, consent_texts
 from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, Flow, Standing, command, flow, show_current
 from dialogs.i18n import N_, native_name, shipped_locales
 from dialogs.menu import show_menu
+from dialogs.org_consent import organisation_name, shown_text_for
 from dialogs.schedule_settings import begin_setup, replan
 from dialogs.standing import scopes_to_ask, standing_of
 from dialogs.turn import Turn
-from storage import consents, invitations, outbox, participants, start_attempts
+from storage import coaches, consents, invitations, outbox, participants, start_attempts
 from storage.invitations import CodeState
 from storage.participants import Status
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
-ENROL, RENEW = "enrol", "renew"
+ENROL, RENEW, LINK = "enrol", "renew", "link"
 
 NEED_INVITATION = N_(
     "To use this companion you need an invitation link from your coach. Please ask your coach for one."
@@ -34,15 +40,20 @@ CODE_MESSAGES = {
 }
 
 
-@command("start", N_("Start or take part again"), ALL_STANDINGS, in_menu=False)
+@command("start", N_("Start or take part again"), ALL_STANDINGS | {Standing.COACH}, in_menu=False)
 async def start_command(turn: Turn, args: str) -> None:
     standing = standing_of(turn)
+    if standing is Standing.COACH:
+        await coach_enrolment.coach_start(turn, args.strip())
+        return
     if standing is Standing.ACTIVE:
+        if args.strip() and await coach_enrolment.offer_link(turn, args.strip()):
+            return
         turn.say(turn.tr("You are already taking part. Good to see you!"))
         await show_menu(turn)
         return
     if standing is Standing.STOPPED:
-        begin_consent(turn, RENEW, [scope.key for scope in consent_texts.SCOPES])
+        begin_consent(turn, RENEW, await all_scope_keys(turn))
         turn.say(turn.tr("Welcome back! Please read and answer these questions again."))
         await show_current(turn)
         return
@@ -62,19 +73,51 @@ async def _redeem(turn: Turn, code: str) -> None:
             )
         )
         return
+    if CODE_PATTERN.fullmatch(code) and await coach_enrolment.redeem_coach_code(turn, code):
+        return
     invitation = await invitations.check(tx, code, now) if CODE_PATTERN.fullmatch(code) else None
     state = invitation.state if invitation else CodeState.UNKNOWN
+    coach_id = await invitations.coach_of(tx, invitation.id) if invitation else None
+    coach = await coaches.by_id(tx, coach_id) if coach_id is not None else None
+    if invitation is not None and state is CodeState.VALID and coach is not None and not coach.active:
+        state = CodeState.EXPIRED  # the coach who made it has left: it links to nobody
     if invitation is None or state is not CodeState.VALID:
         await start_attempts.record_failure(tx, turn.chat_id, now)
         turn.say(turn.tr(CODE_MESSAGES[state]) + " " + turn.tr(NEED_INVITATION))
         if turn.conversation is not None:
             await show_current(turn)
         return
-    turn.reset("consent", "language", mode=ENROL, invitation_id=invitation.id, locale=turn.locale)
+    turn.reset(
+        "consent",
+        "language",
+        mode=ENROL,
+        invitation_id=invitation.id,
+        locale=turn.locale,
+        organisation_id=coach.organisation_id if coach else None,
+        coach_id=coach.id if coach else None,
+    )
     await show_current(turn)
 
 
-def begin_consent(turn: Turn, mode: str, scopes: list[str]) -> None:
+def enrol_scope_keys(organisation_id: int | None) -> list[str]:
+    """What joining asks: the participant's own scopes, then the organisation's (if a coach invited)."""
+    keys = [scope.key for scope in consent_texts.PARTICIPANT_SCOPES]
+    if organisation_id is not None:
+        keys += [consent_texts.key_for(scope, organisation_id) for scope in consent_texts.ASKED_ON_LINK]
+    return keys
+
+
+async def all_scope_keys(turn: Turn) -> list[str]:
+    """Everything asked again when someone comes back after /stop: their own scopes, and the sharing
+    questions for each organisation they are linked to."""
+    assert turn.participant is not None
+    keys = [scope.key for scope in consent_texts.PARTICIPANT_SCOPES]
+    for organisation_id, _ in await coaches.organisations_of(turn.tx, turn.participant.id):
+        keys += [consent_texts.key_for(scope, organisation_id) for scope in consent_texts.ASKED_ON_LINK]
+    return keys
+
+
+def begin_consent(turn: Turn, mode: str, scopes: list[str], **data: object) -> None:
     turn.reset(
         "consent",
         f"scope:{scopes[0]}",
@@ -83,6 +126,7 @@ def begin_consent(turn: Turn, mode: str, scopes: list[str]) -> None:
         answers={},
         intro_shown=False,
         locale=turn.locale,
+        **data,
     )
 
 
@@ -101,14 +145,33 @@ class ConsentFlow(Flow):
                 [choices[i : i + 2] for i in range(0, len(choices), 2)],
             )
             return
-        scope = consent_texts.SCOPE_BY_KEY[turn.step.removeprefix("scope:")]
+        key = turn.step.removeprefix("scope:")
+        scope, organisation_id = consent_texts.split_key(key)
         if scope.required and not turn.data.get("intro_shown"):
             for text in consent_texts.introduction(turn.tr, turn.config.retention_days):
                 turn.say(text)
             turn.data["intro_shown"] = True
+        name = await organisation_name(turn, organisation_id)
+        if organisation_id is not None and turn.data.get("mode") == ENROL and not turn.data.get("link_shown"):
+            await self._introduce_link(turn, organisation_id, name or "")
         yes = turn.tr("Yes, I agree") if scope.required else turn.tr("Yes")
         no = turn.tr("No, thanks") if scope.required else turn.tr("No")
-        turn.say(consent_texts.question(turn.tr, scope, None), [[Choice(yes, "yes"), Choice(no, "no")]])
+        turn.say(consent_texts.question(turn.tr, scope, name), [[Choice(yes, "yes"), Choice(no, "no")]])
+
+    async def _introduce_link(self, turn: Turn, organisation_id: int, name: str) -> None:
+        """Joining with a coach's invitation: say who invited and what the organisation knows by that
+        alone; it is recorded as the consent to be linked, with the hash of this text."""
+        coach = await coaches.by_id(turn.tx, int(turn.data.get("coach_id") or 0))
+        text = consent_texts.link_introduction(turn.tr, name, coach.name if coach else "")
+        turn.say(text)
+        answers = dict(turn.data.get("answers", {}))
+        answers[consent_texts.key_for(consent_texts.LINK, organisation_id)] = {
+            "granted": True,
+            "sha256": consent_texts.text_sha256(text),
+            "locale": turn.tr.locale,
+        }
+        turn.data["answers"] = answers
+        turn.data["link_shown"] = True
 
     async def on_choice(self, turn: Turn, action: str) -> None:
         if turn.step == "language" and action.startswith("lang:"):
@@ -118,13 +181,14 @@ class ConsentFlow(Flow):
                 return
             turn.data["locale"] = locale
             turn.retranslate()
-            first = consent_texts.SCOPES[0].key
+            keys = enrol_scope_keys(turn.data.get("organisation_id"))
             turn.goto(
                 "consent",
-                f"scope:{first}",
-                scopes=[s.key for s in consent_texts.SCOPES],
+                f"scope:{keys[0]}",
+                scopes=keys,
                 answers={},
                 intro_shown=False,
+                link_shown=False,
             )
             await self.show(turn)
             return
@@ -134,8 +198,8 @@ class ConsentFlow(Flow):
         await self._answer(turn, turn.step.removeprefix("scope:"), action == "yes")
 
     async def _answer(self, turn: Turn, key: str, granted: bool) -> None:
-        scope = consent_texts.SCOPE_BY_KEY[key]
-        text = consent_texts.shown_text(turn.tr, scope, None, turn.config.retention_days)
+        scope, _ = consent_texts.split_key(key)
+        text = await shown_text_for(turn, key)
         answers = dict(turn.data.get("answers", {}))
         answers[key] = {
             "granted": granted,
@@ -173,7 +237,15 @@ class ConsentFlow(Flow):
 
     async def _complete(self, turn: Turn) -> None:
         tx, now = turn.tx, turn.now
-        if turn.data.get("mode") == ENROL:
+        linked_to = None
+        if turn.data.get("mode") == LINK:
+            if not await coach_enrolment.link_still_possible(turn):
+                return
+            assert turn.participant is not None
+            participant = turn.participant
+            welcome = turn.tr("Thank you. Your choices are saved.")
+            linked_to = int(turn.data["coach_id"])
+        elif turn.data.get("mode") == ENROL:
             invitation_id = int(turn.data["invitation_id"])
             if not await invitations.is_usable(tx, invitation_id, now):
                 turn.say(turn.tr(CODE_MESSAGES[CodeState.EXPIRED]) + " " + turn.tr(NEED_INVITATION))
@@ -193,6 +265,7 @@ class ConsentFlow(Flow):
                 "Welcome! Your pseudonym is {pseudonym}. Your coach knows you by this name only.",
                 pseudonym=participant.pseudonym,
             )
+            linked_to = turn.data.get("coach_id")
         else:
             assert turn.participant is not None
             participant = turn.participant
@@ -201,17 +274,21 @@ class ConsentFlow(Flow):
                 turn.participant = await participants.by_id(tx, participant.id)
             welcome = turn.tr("Thank you. Your choices are saved.")
         for key, answer in dict(turn.data.get("answers", {})).items():
+            scope, organisation_id = consent_texts.split_key(key)
             await consents.record(
                 tx,
                 participant.id,
-                scope=key,
+                scope=scope.key,
                 granted=bool(answer["granted"]),
                 text_version=consent_texts.TEXT_VERSION,
                 text_sha256=str(answer["sha256"]),
                 locale=str(answer["locale"]),
                 now=now,
+                organisation_id=organisation_id,
             )
         turn.say(welcome)
+        if linked_to is not None:
+            await coach_enrolment.linked(turn, participant, int(linked_to))
         await after_consent(turn)
 
 

@@ -18,10 +18,13 @@ class Standing(Enum):
     ACTIVE = "active"
     RENEWAL = "renewal"  # active, but a consent text changed and must be read again first
     STOPPED = "stopped"  # withdrew with /stop; data kept until /delete
+    COACH = "coach"  # an enrolled coach's chat (a second kind of actor in the same engine)
 
 
-ALL_STANDINGS = frozenset(Standing)
+# Every standing a participant (or someone becoming one) can be in; coach commands opt in with COACHES.
+ALL_STANDINGS = frozenset(Standing) - {Standing.COACH}
 PARTICIPANTS = frozenset({Standing.ACTIVE, Standing.STOPPED})
+COACHES = frozenset({Standing.COACH})
 
 
 class Flow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.crisis_help import card_text, show_crisis
-from dialogs.flow import ALL_STANDINGS, COMMANDS, Standing, command, show_current
+from dialogs.flow import ALL_STANDINGS, COACHES, COMMANDS, Standing, command, show_current
 from dialogs.i18n import N_
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
@@ -23,9 +23,19 @@ def command_list(turn: Turn, standing: Standing) -> str:
     return "\n".join(lines)
 
 
-@command("help", N_("What I can do, and help numbers"), ALL_STANDINGS)
+COACH_INTRO = N_(
+    "This is your coach access. You see only the participants connected with you, and only what each of "
+    "them allows your organisation. Every look at a case is logged, and the participant can see it."
+)
+
+
+@command("help", N_("What I can do, and help numbers"), ALL_STANDINGS | COACHES)
 async def help_command(turn: Turn, args: str) -> None:
     standing = standing_of(turn)
+    if standing is Standing.COACH:
+        turn.say(turn.tr(COACH_INTRO) + "\n\n" + command_list(turn, standing))
+        await show_current(turn)
+        return
     parts = [turn.tr(HELP_INTRO)]
     if standing is Standing.STRANGER:
         parts.append(turn.tr("To take part you need an invitation link from your coach."))
@@ -36,6 +46,6 @@ async def help_command(turn: Turn, args: str) -> None:
     await show_current(turn)
 
 
-@command("sos", N_("Help now: crisis numbers"), ALL_STANDINGS)
+@command("sos", N_("Help now: crisis numbers"), ALL_STANDINGS | COACHES)
 async def sos_command(turn: Turn, args: str) -> None:
     await show_crisis(turn)

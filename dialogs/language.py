@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dialogs.events import Choice
-from dialogs.flow import ALL_STANDINGS, Flow, Standing, command, flow, show_current
+from dialogs.flow import ALL_STANDINGS, COACHES, Flow, Standing, command, flow, show_current
 from dialogs.i18n import N_, native_name, shipped_locales
 from dialogs.menu import show_menu
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
-from storage import participants
+from storage import coaches, participants
 
 
-@command("language", N_("Change the language"), ALL_STANDINGS - {Standing.STRANGER})
+@command("language", N_("Change the language"), (ALL_STANDINGS - {Standing.STRANGER}) | COACHES)
 async def language_command(turn: Turn, args: str) -> None:
     wanted = args.strip().lower()
     if standing_of(turn) is Standing.ENROLLING:
@@ -28,6 +28,15 @@ async def language_command(turn: Turn, args: str) -> None:
 
 
 async def _set(turn: Turn, locale: str) -> None:
+    if turn.coach is not None:
+        await coaches.set_locale(turn.tx, turn.coach.id, locale)
+        turn.coach = await coaches.by_id(turn.tx, turn.coach.id)
+        turn.retranslate()
+        turn.say(turn.tr("From now on I will write to you in English."))
+        from dialogs.coach_commands import show_coach_menu
+
+        await show_coach_menu(turn)
+        return
     assert turn.participant is not None
     await participants.set_locale(turn.tx, turn.participant.id, locale)
     turn.participant = await participants.by_id(turn.tx, turn.participant.id)
@@ -52,7 +61,11 @@ class LanguageFlow(Flow):
 
     async def on_choice(self, turn: Turn, action: str) -> None:
         code = action.removeprefix("lang:")
-        if action.startswith("lang:") and code in shipped_locales() and turn.participant is not None:
+        if action.startswith("lang:") and code in shipped_locales() and (turn.participant or turn.coach):
             await _set(turn, code)
+        elif turn.coach is not None:
+            from dialogs.coach_commands import show_coach_menu
+
+            await show_coach_menu(turn)
         else:
             await show_menu(turn)

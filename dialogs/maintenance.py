@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialogs.coach_alerts import plan_all_digests
 from dialogs.config import EngineConfig
 from dialogs.rules import check_silence_rules
 from storage.database import Database
@@ -27,6 +28,7 @@ async def run_daily(db: Database, now: datetime, config: EngineConfig) -> DailyR
     async with db.transaction() as tx:
         purged = await purge_expired_reports(tx, now, config.retention_days)
         raised = await check_silence_rules(tx, now)
+        await plan_all_digests(tx, now)  # coaches' digests stay planned a week ahead, whatever was missed
     if purged:
         await db.checkpoint()  # with secure_delete, the purged answers leave the file
     log.info("daily upkeep: %d self-reports purged, %d silence signals", purged, raised)

@@ -1,24 +1,48 @@
-"""Raising a summary signal: only kinds from the catalogue, only with the consent scope that allows it."""
+"""Raising a summary signal: only kinds from the catalogue, only when some organisation may receive it.
+
+Consent for sharing is given per organisation, so a signal is stored only if at least one organisation
+the participant is linked to may receive its kind right now. What happens next (alerts to coaches, the
+digest, webhooks) is registered by the coaches' side with `after_signal`; each delivery checks that
+organisation's consent again.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from dialogs.signal_catalogue import KIND_BY_KEY
 from dialogs.turn import Turn
-from storage import consents, signals
+from storage import coaches, consents, signals
 from storage.database import Tx
 
 log = logging.getLogger(__name__)
 
 KINDS = KIND_BY_KEY
 
+# Called with (tx, signal id, participant id, now) after a signal was stored, in the same transaction.
+SignalListener = Callable[[Tx, int, int, datetime], Awaitable[None]]
+LISTENERS: list[SignalListener] = []
+
+
+def after_signal(listener: SignalListener) -> SignalListener:
+    LISTENERS.append(listener)
+    return listener
+
+
+async def organisations_allowed(tx: Tx, participant_id: int, scope: str) -> list[int]:
+    """The linked organisations the participant allows this scope right now."""
+    allowed_ids = []
+    for organisation_id, _ in await coaches.organisations_of(tx, participant_id):
+        if scope in await consents.granted_to(tx, participant_id, organisation_id):
+            allowed_ids.append(organisation_id)
+    return allowed_ids
+
 
 async def allowed(tx: Tx, participant_id: int, kind: str) -> bool:
-    """Whether the participant's consent in force lets this kind of signal exist."""
-    record = (await consents.current(tx, participant_id)).get(KINDS[kind].scope)
-    return record is not None and record.granted
+    """Whether at least one linked organisation may receive this kind of signal right now."""
+    return bool(await organisations_allowed(tx, participant_id, KINDS[kind].scope))
 
 
 async def raise_signal_for(
@@ -44,8 +68,10 @@ async def raise_signal_for(
         last = await signals.latest(tx, participant_id, kind)
         if last is not None and now - last < unless_within:
             return True
-    await signals.insert(tx, participant_id, kind, category, now)
+    signal_id = await signals.insert(tx, participant_id, kind, category, now)
     log.info("signal %s raised", kind)
+    for listener in LISTENERS:
+        await listener(tx, signal_id, participant_id, now)
     return True
 
 

@@ -6,11 +6,13 @@ from dialogs import consent_texts
 from dialogs.flow import Standing
 from dialogs.i18n import Translator
 from dialogs.turn import Turn
-from storage import consents
+from storage import coaches, consents
 from storage.participants import Status
 
 
 def standing_of(turn: Turn) -> Standing:
+    if turn.coach is not None and turn.coach.active:
+        return Standing.COACH
     if turn.participant is None:
         return Standing.ENROLLING if turn.flow == "consent" else Standing.STRANGER
     if turn.participant.status is Status.STOPPED:
@@ -19,19 +21,29 @@ def standing_of(turn: Turn) -> Standing:
 
 
 async def scopes_to_ask(turn: Turn) -> list[str]:
-    """Scopes never answered, and granted scopes whose text has changed since it was shown."""
+    """The participant's own scopes never answered, the questions asked when linking (sharing, crisis) never
+    answered for a linked organisation (a scope added later), and every granted scope whose text has
+    changed since it was shown. The optional extras never answered stay off unasked."""
     assert turn.participant is not None
-    current = await consents.current(turn.tx, turn.participant.id)
+    everything = await consents.everything(turn.tx, turn.participant.id)
+    names = dict(await coaches.organisations_of(turn.tx, turn.participant.id))
     ask = []
-    for scope in consent_texts.SCOPES:
-        record = current.get(scope.key)
-        if record is None:
-            ask.append(scope.key)
+    for own in consent_texts.PARTICIPANT_SCOPES:
+        if (own.key, None) not in everything:
+            ask.append(own.key)
+    for linked in names:
+        for asked in consent_texts.ASKED_ON_LINK:
+            if (asked, linked) not in everything:
+                ask.append(consent_texts.key_for(asked, linked))
+    for (key, organisation_id), record in everything.items():
+        scope = consent_texts.SCOPE_BY_KEY.get(key)
+        if scope is None or scope.key == consent_texts.LINK or not record.granted:
             continue
-        if not record.granted:
-            continue
+        if organisation_id is not None and organisation_id not in names:
+            continue  # no longer connected: nothing is shared, nothing to ask
         tr = Translator(record.locale, turn.config.fallback_locale, turn.participant.timezone)
-        text = consent_texts.shown_text(tr, scope, None, turn.config.retention_days)
+        name = names.get(organisation_id) if organisation_id is not None else None
+        text = consent_texts.shown_text(tr, scope, name, turn.config.retention_days)
         if consent_texts.text_sha256(text) != record.text_sha256:
-            ask.append(scope.key)
+            ask.append(consent_texts.key_for(key, organisation_id))
     return ask

@@ -15,7 +15,8 @@ from typing import Any
 from dialogs.config import EngineConfig
 from dialogs.events import SOS_TOKEN, Choice, Event, Reply
 from dialogs.i18n import Translator
-from storage import buttons, conversations, outbox, participants
+from storage import buttons, coaches, conversations, outbox, participants
+from storage.coaches import Coach
 from storage.conversations import Conversation
 from storage.database import Tx
 from storage.outbox import Attachment
@@ -34,6 +35,7 @@ class Turn:
     participant: Participant | None
     conversation: Conversation | None
     tr: Translator
+    coach: Coach | None = None  # the chat is a coach's (then `participant` is None)
     replies: list[Reply] = field(default_factory=list)
     outbox_ids: list[int] = field(default_factory=list)
     erased: bool = False  # the engine checkpoints the WAL so erased rows leave the disk
@@ -43,7 +45,8 @@ class Turn:
     async def open(cls, tx: Tx, event: Event, now: datetime, config: EngineConfig) -> Turn:
         participant = await participants.by_chat(tx, event.chat_id)
         conversation = await conversations.load(tx, event.chat_id)
-        turn = cls(tx, event, now, config, participant, conversation, Translator("en"))
+        coach = None if participant is not None else await coaches.by_chat(tx, event.chat_id)
+        turn = cls(tx, event, now, config, participant, conversation, Translator("en"), coach)
         turn.retranslate()
         return turn
 
@@ -55,6 +58,8 @@ class Turn:
     def locale(self) -> str:
         if self.participant is not None:
             return self.participant.locale
+        if self.coach is not None:
+            return self.coach.locale
         if self.conversation is not None and "locale" in self.conversation.data:
             return str(self.conversation.data["locale"])
         return self.config.locale_for_hint(self.event.language_hint)
@@ -73,7 +78,13 @@ class Turn:
 
     def retranslate(self) -> None:
         """Speak in the locale now in force (after a language choice, say)."""
-        timezone = self.participant.timezone if self.participant else self.config.default_timezone
+        timezone = (
+            self.participant.timezone
+            if self.participant
+            else self.coach.timezone
+            if self.coach
+            else self.config.default_timezone
+        )
         self.tr = Translator(self.locale, self.config.fallback_locale, timezone)
 
     def say(

@@ -1,4 +1,9 @@
-"""Consent history: every answer is a new row; the latest row per scope is the one in force."""
+"""Consent history: every answer is a new row; the latest row per scope is the one in force.
+
+Scopes that concern only the participant (check-ins, storing self-reports) have no organisation. Sharing
+scopes are answered per organisation (`organisation_id`): each organisation learns only what the
+participant allowed it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ class ConsentRecord:
     text_sha256: str
     locale: str
     at: datetime
+    organisation_id: int | None = None
 
 
 async def record(
@@ -29,31 +35,62 @@ async def record(
     text_sha256: str,
     locale: str,
     now: datetime,
+    organisation_id: int | None = None,
 ) -> None:
     await tx.execute(
-        "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (participant_id, scope, int(granted), text_version, text_sha256, locale, to_db(now)),
+        "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at,"
+        " organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (participant_id, scope, int(granted), text_version, text_sha256, locale, to_db(now), organisation_id),
     )
 
 
 async def history(tx: Tx, participant_id: int) -> list[ConsentRecord]:
     rows = await tx.all(
-        "SELECT scope, granted, text_version, text_sha256, locale, at FROM consents"
+        "SELECT scope, granted, text_version, text_sha256, locale, at, organisation_id FROM consents"
         " WHERE participant_id = ? ORDER BY id",
         (participant_id,),
     )
     return [
         ConsentRecord(
-            r["scope"], bool(r["granted"]), r["text_version"], r["text_sha256"], r["locale"], from_db(r["at"])
+            r["scope"],
+            bool(r["granted"]),
+            r["text_version"],
+            r["text_sha256"],
+            r["locale"],
+            from_db(r["at"]),
+            r["organisation_id"],
         )
         for r in rows
     ]
 
 
 async def current(tx: Tx, participant_id: int) -> dict[str, ConsentRecord]:
-    """The record in force for each scope the participant has ever answered."""
-    latest: dict[str, ConsentRecord] = {}
+    """The record in force for each participant-only scope (no organisation) ever answered."""
+    return {
+        scope: record
+        for (scope, org), record in (await everything(tx, participant_id)).items()
+        if org is None
+    }
+
+
+async def everything(tx: Tx, participant_id: int) -> dict[tuple[str, int | None], ConsentRecord]:
+    """The record in force for each (scope, organisation) ever answered."""
+    latest: dict[tuple[str, int | None], ConsentRecord] = {}
     for entry in await history(tx, participant_id):
-        latest[entry.scope] = entry
+        latest[(entry.scope, entry.organisation_id)] = entry
     return latest
+
+
+async def for_organisation(tx: Tx, participant_id: int, organisation_id: int) -> dict[str, ConsentRecord]:
+    """The record in force for each scope answered for one organisation."""
+    return {
+        scope: record
+        for (scope, org), record in (await everything(tx, participant_id)).items()
+        if org == organisation_id
+    }
+
+
+async def granted_to(tx: Tx, participant_id: int, organisation_id: int) -> frozenset[str]:
+    """The scopes the participant allows the organisation right now."""
+    records = await for_organisation(tx, participant_id, organisation_id)
+    return frozenset(scope for scope, record in records.items() if record.granted)

@@ -21,7 +21,7 @@ DEFAULT_GRACE = timedelta(minutes=30)
 @dataclass(frozen=True)
 class DueItem:
     id: int
-    participant_id: int
+    participant_id: int | None  # a row belongs to a participant or (digests, held alerts) to a coach
     chat_id: int
     kind: str
     key: str
@@ -29,10 +29,13 @@ class DueItem:
     grace_until: datetime
     status: str
     payload: dict[str, Any]
+    coach_id: int | None = None
 
 
 _SELECT = (
-    "SELECT due.*, participants.chat_id FROM due JOIN participants ON participants.id = due.participant_id"
+    "SELECT due.*, COALESCE(participants.chat_id, coaches.chat_id) AS chat_id FROM due"
+    " LEFT JOIN participants ON participants.id = due.participant_id"
+    " LEFT JOIN coaches ON coaches.id = due.coach_id"
 )
 
 
@@ -47,6 +50,7 @@ def _item(row: Row) -> DueItem:
         from_db(row["grace_until"]),
         row["status"],
         json.loads(row["payload"]),
+        row["coach_id"],
     )
 
 
@@ -116,7 +120,9 @@ async def get(tx: Tx, due_id: int) -> DueItem | None:
 async def pending_due(tx: Tx, now: datetime, limit: int) -> list[DueItem]:
     """Pending rows whose time has come, oldest first."""
     rows = await tx.all(
-        f"{_SELECT} WHERE due.status = 'pending' AND due.due_at <= ? ORDER BY due.due_at, due.id LIMIT ?",
+        f"{_SELECT} WHERE due.status = 'pending' AND due.due_at <= ?"
+        " AND COALESCE(participants.chat_id, coaches.chat_id) IS NOT NULL"
+        " ORDER BY due.due_at, due.id LIMIT ?",
         (to_db(now), limit),
     )
     return [_item(row) for row in rows]
@@ -186,3 +192,44 @@ async def purge_settled(tx: Tx, before: datetime) -> int:
 async def counts(tx: Tx) -> dict[tuple[str, str], int]:
     rows = await tx.all("SELECT kind, status, COUNT(*) FROM due GROUP BY kind, status")
     return {(row[0], row[1]): row[2] for row in rows}
+
+
+async def schedule_for_coach(
+    tx: Tx,
+    *,
+    coach_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+    payload: dict[str, Any] | None = None,
+) -> int | None:
+    """`schedule` for a coach's row (a digest, alerts held over quiet hours); None when already planned."""
+    changed = await tx.execute(
+        "INSERT INTO due (coach_id, kind, key, due_at, grace_until, status, payload, created_at)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (coach_id, key) DO NOTHING",
+        (coach_id, kind, key, to_db(due_at), to_db(due_at + grace), json.dumps(payload or {}), to_db(now)),
+    )
+    if changed == 0:
+        return None
+    return int(await tx.scalar("SELECT last_insert_rowid()"))
+
+
+async def for_coach(
+    tx: Tx, coach_id: int, *, status: str = "pending", kind: str | None = None
+) -> list[DueItem]:
+    rows = await tx.all(
+        f"{_SELECT} WHERE due.coach_id = ? AND due.status = ? AND (? IS NULL OR due.kind = ?)"
+        " ORDER BY due.due_at, due.id",
+        (coach_id, status, kind, kind),
+    )
+    return [_item(row) for row in rows]
+
+
+async def drop_for_coach(tx: Tx, coach_id: int, *, kind: str | None = None) -> int:
+    """Delete a coach's pending rows (all, or of one kind) so they can be planned again."""
+    return await tx.execute(
+        "DELETE FROM due WHERE coach_id = ? AND status = 'pending' AND (? IS NULL OR kind = ?)",
+        (coach_id, kind, kind),
+    )

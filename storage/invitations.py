@@ -84,3 +84,21 @@ async def mark_used(tx: Tx, invitation_id: int, participant_id: int, now: dateti
         "UPDATE invitations SET used_at = ?, participant_id = ? WHERE id = ?",
         (to_db(now), participant_id, invitation_id),
     )
+
+
+async def bind_to_coach(tx: Tx, invitation_id: int, coach_id: int) -> None:
+    """An invitation from a coach's /invite: whoever opens it is linked to that coach."""
+    await tx.execute("UPDATE invitations SET coach_id = ? WHERE id = ?", (coach_id, invitation_id))
+
+
+async def coach_of(tx: Tx, invitation_id: int) -> int | None:
+    value = await tx.scalar("SELECT coach_id FROM invitations WHERE id = ?", (invitation_id,))
+    return None if value is None else int(value)
+
+
+async def mark_linked(tx: Tx, invitation_id: int, participant_id: int, now: datetime) -> None:
+    """Used by someone already taking part, to connect with the inviting coach (not a new enrolment)."""
+    await tx.execute(
+        "UPDATE invitations SET used_at = ?, participant_id = ?, used_for = 'link' WHERE id = ?",
+        (to_db(now), participant_id, invitation_id),
+    )

@@ -3,6 +3,10 @@
 States: pending -> sending -> sent | dead. A row left in `sending` by a killed process goes back to
 pending at start-up; that is the one window in which Telegram may already have the message, so it is
 logged as a possible duplicate.
+
+A row is a Telegram message (`kind` 'telegram') or a signal for an organisation's webhook ('webhook': the
+text is the JSON body, `target` the organisation). Webhook rows use minus the organisation id as their
+`chat_id`, their lane: private Telegram chats are positive, so order and pacing per lane hold unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from storage.database import Row, Tx
 from storage.times import to_db
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback token)
+TELEGRAM, WEBHOOK = "telegram", "webhook"
+
+
+def webhook_lane(organisation_id: int) -> int:
+    return -organisation_id
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class OutboxMessage:
     buttons: Keyboard
     attachment: Attachment | None
     attempts: int
+    kind: str = TELEGRAM
+    target: int | None = None  # webhook: the organisation id
 
 
 async def enqueue(
@@ -44,10 +55,16 @@ async def enqueue(
     attachment: Attachment | None,
     not_before: datetime,
     now: datetime,
+    kind: str = TELEGRAM,
+    target: int | None = None,
+    about_participant_id: int | None = None,
 ) -> int:
+    """Queue a message. `about_participant_id`: a coach's alert or a webhook about this participant,
+    taken back when their consent is withdrawn and deleted with them."""
     return await tx.insert(
         "INSERT INTO outbox (chat_id, participant_id, text, buttons, attachment_name, attachment, status,"
-        " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+        " not_before, created_at, kind, target, about_participant_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
         (
             chat_id,
             participant_id,
@@ -57,6 +74,9 @@ async def enqueue(
             attachment.content if attachment else None,
             to_db(not_before),
             to_db(now),
+            kind,
+            target,
+            about_participant_id,
         ),
     )
 
@@ -72,6 +92,8 @@ def _message(row: Row) -> OutboxMessage:
         buttons=[[(label, token) for label, token in line] for line in raw_buttons],
         attachment=attachment,
         attempts=row["attempts"],
+        kind=row["kind"],
+        target=row["target"],
     )
 
 
@@ -189,4 +211,16 @@ async def counts_by_status(tx: Tx) -> dict[str, int]:
 async def purge_delivered(tx: Tx, before: datetime) -> int:
     return await tx.execute(
         "DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?", (to_db(before),)
+    )
+
+
+async def withdraw_about(tx: Tx, participant_id: int, lanes: list[int]) -> int:
+    """Take back what still waits about a participant in these lanes (coach chats, webhook lanes)."""
+    if not lanes:
+        return 0
+    marks = ",".join("?" * len(lanes))
+    return await tx.execute(
+        f"DELETE FROM outbox WHERE about_participant_id = ? AND status = 'pending'"  # noqa: S608
+        f" AND chat_id IN ({marks})",
+        (participant_id, *lanes),
     )

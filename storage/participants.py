@@ -48,7 +48,13 @@ def _from_row(row: Row) -> Participant:
 async def _new_pseudonym(tx: Tx) -> str:
     while True:
         candidate = "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(4))
-        if await tx.scalar("SELECT 1 FROM participants WHERE pseudonym = ?", (candidate,)) is None:
+        # A pseudonym the audit log still names is never handed out again: the log must not mix two people.
+        taken = await tx.scalar(
+            "SELECT 1 FROM participants WHERE pseudonym = ?"
+            " UNION ALL SELECT 1 FROM audit_log WHERE pseudonym = ?",
+            (candidate, candidate),
+        )
+        if taken is None:
             return candidate
 
 

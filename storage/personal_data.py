@@ -2,6 +2,10 @@
 
 A table holds personal data when it has a `participant_id` column (or a `chat_id` column, for the rows that
 exist before a participant does). Export reads them all; erasure deletes them all and then checks.
+
+The audit log names people only by pseudonym: export includes the entries about the participant (found
+by a `pseudonym` column), erasure leaves them (it cannot delete them, and after erasure the pseudonym
+points to nobody).
 """
 
 from __future__ import annotations
@@ -33,11 +37,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-async def export(tx: Tx, participant_id: int, chat_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every row tied to the participant, table by table."""
+async def export(
+    tx: Tx, participant_id: int, chat_id: int, pseudonym: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Every row tied to the participant, table by table (with the pseudonym: the audit entries too)."""
     result: dict[str, list[dict[str, Any]]] = {}
     seen: set[str] = set()
-    for column, key in (("participant_id", participant_id), ("chat_id", chat_id)):
+    keys: list[tuple[str, object]] = [("participant_id", participant_id), ("chat_id", chat_id)]
+    if pseudonym is not None:
+        keys.append(("pseudonym", pseudonym))
+    for column, key in keys:
         for table in await _tables_with(tx, column):
             if table in NOT_EXPORTED or table in seen:
                 continue

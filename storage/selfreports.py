@@ -124,6 +124,15 @@ async def last_submitted(tx: Tx, participant_id: int) -> datetime | None:
     return None if value is None else from_db(value)
 
 
+async def days_since(tx: Tx, participant_id: int, start: date) -> set[date]:
+    """The participant's local days with a report, from `start` on."""
+    rows = await tx.all(
+        "SELECT DISTINCT local_date FROM selfreports WHERE participant_id = ? AND local_date >= ?",
+        (participant_id, start.isoformat()),
+    )
+    return {date.fromisoformat(row[0]) for row in rows}
+
+
 async def purge_expired_reports(tx: Tx, now: datetime, retention_days: int) -> int:
     """Delete raw answers older than the retention period; returns how many. Aggregates stay.
 

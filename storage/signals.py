@@ -60,3 +60,15 @@ async def latest(tx: Tx, participant_id: int, kind: str) -> datetime | None:
         "SELECT MAX(created_at) FROM signals WHERE participant_id = ? AND kind = ?", (participant_id, kind)
     )
     return None if value is None else from_db(value)
+
+
+async def get(tx: Tx, signal_id: int) -> Signal | None:
+    row = await tx.one("SELECT * FROM signals WHERE id = ?", (signal_id,))
+    return None if row is None else _signal(row)
+
+
+async def mark_delivered(tx: Tx, signal_id: int, now: datetime) -> None:
+    """The first delivery to a coach or a webhook was handed to the outbox."""
+    await tx.execute(
+        "UPDATE signals SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL", (to_db(now), signal_id)
+    )

@@ -12,7 +12,7 @@ from dialogs.clock import FakeClock
 from dialogs.config import EngineConfig
 from dialogs.engine import Engine, Outcome
 from dialogs.events import Event, EventKind
-from storage import due, invitations, outbox
+from storage import coaches, due, invitations, organisations, outbox
 from storage.database import Database
 from storage.outbox import OutboxMessage
 
@@ -123,22 +123,87 @@ class Chat:
         return "\n".join(self.log)
 
 
+DEFAULT_ORGANISATION = "Jobcenter Musterstadt"
+
+
 @dataclass
 class World:
     db: Database
     clock: FakeClock
     engine: Engine
     path: Path
+    default_coach: int | None = None
 
     def chat(self, chat_id: int = 1001, language_hint: str | None = "en") -> Chat:
         return Chat(self, chat_id, language_hint)
 
-    async def invitation(self, days: int = 14) -> str:
+    async def invitation(self, days: int = 14, *, coach: int | bool | None = True) -> str:
+        """A participant's invitation. By default from a coach of the default organisation (as coaches
+        invite people), so sharing questions are asked; `coach=False` for one without a coach."""
         from datetime import timedelta
 
+        coach_id = await self.default_coach_id() if coach is True else (coach or None)
         async with self.db.transaction() as tx:
             created = await invitations.create(tx, self.clock.now(), timedelta(days=days))
+            if coach_id:
+                await invitations.bind_to_coach(tx, created.id, coach_id)
         return created.code
+
+    async def organisation(self, name: str = DEFAULT_ORGANISATION, webhook_url: str | None = None) -> int:
+        async with self.db.transaction() as tx:
+            found = await organisations.find(tx, name)
+            if found is not None:
+                return found.id
+            created = await organisations.create(
+                tx, name=name, region=None, webhook_url=webhook_url, now=self.clock.now()
+            )
+        return created.id
+
+    async def coach_code(self, organisation: str = DEFAULT_ORGANISATION, name: str = "Anna Beispiel") -> str:
+        """A coach's enrolment code, as `companion coach add` prints it."""
+        organisation_id = await self.organisation(organisation)
+        async with self.db.transaction() as tx:
+            created = await coaches.create(
+                tx,
+                organisation_id=organisation_id,
+                name=name,
+                locale="en",
+                timezone="Europe/Berlin",
+                now=self.clock.now(),
+            )
+        return created.code
+
+    async def coach(
+        self, organisation: str = DEFAULT_ORGANISATION, name: str = "Anna Beispiel", chat_id: int = 9101
+    ) -> Chat:
+        """A coach who opened their enrolment link (their chat speaks English for readable tests)."""
+        chat = self.chat(chat_id)
+        await chat.send("/start " + await self.coach_code(organisation, name))
+        return chat
+
+    async def coach_id(self, chat: Chat) -> int:
+        async with self.db.read() as tx:
+            coach = await coaches.by_chat(tx, chat.chat_id)
+        assert coach is not None
+        return coach.id
+
+    async def default_coach_id(self) -> int:
+        """A coach of the default organisation who has access but no chat: what participants allow is
+        recorded and audited as for anyone, and no test has to read a coach's messages it did not ask for."""
+        if self.default_coach is None:
+            organisation_id = await self.organisation()
+            async with self.db.transaction() as tx:
+                created = await coaches.create(
+                    tx,
+                    organisation_id=organisation_id,
+                    name="Default Coach",
+                    locale="en",
+                    timezone="Europe/Berlin",
+                    now=self.clock.now(),
+                )
+                await tx.execute("UPDATE coaches SET status = 'active' WHERE id = ?", (created.coach.id,))
+            self.default_coach = created.coach.id
+        return self.default_coach
 
     async def take_outbox(self, chat_id: int) -> list[OutboxMessage]:
         taken: list[OutboxMessage] = []

@@ -14,7 +14,7 @@ import pytest
 from bot.service import run_telegram
 from bot.settings import Settings
 from dialogs.clock import SystemClock
-from storage import invitations
+from storage import coaches, invitations, organisations
 from storage.database import Database
 from tests.fake_bot_api import FakeBotApi, SentMessage
 
@@ -27,8 +27,26 @@ class RunningBot:
     settings: Settings
 
     async def invitation(self) -> str:
+        """An invitation from a coach (who has no chat here), as coaches invite people."""
+        now = SystemClock().now()
         async with await Database.open(self.settings.database) as db, db.transaction() as tx:
-            return (await invitations.create(tx, SystemClock().now(), timedelta(days=14))).code
+            organisation = await organisations.find(
+                tx, "Jobcenter Musterstadt"
+            ) or await organisations.create(
+                tx, name="Jobcenter Musterstadt", region=None, webhook_url=None, now=now
+            )
+            coach = await coaches.create(
+                tx,
+                organisation_id=organisation.id,
+                name="Anna",
+                locale="de",
+                timezone="Europe/Berlin",
+                now=now,
+            )
+            await tx.execute("UPDATE coaches SET status = 'active' WHERE id = ?", (coach.coach.id,))
+            created = await invitations.create(tx, now, timedelta(days=14))
+            await invitations.bind_to_coach(tx, created.id, coach.coach.id)
+            return created.code
 
     async def say(self, chat_id: int, text: str, **user: object) -> None:
         self.server.push_message(chat_id, text, **user)  # type: ignore[arg-type]

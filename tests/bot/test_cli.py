@@ -122,13 +122,15 @@ def test_help_everywhere(env: dict[str, str], args: list[str]) -> None:
 
 def test_console_runs_a_whole_enrolment_from_piped_input(env: dict[str, str]) -> None:
     code = companion("invite", env=env).stdout.strip().splitlines()[-1]
-    script = f"/start {code}\n2\n1\n2\n2\n2\n/privacy\n/stop\n"
+    # Without a coach (`companion invite` alone) there is no organisation to share with: two questions.
+    script = f"/start {code}\n2\n1\n2\n/privacy\n/stop\n"
     result = companion("console", stdin=script, env=env)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "1) ✓ Deutsch" in out and "2) English" in out
     assert "Welcome! Your pseudonym is P-" in out
-    assert "⬜ Short signals for your coach" in out
+    assert "⬜ Storing how you are" in out
+    assert "You are not connected with a coach's organisation, so nobody sees anything." in out
     assert "You have stopped." in out
     status = companion("status", env=env)
     assert "stopped" in status.stdout
@@ -136,7 +138,7 @@ def test_console_runs_a_whole_enrolment_from_piped_input(env: dict[str, str]) ->
 
 def test_status_shows_counts_without_personal_data(env: dict[str, str]) -> None:
     code = companion("invite", env=env).stdout.strip().splitlines()[-1]
-    enrolled = companion("console", stdin=f"/start {code}\n2\n1\n2\n2\n2\n", env=env)
+    enrolled = companion("console", stdin=f"/start {code}\n2\n1\n2\n", env=env)
     pseudonym = enrolled.stdout.split("pseudonym is ")[1][:6]
     result = companion("status", env=env)
     assert result.returncode == 0
@@ -154,7 +156,7 @@ def test_locales_status_lists_coverage_and_review(env: dict[str, str]) -> None:
 
 def test_backup_writes_a_consistent_copy_and_never_overwrites(env: dict[str, str], tmp_path: Path) -> None:
     code = companion("invite", env=env).stdout.strip().splitlines()[-1]
-    companion("console", stdin=f"/start {code}\n2\n1\n2\n2\n2\n", env=env)
+    companion("console", stdin=f"/start {code}\n2\n1\n2\n", env=env)
     result = companion("db", "backup", str(tmp_path / "copy.db"), env=env)
     assert result.returncode == 0, result.stderr
     copy_env = {**env, "COMPANION_DATABASE": str(tmp_path / "copy.db")}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from dialogs.clock import FakeClock
-from storage import outbox, participants
+from storage import coaches, organisations, outbox, participants
 from storage.database import Database
 from storage.outbox import OutboxMessage
 
@@ -130,10 +130,24 @@ async def test_blocked_raises_the_unreachable_signal_only_with_sharing_consent(t
         path.mkdir()
         db, worker, _ = await setup(path, sender, ["one"])
         async with db.transaction() as tx:
+            # Linked to a coach whose organisation is allowed (or not) to receive short signals.
+            organisation = await organisations.create(
+                tx, name="Jobcenter", region=None, webhook_url=None, now=NOW
+            )
+            coach = await coaches.create(
+                tx,
+                organisation_id=organisation.id,
+                name="Anna",
+                locale="de",
+                timezone="Europe/Berlin",
+                now=NOW,
+            )
+            await coaches.activate(tx, coach.coach.id, 900, NOW)
+            await coaches.link(tx, 1, coach.coach.id, NOW)
             await tx.execute(
-                "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
-                " SELECT id, 'sharing', ?, 'v', 'h', 'de', ? FROM participants",
-                (int(granted), NOW.isoformat()),
+                "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at,"
+                " organisation_id) SELECT id, 'sharing', ?, 'v', 'h', 'de', ?, ? FROM participants",
+                (int(granted), NOW.isoformat(), organisation.id),
             )
         await worker.drain()
         async with db.read() as tx:

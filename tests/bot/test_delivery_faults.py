@@ -18,7 +18,7 @@ from telegram.request import HTTPXRequest
 from bot.delivery import Limits, OutboxWorker
 from bot.telegram_transport import TelegramSender
 from dialogs.clock import FakeClock, SystemClock
-from storage import consents, outbox, participants
+from storage import coaches, consents, organisations, outbox, participants
 from storage.database import Database
 from tests.fake_bot_api import FakeBotApi
 
@@ -42,7 +42,20 @@ class Rig:
                 person = await participants.create(
                     tx, chat_id=chat_id, locale="en", timezone="Europe/Berlin", now=NOW
                 )
-                if sharing:
+                if sharing:  # linked to a coach whose organisation may receive short signals
+                    organisation = await organisations.create(
+                        tx, name=f"Org {chat_id}", region=None, webhook_url=None, now=NOW
+                    )
+                    coach = await coaches.create(
+                        tx,
+                        organisation_id=organisation.id,
+                        name="Anna",
+                        locale="de",
+                        timezone="Europe/Berlin",
+                        now=NOW,
+                    )
+                    await coaches.link(tx, person.id, coach.coach.id, NOW)
+                    await tx.execute("UPDATE coaches SET status = 'active' WHERE id = ?", (coach.coach.id,))
                     await consents.record(
                         tx,
                         person.id,
@@ -52,6 +65,7 @@ class Rig:
                         text_sha256="h",
                         locale="en",
                         now=NOW,
+                        organisation_id=organisation.id,
                     )
             return await outbox.enqueue(
                 tx,

@@ -55,7 +55,7 @@ async def test_invitation_language_consent_mydata_and_delete(
     exported = json.loads(document.document_bytes)
     assert exported["pseudonym"] == pseudonym
     scopes = [c["scope"] for c in exported["tables"]["consents"]]
-    assert scopes == ["checkins", "selfreports", "sharing", "crisis"]
+    assert scopes == ["checkins", "selfreports", "link", "sharing", "crisis"]
 
     # The names Telegram sent with every update are nowhere: not in the database, not in the logs.
     raw = bot.settings.database.read_bytes()

@@ -52,12 +52,18 @@ async def test_full_enrolment_records_each_scope_with_the_hash_of_the_text_shown
         assert [(r["scope"], r["granted"]) for r in rows] == [
             ("checkins", 1),
             ("selfreports", 1),
+            ("link", 1),  # joined with a coach's invitation: connected with that organisation
             ("sharing", 0),
             ("crisis", 0),
         ]
         tr = Translator("en")
         for row in rows:
-            shown = consent_texts.shown_text(tr, consent_texts.SCOPE_BY_KEY[row["scope"]], None, 90)
+            if row["scope"] == "link":
+                shown = consent_texts.link_introduction(tr, "Jobcenter Musterstadt", "Default Coach")
+            else:
+                scope = consent_texts.SCOPE_BY_KEY[row["scope"]]
+                organisation = "Jobcenter Musterstadt" if scope.per_organisation else None
+                shown = consent_texts.shown_text(tr, scope, organisation, 90)
             assert row["text_sha256"] == hashlib.sha256(shown.encode()).hexdigest()
             assert row["locale"] == "en" and row["text_version"] == consent_texts.TEXT_VERSION
         # Every fact the hash covers was really shown to the person, in the order shown.

@@ -18,7 +18,7 @@ from dialogs.signal_catalogue import KIND_BY_KEY
 from storage.sealing import new_key
 from tests.dialogs.test_enrolment import enrol
 from tests.dialogs.test_signals import pid, set_rule
-from tests.harness import Chat, World, world
+from tests.harness import DEFAULT_ORGANISATION, Chat, World, world
 
 MOODS = ["Very bad", "Bad", "Okay", "Good", "Very good"]
 CONFIG = EngineConfig(encryption_keys=(new_key(),))
@@ -58,9 +58,12 @@ async def scenario(path: Path, sentinel: str, moods: list[str], typed: bool) -> 
 
 async def check(w: World, chat: Chat, sentinel: str) -> None:
     participant_id = await pid(w, chat)
+    organisation = await w.organisation()  # the inviting coach's
     async with w.db.read() as tx:
         rows = await tx.all("SELECT * FROM signals")
-        summary = await summary_for_coach(tx, participant_id, w.clock.now())
+        summary = await summary_for_coach(
+            tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+        )
     assert rows, "the scenario raises signals"
     for row in rows:
         assert row["kind"] in KIND_BY_KEY

@@ -17,7 +17,7 @@ from dialogs.signals import raise_signal_for
 from storage import participants, signals
 from tests.dialogs.test_enrolment import enrol
 from tests.dialogs.test_selfreports import report
-from tests.harness import Chat, World, world
+from tests.harness import DEFAULT_ORGANISATION, Chat, World, world
 
 
 async def pid(w: World, chat: Chat) -> int:
@@ -191,8 +191,11 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(tmp_path: Pa
         w.clock.advance(timedelta(minutes=5))
         await chat.send("/coachview")
         shown = chat.seen[-3].text
+        organisation = await w.organisation()  # the inviting coach's
         async with w.db.read() as tx:
-            summary = await summary_for_coach(tx, participant_id, w.clock.now())
+            summary = await summary_for_coach(
+                tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+            )
         assert summary is not None
         assert shown == render_summary(Translator("en"), summary)
         assert [s.kind for s in summary.signals] == [
@@ -211,8 +214,11 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(tmp_path: Pa
         await chat.send("/privacy")
         await chat.tap("Turn off: Crisis alerts for your coach")
         await chat.send("/coachview")
+        organisation = await w.organisation()  # the inviting coach's
         async with w.db.read() as tx:
-            summary = await summary_for_coach(tx, participant_id, w.clock.now())
+            summary = await summary_for_coach(
+                tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+            )
         assert summary is not None and "crisis_help_used" not in [s.kind for s in summary.signals]
         assert chat.seen[-3].text == render_summary(Translator("en"), summary)
         await chat.tap("Turn off: Short signals")
@@ -233,8 +239,11 @@ async def test_coachview_in_german_reads_the_same_summary_in_german(tmp_path: Pa
         async with w.db.transaction() as tx:
             await raise_signal_for(tx, participant_id, "new_date_needed", None, w.clock.now())
         await chat.send("/coachview")
+        organisation = await w.organisation()  # the inviting coach's
         async with w.db.read() as tx:
-            summary = await summary_for_coach(tx, participant_id, w.clock.now())
+            summary = await summary_for_coach(
+                tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+            )
         assert summary is not None
         assert chat.seen[-3].text == render_summary(Translator("de"), summary)
         assert "Braucht einen neuen Termin" in chat.seen[-3].text
