@@ -116,11 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--note", default=None, help=f"a short note (at most {appointments.NOTE_MAX} characters)"
     )
 
-    sub.add_parser(
+    status = sub.add_parser(
         "status",
         help="operator overview without personal data",
         description="Participants by state, due rows by kind and state, the outbox by state, dead letters, "
-        "the last successful poll of Telegram. No personal data.",
+        "the last successful poll of Telegram. No personal data. Exit code 1 when polling has stalled.",
+    )
+    status.add_argument(
+        "--stalled-after",
+        type=int,
+        default=STALLED_AFTER_MINUTES,
+        metavar="MINUTES",
+        help=f"call polling stalled when the last successful poll is older (default {STALLED_AFTER_MINUTES})",
     )
 
     keys = sub.add_parser(
@@ -426,7 +433,22 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  coach {coach.id:<26} {size}")
     if not crowded:
         print("  (none)")
-    return 0
+    return 1 if polling_stalled(times, now, timedelta(minutes=args.stalled_after)) else 0
+
+
+def polling_stalled(times: dict[str, str | None], now: datetime, limit: timedelta) -> bool:
+    """The service is running (its heartbeat is fresh) and polls Telegram (a poll was recorded; webhook mode
+    records none), but no poll has succeeded for too long."""
+    heartbeat, poll = times.get("heartbeat_at"), times.get("last_poll_at")
+    if heartbeat is None or poll is None or now - from_db(heartbeat) > limit:
+        return False
+    stalled = now - from_db(poll) > limit
+    if stalled:
+        print(
+            f"POLLING STALLED: no successful poll of Telegram for more than {limit.seconds // 60} minutes",
+            file=sys.stderr,
+        )
+    return stalled
 
 
 def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
@@ -468,6 +490,7 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+STALLED_AFTER_MINUTES = 5
 STATUS_TIMES = {
     "last_poll_at": "last successful poll",
     "heartbeat_at": "last heartbeat",

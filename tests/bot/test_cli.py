@@ -169,3 +169,27 @@ def test_invite_for_a_region_and_an_unknown_region(env: dict[str, str]) -> None:
     assert companion("invite", "--region", "bochum", env=env).returncode == 0
     wrong = companion("invite", "--region", "atlantis", env=env)
     assert wrong.returncode == 2 and "known regions" in wrong.stderr and "bochum" in wrong.stderr
+
+
+def test_status_exit_code_says_when_polling_has_stalled(env: dict[str, str], tmp_path: Path) -> None:
+    import sqlite3
+
+    assert companion("status", env=env).returncode == 0  # a database that never ran: nothing stalled
+    now = datetime.now(UTC)
+
+    def record(heartbeat: datetime, poll: datetime) -> None:
+        with sqlite3.connect(tmp_path / "companion.db") as conn:
+            for key, moment in (("heartbeat_at", heartbeat), ("last_poll_at", poll)):
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (key, moment.isoformat(timespec="microseconds")),
+                )
+
+    record(now, now - timedelta(minutes=1))
+    assert companion("status", env=env).returncode == 0
+    record(now, now - timedelta(minutes=6))
+    stalled = companion("status", env=env)
+    assert stalled.returncode == 1 and "POLLING STALLED" in stalled.stderr
+    assert companion("status", "--stalled-after", "10", env=env).returncode == 0
+    record(now - timedelta(hours=1), now - timedelta(hours=1))  # not running at all: not "stalled"
+    assert companion("status", env=env).returncode == 0
