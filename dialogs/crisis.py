@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from dialogs.i18n import N_, Translator
-from dialogs.info_content import ContentError, InfoContent, load_info_content
+from dialogs.info_content import ContentError, InfoContent, cached_content
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ FIXED_NUMBERS = frozenset(_digits(number) for _, number in CRISIS_LINES)
 @cache
 def _content(root: Path) -> InfoContent | None:
     try:
-        return load_info_content(root)
+        return cached_content(root)
     except ContentError as exc:
         log.warning("information content not usable for the crisis card (%d problems)", len(exc.issues))
     except Exception as exc:  # the card must come whatever is wrong with the content

@@ -6,13 +6,12 @@ participant sees it with the untranslated marker, never silently.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from dialogs.events import Choice
 from dialogs.flow import PARTICIPANTS, Flow, command, flow
 from dialogs.i18n import N_, UNTRANSLATED_MARKER
-from dialogs.info_content import Entry, InfoContent, Localized, default_content_root, load_info_content
+from dialogs.info_content import Entry, InfoContent, Localized, cached_content, default_content_root
 from dialogs.menu import MENU_ENTRIES, TEXT_HANDLERS, show_menu
 from dialogs.turn import Turn
 from storage import participants
@@ -22,9 +21,8 @@ NO_REGION = "none"
 MESSAGE_LIMIT = 3500  # below Telegram's 4096, leaving room for the marker and isolates
 
 
-@cache
 def content() -> InfoContent:
-    return load_info_content(default_content_root())
+    return cached_content(default_content_root())
 
 
 def _marked(turn: Turn, localized: Localized[Any], text: str) -> str:

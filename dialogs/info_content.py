@@ -24,6 +24,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
@@ -290,6 +291,12 @@ class ContentError(Exception):
 
 def default_content_root() -> Path:
     return Path(__file__).resolve().parent.parent / "locales" / "info"
+
+
+@cache
+def cached_content(root: Path) -> InfoContent:
+    """The content under `root`, loaded and validated once per process (/info and the crisis card)."""
+    return load_info_content(root)
 
 
 # --- the content ------------------------------------------------------------------------------------

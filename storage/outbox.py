@@ -109,11 +109,6 @@ async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
     return [_message(row) for row in rows]
 
 
-async def next_due_at(tx: Tx) -> str | None:
-    value = await tx.scalar("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
-    return None if value is None else str(value)
-
-
 async def mark_sending(tx: Tx, message_id: int) -> bool:
     changed = await tx.execute(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
