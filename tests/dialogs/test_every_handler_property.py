@@ -1,0 +1,450 @@
+"""Every handler, driven by hypothesis with whatever people, broken clients and time can produce.
+
+The inputs come from the registries in `dialogs/flow.py` (commands of every standing, flows, lasting-button
+prefixes, due kinds), so a handler added later is covered without touching this file. Several actors share
+one world: a stranger, a person holding an unused invitation, one half-way through joining, one taking
+part, one on a pause, one who stopped, a coach enrolled with their code and a coach who was removed.
+
+After every input: nothing escaped the engine and no handler failed (the engine would have apologised);
+the chat that wrote got at least one answer; every message queued obeys Telegram's limits. After every
+example: the SQLite file passes `PRAGMA integrity_check` and `PRAGMA foreign_key_check`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
+
+from dialogs.clock import FakeClock
+from dialogs.config import EngineConfig
+from dialogs.engine import Engine, Outcome
+from dialogs.events import SOS_TOKEN, Event, EventKind
+from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing
+from dialogs.maintenance import run_daily
+from storage import buttons, coaches, conversations, due, outbox
+from storage.database import Database, Tx
+from storage.outbox import TELEGRAM, OutboxMessage
+from storage.sealing import new_key
+from tests.dialogs.coach_helpers import join
+from tests.harness import START, World
+
+CONFIG = EngineConfig(encryption_keys=(new_key(),))
+
+# The registries, read once the engine has imported every dialog module.
+COMMAND_NAMES = sorted(COMMANDS)
+COACH_COMMANDS = sorted(name for name, spec in COMMANDS.items() if Standing.COACH in spec.standings)
+PARTICIPANT_COMMANDS = sorted(name for name, spec in COMMANDS.items() if Standing.ACTIVE in spec.standings)
+FLOW_NAMES = sorted(FLOWS)
+ITEM_PREFIXES = sorted(ITEM_HANDLERS)
+DUE_KINDS = sorted(DUE_HANDLERS)
+
+# Telegram's limits for what the bot sends.
+TEXT_LIMIT = 4096  # UTF-16 code units, the way Telegram counts
+CALLBACK_DATA_LIMIT = 64  # bytes
+KEYBOARD_LIMIT = 100  # buttons in one inline keyboard
+
+STRANGER, FRESH, ENROLLING, ENROLLED, PAUSED, STOPPED, COACH, REMOVED_COACH = (
+    "stranger",
+    "fresh",
+    "enrolling",
+    "enrolled",
+    "paused",
+    "stopped",
+    "coach",
+    "removed coach",
+)
+ACTORS = (STRANGER, FRESH, ENROLLING, ENROLLED, PAUSED, STOPPED, COACH, REMOVED_COACH)
+CHAT_IDS = {name: 7001 + i for i, name in enumerate(ACTORS)}
+GROUP_CHAT = -1001234567890
+CODE = re.compile(r"/start (\S+)")
+PSEUDONYM = re.compile(r"P-[0-9A-Z]{4}")
+
+
+def test_the_registries_name_every_kind_of_handler() -> None:
+    """If the registries were empty (a module no longer imported), the machine below would test nothing."""
+    assert {"cases", "case", "invite", "alerts", "appointment"} <= set(COACH_COMMANDS)
+    assert {"start", "help", "sos", "stop", "delete", "mydata", "privacy", "pause"} <= set(COMMAND_NAMES)
+    assert {"start", "help", "sos"} <= set(COACH_COMMANDS) & set(PARTICIPANT_COMMANDS)
+    assert {"menu", "consent", "privacy", "delete", "coach", "appointments"} <= set(FLOW_NAMES)
+    assert {"ack", "appt", "checkin", "crisis", "orgscope"} <= set(ITEM_PREFIXES)
+    assert {"checkin", "nudge", "lookback", "resume"} <= set(DUE_KINDS)
+    every_standing = set().union(*(spec.standings for spec in COMMANDS.values()))
+    assert every_standing == set(Standing)
+
+
+# --- what arrives -------------------------------------------------------------------------------------
+
+ODD_CHARACTERS = (
+    "\x00\x01\x07\x1b\x7f\u0085"  # control characters
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff"
+    "\ud7ff\ue000\uffff\U0010ffff"  # private use, noncharacters
+    "👩‍👩‍👧🏳️‍🌈🆘❤️\u0301\u0308"  # emoji sequences, combining marks
+    "بسمفارسیעבריתЖжİıß"  # right-to-left scripts, case-folding traps
+    " \t\n\r/:@%{}"
+)
+texts = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=ODD_CHARACTERS, max_size=60),
+    st.sampled_from(["", " ", "\n\t ", "\u202e\u200f\x01", "/", "//", "/ start", "@", "P-", "0", "-1"]),
+    st.builds(
+        lambda unit, n: unit * n,
+        st.sampled_from(["x", "😀", "\u202e", "ب", " ", "/start "]),
+        st.integers(4000, 4200),
+    ),
+    st.sampled_from(["9:30", "25:00", "31.02.", "3.12.", "2026-12-03", "10", "99999999999999999999", "1e9"]),
+    st.sampled_from(["I want to die", "ich will nicht mehr leben", "help", "Hilfe", "yes", "no", "stop"]),
+)
+command_names = st.one_of(
+    st.sampled_from(COMMAND_NAMES),
+    st.sampled_from(COMMAND_NAMES).map(str.upper),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_@0123456789", max_size=40),
+    st.text(max_size=70),
+)
+language_hints = st.one_of(
+    st.sampled_from([None, "en", "de", "ar", "fa", "tr", "uk", "en-US", "pt-br", "zz", "", "x" * 40]),
+    st.text(max_size=12),
+)
+callback_data = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from([SOS_TOKEN, "SOS", "", " ", "cmd:help", "x" * 64]),
+    st.builds(lambda prefix, rest: f"{prefix}:{rest}", st.sampled_from([*ITEM_PREFIXES, "cmd"]), st.text()),
+)
+suffixes = st.one_of(
+    st.integers(-3, 40).map(str),
+    st.integers(min_value=2**63).map(str),
+    st.lists(
+        st.one_of(st.integers(-1, 40).map(str), st.sampled_from(["yes", "no", "", "x"])), max_size=4
+    ).map(":".join),
+    st.text(max_size=30),
+)
+UNSUPPORTED = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "audio",
+    "document",
+    "location",
+    "contact",
+    "animation",
+    "video_note",
+    "other",
+    "edited",
+)
+
+
+@dataclass
+class Actor:
+    chat_id: int
+    tokens: list[list[str]] = field(default_factory=list)  # the buttons of each message received, in order
+
+    def current(self) -> list[str]:
+        return next((line for line in reversed(self.tokens) if line), [])
+
+
+# --- the world every example starts from -----------------------------------------------------------------
+
+
+@dataclass
+class Template:
+    path: Path
+    actors: dict[str, list[list[str]]]
+    codes: list[str]  # every /start code anyone was shown or given
+    texts: list[str]
+
+
+_TEMPLATE: Template | None = None
+
+
+async def _populate(w: World) -> list[str]:
+    """Bring each actor to their standing through the real paths (codes, buttons, commands)."""
+    coach = w.chat(CHAT_IDS[COACH])
+    await coach.send("/start " + await w.coach_code(name="Anna Beispiel"))
+    removed = w.chat(CHAT_IDS[REMOVED_COACH])
+    await removed.send("/start " + await w.coach_code(name="Ben Beispiel"))
+    for name in (ENROLLED, PAUSED, STOPPED):
+        await join(w, coach, CHAT_IDS[name])
+    await w.chat(CHAT_IDS[PAUSED]).send("/pause 3")
+    await w.chat(CHAT_IDS[STOPPED]).send("/stop")
+    enrolling = w.chat(CHAT_IDS[ENROLLING])
+    await enrolling.send("/start " + await w.invitation())
+    await enrolling.tap("English")
+    fresh_code = await w.invitation()
+    async with w.db.transaction() as tx:
+        removed_coach = await coaches.by_chat(tx, CHAT_IDS[REMOVED_COACH])
+        assert removed_coach is not None
+        await coaches.remove(tx, removed_coach.id, w.clock.now())
+    return [fresh_code, await w.coach_code(name="Cleo Beispiel")]  # unused: the fresh actor's, a coach's
+
+
+async def _build_template(folder: Path) -> Template:
+    path = folder / "template.db"
+    db = await Database.open(path)
+    clock = FakeClock(START)
+    w = World(db, clock, Engine(db, clock, CONFIG), path)
+    codes = await _populate(w)
+    actors: dict[str, list[list[str]]] = {}
+    texts_seen: list[str] = []
+    async with db.transaction() as tx:
+        for message in await _drain(tx, clock):
+            for name, chat_id in CHAT_IDS.items():
+                if message.chat_id == chat_id:
+                    actors.setdefault(name, []).append(
+                        [token for line in message.buttons for _, token in line]
+                    )
+            texts_seen.append(message.text)
+    await db.close()
+    return Template(path, actors, codes, texts_seen)
+
+
+def template() -> Template:
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        folder = Path(tempfile.mkdtemp(prefix="companion-hostile-"))
+        _TEMPLATE = asyncio.run(_build_template(folder))
+    return _TEMPLATE
+
+
+async def _drain(tx: Tx, clock: FakeClock) -> list[OutboxMessage]:
+    """Take every message that may go now, as if Telegram delivered it."""
+    taken: list[OutboxMessage] = []
+    while batch := await outbox.due(tx, clock.now(), 10_000):
+        for message in batch:
+            await outbox.mark_sending(tx, message.id)
+            await outbox.mark_sent(tx, message.id, clock.now())
+        taken.extend(batch)
+    return taken
+
+
+def obeys_telegram_limits(message: OutboxMessage) -> None:
+    if message.kind != TELEGRAM:
+        json.loads(message.text)  # a webhook body
+        return
+    assert message.text.strip() or message.attachment is not None, f"empty message: {message!r}"
+    assert len(message.text.encode("utf-16-le")) // 2 <= TEXT_LIMIT, f"{len(message.text)} characters"
+    labels = [label for line in message.buttons for label, _ in line]
+    assert len(labels) <= KEYBOARD_LIMIT
+    for line in message.buttons:
+        assert line, "an empty row of buttons"
+        for label, token in line:
+            assert label.strip(), f"a button without a label in {message.text!r}"
+            assert 0 < len(token.encode()) <= CALLBACK_DATA_LIMIT, token
+
+
+# --- the machine ---------------------------------------------------------------------------------------
+
+
+class EveryHandler(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.folder = tempfile.TemporaryDirectory()
+        base = template()
+        path = Path(self.folder.name) / "companion.db"
+        with sqlite3.connect(base.path) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        self.db = self.loop.run_until_complete(Database.open(path))
+        self.clock = FakeClock(START)
+        self.engine = Engine(self.db, self.clock, CONFIG)
+        self.actors = {
+            name: Actor(CHAT_IDS[name], [list(t) for t in base.actors.get(name, [])]) for name in ACTORS
+        }
+        self.codes = [*base.codes, *(code for text in base.texts for code in CODE.findall(text))]
+        self.pseudonyms = [found for text in base.texts for found in PSEUDONYM.findall(text)]
+        self.sent: list[Event] = []
+        self.update_id = 1000
+
+    def teardown(self) -> None:
+        try:
+            self.loop.run_until_complete(self._check_storage())
+        finally:
+            self.loop.run_until_complete(self.db.close())
+            self.loop.close()
+            self.folder.cleanup()
+
+    async def _check_storage(self) -> None:
+        async with self.db.read() as tx:
+            assert await tx.scalar("PRAGMA integrity_check") == "ok"
+            assert await tx.all("PRAGMA foreign_key_check") == []
+
+    # Every input goes through here: the invariants after each step.
+
+    def deliver(self, event: Event) -> Outcome:
+        return self.loop.run_until_complete(self._deliver(event))
+
+    async def _deliver(self, event: Event) -> Outcome:
+        outcome = await self.engine.handle(event)  # an exception here fails the example
+        assert not outcome.failed, f"a handler failed on {event!r} (see the log)"
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                f"SELECT chat_id FROM outbox WHERE id IN ({','.join('?' * len(outcome.outbox_ids))})",
+                outcome.outbox_ids,
+            )
+        if outcome.duplicate:
+            assert not outcome.outbox_ids
+        elif event.kind is not EventKind.DUE:
+            assert any(row["chat_id"] == event.chat_id for row in rows), f"no answer to {event!r}"
+        await self._receive()
+        return outcome
+
+    async def _receive(self) -> None:
+        async with self.db.transaction() as tx:
+            taken = await _drain(tx, self.clock)
+        for message in taken:
+            obeys_telegram_limits(message)
+            self.codes.extend(CODE.findall(message.text))
+            self.pseudonyms.extend(PSEUDONYM.findall(message.text))
+            for actor in self.actors.values():
+                if actor.chat_id == message.chat_id:
+                    actor.tokens.append([token for line in message.buttons for _, token in line])
+
+    def event(self, actor: str, kind: EventKind, hint: str | None = "en", **fields: str) -> Event:
+        self.update_id += 1
+        made = Event(CHAT_IDS[actor], kind, language_hint=hint, update_id=self.update_id, **fields)
+        self.sent.append(made)
+        return made
+
+    async def _mint(self, actor: str, action: str, *, bound: bool) -> str:
+        """A token the server maps to `action`: a lasting one, or one bound to the current question."""
+        async with self.db.transaction() as tx:
+            nonce = None
+            if bound:
+                current = await conversations.load(tx, CHAT_IDS[actor])
+                nonce = current.nonce if current is not None else None
+            return await buttons.mint(
+                tx,
+                chat_id=CHAT_IDS[actor],
+                nonce=nonce,
+                action=action,
+                now=self.clock.now(),
+                ttl=timedelta(days=1),
+            )
+
+    # Rules: what people and clients send.
+
+    @rule(actor=st.sampled_from(ACTORS), text=texts, hint=language_hints)
+    def write(self, actor: str, text: str, hint: str | None) -> None:
+        self.deliver(self.event(actor, EventKind.TEXT, hint, text=text))
+
+    @rule(actor=st.sampled_from(ACTORS), name=command_names, args=st.one_of(texts, st.integers().map(str)))
+    def command(self, actor: str, name: str, args: str) -> None:
+        self.deliver(self.event(actor, EventKind.COMMAND, command=name, text=args))
+
+    @rule(actor=st.sampled_from(ACTORS), name=st.sampled_from(COMMAND_NAMES), data=st.data())
+    def command_about_someone(self, actor: str, name: str, data: st.DataObject) -> None:
+        """A registered command with a real pseudonym or code as its argument (/case P-XXXX, /start CODE)."""
+        known = [*self.pseudonyms, *self.codes] or ["P-AAAA"]
+        self.deliver(
+            self.event(actor, EventKind.COMMAND, command=name, text=data.draw(st.sampled_from(known)))
+        )
+
+    @rule(actor=st.sampled_from(ACTORS), data=callback_data)
+    def forged_button(self, actor: str, data: str) -> None:
+        self.deliver(self.event(actor, EventKind.CHOICE, token=data))
+
+    @rule(actor=st.sampled_from(ACTORS), data=st.data())
+    def someone_elses_or_an_old_button(self, actor: str, data: st.DataObject) -> None:
+        # In the order they came (tokens are random: sorting them would make the examples irreproducible).
+        seen = list(dict.fromkeys(token for a in self.actors.values() for line in a.tokens for token in line))
+        if seen:
+            self.deliver(self.event(actor, EventKind.CHOICE, token=data.draw(st.sampled_from(seen))))
+
+    @rule(actor=st.sampled_from(ACTORS), presses=st.lists(st.integers(0, 99), min_size=1, max_size=6))
+    def tap_through(self, actor: str, presses: list[int]) -> None:
+        """Press the buttons of the newest question, one after another: the way into every flow's steps."""
+        for index in presses:
+            current = self.actors[actor].current()
+            if not current:
+                return
+            self.deliver(self.event(actor, EventKind.CHOICE, token=current[index % len(current)]))
+
+    @rule(actor=st.sampled_from(ACTORS), prefix=st.sampled_from(ITEM_PREFIXES), suffix=suffixes)
+    def item_button_naming_anything(self, actor: str, prefix: str, suffix: str) -> None:
+        """A lasting button whose item is old, foreign or never existed: the handler must check it."""
+        token = self.loop.run_until_complete(self._mint(actor, f"{prefix}:{suffix}", bound=False))
+        self.deliver(self.event(actor, EventKind.CHOICE, token=token))
+
+    @rule(actor=st.sampled_from(ACTORS), data=st.data(), bound=st.booleans())
+    def another_chats_action(self, actor: str, data: st.DataObject, bound: bool) -> None:
+        """An action really minted for another chat (a reminder answer, a menu entry) pressed here."""
+
+        async def actions() -> list[str]:
+            async with self.db.read() as tx:
+                rows = await tx.all("SELECT DISTINCT action FROM button_tokens ORDER BY action")
+            return [str(row["action"]) for row in rows]
+
+        found = self.loop.run_until_complete(actions())
+        if not found:
+            return
+        action = data.draw(st.sampled_from(found))
+        token = self.loop.run_until_complete(self._mint(actor, action, bound=bound))
+        self.deliver(self.event(actor, EventKind.CHOICE, token=token))
+
+    @rule(actor=st.sampled_from(ACTORS), kind=st.one_of(st.sampled_from(UNSUPPORTED), st.text(max_size=20)))
+    def not_text(self, actor: str, kind: str) -> None:
+        self.deliver(self.event(actor, EventKind.UNSUPPORTED, unsupported=kind))
+
+    @rule(hint=language_hints)
+    def a_command_in_a_group(self, hint: str | None) -> None:
+        """The transport turns a command in a group into this event, and nothing else from groups."""
+        self.update_id += 1
+        self.deliver(
+            Event(
+                GROUP_CHAT,
+                EventKind.UNSUPPORTED,
+                unsupported="group",
+                language_hint=hint,
+                update_id=self.update_id,
+            )
+        )
+
+    @rule(data=st.data())
+    def telegram_sends_an_update_again(self, data: st.DataObject) -> None:
+        if not self.sent:
+            return
+        outcome = self.deliver(data.draw(st.sampled_from(self.sent)))
+        assert outcome.duplicate
+
+    @rule(
+        minutes=st.one_of(
+            st.sampled_from([29, 31, 60 * 8, 60 * 24, 60 * 24 * 3 + 1, 60 * 24 * 31, 60 * 24 * 100]),
+            st.integers(1, 60 * 24 * 14),
+        ),
+        daily=st.booleans(),
+    )
+    def time_passes(self, minutes: int, daily: bool) -> None:
+        """The clock jumps and the scheduler's sweep (and perhaps the daily upkeep) runs."""
+        self.clock.advance(timedelta(minutes=minutes))
+
+        async def sweep() -> None:
+            if daily:
+                await run_daily(self.db, self.clock.now(), CONFIG)
+            async with self.db.read() as tx:
+                items = await due.pending_due(tx, self.clock.now(), 10_000)
+            handled = await self.engine.handle_due([(item.chat_id, item.id) for item in items])
+            assert handled == len(items), "a due handler failed (see the log)"
+            await self._receive()
+
+        self.loop.run_until_complete(sweep())
+
+
+TestEveryHandler = EveryHandler.TestCase
+TestEveryHandler.settings = settings(
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "50")),
+    stateful_step_count=25,
+    deadline=None,
+    # Each example copies a prepared database and runs ~20 engine turns: slow by hypothesis' standard.
+    suppress_health_check=[HealthCheck.too_slow],
+)
