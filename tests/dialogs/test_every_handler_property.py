@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
@@ -37,8 +36,10 @@ from storage import buttons, coaches, conversations, due, outbox
 from storage.database import Database, Tx
 from storage.outbox import TELEGRAM, OutboxMessage
 from storage.sealing import new_key
-from tests.dialogs.coach_helpers import join
-from tests.harness import START, World
+from storage.times import from_db
+from tests.dialogs.appointment_helpers import add
+from tests.dialogs.coach_helpers import join, pseudonym_of
+from tests.harness import START, Chat, World
 
 CONFIG = EngineConfig(encryption_keys=(new_key(),))
 
@@ -108,6 +109,7 @@ texts = st.one_of(
 )
 command_names = st.one_of(
     st.sampled_from(COMMAND_NAMES),
+    st.sampled_from(COMMAND_NAMES),
     st.sampled_from(COMMAND_NAMES).map(str.upper),
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz_@0123456789", max_size=40),
     st.text(max_size=70),
@@ -168,16 +170,28 @@ class Template:
 _TEMPLATE: Template | None = None
 
 
-async def _populate(w: World) -> list[str]:
+async def _populate(w: World) -> tuple[dict[str, Chat], list[str]]:
     """Bring each actor to their standing through the real paths (codes, buttons, commands)."""
     coach = w.chat(CHAT_IDS[COACH])
     await coach.send("/start " + await w.coach_code(name="Anna Beispiel"))
     removed = w.chat(CHAT_IDS[REMOVED_COACH])
     await removed.send("/start " + await w.coach_code(name="Ben Beispiel"))
-    for name in (ENROLLED, PAUSED, STOPPED):
-        await join(w, coach, CHAT_IDS[name])
-    await w.chat(CHAT_IDS[PAUSED]).send("/pause 3")
-    await w.chat(CHAT_IDS[STOPPED]).send("/stop")
+    joined = {name: await join(w, coach, CHAT_IDS[name]) for name in (ENROLLED, PAUSED, STOPPED)}
+    # The enrolled one has daily check-ins, an appointment of their own, one proposed by the coach, and has
+    # asked to be contacted (so the coach holds an alert with buttons): every lasting button exists.
+    enrolled = joined[ENROLLED]
+    await enrolled.tap("8:00")
+    await enrolled.tap("No evening")
+    await add(enrolled, "24.11.", "10:00", place="Praxis Dr. Beispiel", note="bring the letter")
+    await coach.send("/appointment " + pseudonym_of(enrolled))
+    await coach.tap("Job centre")
+    await coach.send("3.12.")
+    await coach.send("9:00")
+    await coach.tap("Yes, propose it")
+    await enrolled.send("/sos")
+    await enrolled.tap("contact")
+    await joined[PAUSED].send("/pause 3")
+    await joined[STOPPED].send("/stop")
     enrolling = w.chat(CHAT_IDS[ENROLLING])
     await enrolling.send("/start " + await w.invitation())
     await enrolling.tap("English")
@@ -186,7 +200,9 @@ async def _populate(w: World) -> list[str]:
         removed_coach = await coaches.by_chat(tx, CHAT_IDS[REMOVED_COACH])
         assert removed_coach is not None
         await coaches.remove(tx, removed_coach.id, w.clock.now())
-    return [fresh_code, await w.coach_code(name="Cleo Beispiel")]  # unused: the fresh actor's, a coach's
+    await coach.receive()
+    chats = {COACH: coach, REMOVED_COACH: removed, ENROLLING: enrolling, **joined}
+    return chats, [fresh_code, await w.coach_code(name="Cleo Beispiel")]  # unused: the fresh one's, a coach's
 
 
 async def _build_template(folder: Path) -> Template:
@@ -194,19 +210,15 @@ async def _build_template(folder: Path) -> Template:
     db = await Database.open(path)
     clock = FakeClock(START)
     w = World(db, clock, Engine(db, clock, CONFIG), path)
-    codes = await _populate(w)
-    actors: dict[str, list[list[str]]] = {}
-    texts_seen: list[str] = []
-    async with db.transaction() as tx:
-        for message in await _drain(tx, clock):
-            for name, chat_id in CHAT_IDS.items():
-                if message.chat_id == chat_id:
-                    actors.setdefault(name, []).append(
-                        [token for line in message.buttons for _, token in line]
-                    )
-            texts_seen.append(message.text)
-    await db.close()
-    return Template(path, actors, codes, texts_seen)
+    try:
+        chats, codes = await _populate(w)
+    finally:
+        await db.close()
+    actors = {
+        name: [[token for line in shown.buttons for _, token in line] for shown in chat.seen]
+        for name, chat in chats.items()
+    }
+    return Template(path, actors, codes, [shown.text for chat in chats.values() for shown in chat.seen])
 
 
 def template() -> Template:
@@ -417,6 +429,28 @@ class EveryHandler(RuleBasedStateMachine):
         outcome = self.deliver(data.draw(st.sampled_from(self.sent)))
         assert outcome.duplicate
 
+    @rule(late=st.one_of(st.integers(0, 29), st.integers(31, 60 * 24)))
+    def the_next_promise_comes_due(self, late: int) -> None:
+        """The clock moves to the next due row (a check-in, a reminder, a digest), in time or too late."""
+
+        async def next_due() -> None:
+            async with self.db.read() as tx:
+                first = await tx.scalar("SELECT MIN(due_at) FROM due WHERE status = 'pending'")
+            if first is not None:
+                self.clock.set(max(self.clock.now(), from_db(str(first)) + timedelta(minutes=late)))
+            await self._sweep(daily=False)
+
+        self.loop.run_until_complete(next_due())
+
+    async def _sweep(self, *, daily: bool) -> None:
+        if daily:
+            await run_daily(self.db, self.clock.now(), CONFIG)
+        async with self.db.read() as tx:
+            items = await due.pending_due(tx, self.clock.now(), 10_000)
+        handled = await self.engine.handle_due([(item.chat_id, item.id) for item in items])
+        assert handled == len(items), "a due handler failed (see the log)"
+        await self._receive()
+
     @rule(
         minutes=st.one_of(
             st.sampled_from([29, 31, 60 * 8, 60 * 24, 60 * 24 * 3 + 1, 60 * 24 * 31, 60 * 24 * 100]),
@@ -427,17 +461,7 @@ class EveryHandler(RuleBasedStateMachine):
     def time_passes(self, minutes: int, daily: bool) -> None:
         """The clock jumps and the scheduler's sweep (and perhaps the daily upkeep) runs."""
         self.clock.advance(timedelta(minutes=minutes))
-
-        async def sweep() -> None:
-            if daily:
-                await run_daily(self.db, self.clock.now(), CONFIG)
-            async with self.db.read() as tx:
-                items = await due.pending_due(tx, self.clock.now(), 10_000)
-            handled = await self.engine.handle_due([(item.chat_id, item.id) for item in items])
-            assert handled == len(items), "a due handler failed (see the log)"
-            await self._receive()
-
-        self.loop.run_until_complete(sweep())
+        self.loop.run_until_complete(self._sweep(daily=daily))
 
 
 TestEveryHandler = EveryHandler.TestCase
