@@ -51,7 +51,7 @@ def chats(draw: st.DrawFn) -> dict[str, Any]:
 
 def media(name: str) -> dict[str, Any] | list[dict[str, Any]]:
     file = {"file_id": "f", "file_unique_id": "u"}
-    return {
+    shapes: dict[str, dict[str, Any] | list[dict[str, Any]]] = {
         "sticker": {
             **file,
             "width": 1,
@@ -68,7 +68,8 @@ def media(name: str) -> dict[str, Any] | list[dict[str, Any]]:
         "location": {"latitude": 0.0, "longitude": 0.0},
         "contact": {"phone_number": "+49", "first_name": "A"},
         "animation": {**file, "width": 1, "height": 1, "duration": 1},
-    }[name]
+    }
+    return shapes[name]
 
 
 @st.composite
