@@ -294,8 +294,11 @@ class Session:
 
     async def state_of(self, actor: str) -> tuple[str, str]:
         """The flow and step the actor's conversation is at (a step's parameter after ":" left out)."""
+        return await self.state_of_chat(CHAT_IDS[actor])
+
+    async def state_of_chat(self, chat_id: int) -> tuple[str, str]:
         async with self.db.read() as tx:
-            current = await conversations.load(tx, CHAT_IDS[actor])
+            current = await conversations.load(tx, chat_id)
         return (current.flow, current.step.split(":")[0]) if current is not None else ("", "")
 
 

@@ -196,7 +196,8 @@ class EveryHandler(RuleBasedStateMachine):
 
     @rule(hint=language_hints)
     def a_command_in_a_group(self, hint: str | None) -> None:
-        """The transport turns a command in a group into this event, and nothing else from groups."""
+        """The transport turns a command in a group into this event, and nothing else from groups. The
+        engine promises one sentence (talk to me privately) and to store nothing about the group."""
         self.session.update_id += 1
         group = Event(
             GROUP_CHAT,
@@ -205,7 +206,9 @@ class EveryHandler(RuleBasedStateMachine):
             language_hint=hint,
             update_id=self.session.update_id,
         )
-        self.run(self.session.deliver(group))
+        outcome = self.run(self.session.deliver(group))
+        assert len(outcome.outbox_ids) == 1
+        assert self.run(self.session.state_of_chat(GROUP_CHAT)) == ("", "")
 
     @rule(data=st.data())
     def telegram_sends_an_update_again(self, data: st.DataObject) -> None:
