@@ -102,6 +102,26 @@ suffixes = st.one_of(
     ).map(":".join),
     st.text(max_size=30),
 )
+# What a person types inside a conversation: answers that move it on (a day, a time, a place, a number of
+# days) and answers that must not (impossible dates, digits `int` refuses, too long, controls only).
+answers = st.sampled_from(
+    [
+        "3.12.",
+        "24.12.2026",
+        "9:30",
+        "14:45",
+        "Praxis Dr. Beispiel",
+        "7",
+        "P-ZZZZ",
+        "31.02.",
+        "25:00",
+        "²",
+        "0",
+        "x" * 5000,
+        "\u202e\u200f",
+        "",
+    ]
+)
 UNSUPPORTED = (
     "sticker",
     "photo",
@@ -168,14 +188,20 @@ class EveryHandler(RuleBasedStateMachine):
         seen = list(dict.fromkeys(t for a in self.session.actors.values() for line in a.tokens for t in line))
         self.deliver(actor, EventKind.CHOICE, token=data.draw(st.sampled_from(seen)))
 
-    @rule(actor=st.sampled_from(ACTORS), presses=st.lists(st.integers(0, 99), min_size=1, max_size=8))
-    def tap_through(self, actor: str, presses: list[int]) -> None:
-        """Press the buttons of the newest question, one after another: the way into every flow's steps."""
-        for index in presses:
+    @rule(
+        actor=st.sampled_from(ACTORS),
+        moves=st.lists(st.one_of(st.integers(0, 99), st.integers(0, 99), answers), min_size=1, max_size=10),
+    )
+    def tap_through(self, actor: str, moves: list[int | str]) -> None:
+        """Press the buttons of the newest question one after another, typing now and then (sensible answers
+        or odd ones): the way into every flow's steps, and odd text deep inside them."""
+        for move in moves:
+            if isinstance(move, str):
+                self.deliver(actor, EventKind.TEXT, text=move)
+                continue
             current = self.session.actors[actor].current()
-            if not current:
-                return
-            self.deliver(actor, EventKind.CHOICE, token=current[index % len(current)])
+            if current:
+                self.deliver(actor, EventKind.CHOICE, token=current[move % len(current)])
 
     @rule(actor=st.sampled_from(ACTORS), prefix=st.sampled_from(ITEM_PREFIXES), suffix=suffixes)
     def item_button_naming_anything(self, actor: str, prefix: str, suffix: str) -> None:
