@@ -322,7 +322,13 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             await make_due_now(s, ANNA, "checkin", f"checkin:morning:{today}", slot="morning", day=str(today))
             await s.expect(ANNA, "What is on today?")
             await s.say(ANNA, "Zxqsentinelcheckin I will see a friend", "", **anna)
-            await s.tap(ANNA, "Something else", "", **anna)
+            start = s.mark()
+            s.server.push_callback(ANNA, s.button(ANNA, "Something else"), language_code="en", **anna)  # type: ignore[arg-type]
+            await s.server.async_wait_for(
+                lambda m: m.chat_id == ANNA and any("✓ ✏️" in label for row in m.buttons for label, _ in row),
+                timeout=20,
+                start=start,
+            )
             await s.tap(ANNA, "Done", "Thank you! I wish you a good day.", **anna)
 
             # -- the mood rule, three low reports with a private note each -----------------------------------
@@ -357,7 +363,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
 
             # -- an appointment reminder: a new date, and help to get there --------------------------------
             await make_due_now(s, ANNA, REMINDER)
-            await s.expect(ANNA, "I need a new date", timeout=30)
+            await s.expect(ANNA, "⏰ Your appointment (Doctor)", timeout=30)
             await s.tap(ANNA, "I need a new date", "short signal that you need a new date", **anna)
             await s.tap(ANNA, "I need help to get there", "", **anna)
             await s.tap(ANNA, "Interpreter", "need help to get there: Interpreter", **anna)
@@ -396,7 +402,6 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             export = await s.server.async_wait_for(
                 lambda m: m.chat_id == ANNA and m.document_filename is not None, timeout=20, start=start
             )
-            await s.say(ANNA, "/stop", "", **anna)
 
             # -- the coach's day: the digest, answers to alerts, the caseload, one case --------------------
             async def digest_now(db: Database) -> None:
@@ -411,14 +416,18 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
                         (to_db(now), to_db(now + timedelta(hours=1)), first),
                     )
 
+            start = s.mark()
             await s.in_db(digest_now)
             await s.expect(COACH, "Your daily summary", timeout=30)
+            await s.expect(COACH, "Messages cannot be delivered", start)  # the digest's last signal
             await s.tap(COACH, "I will get in touch", "Noted")
             await s.tap(COACH, "Seen", "Noted")
-            await s.say(COACH, "/cases", "Your caseload")
+            await s.say(COACH, "/cases", "Tap a pseudonym")
             await s.tap(COACH, pseudonym, f"Participant {pseudonym}")
             await s.say(COACH, f"/case {ben_pseudonym}", f"Participant {ben_pseudonym}")
             await s.say(COACH, "Zxqsentinelcoach typed by the coach", "")
+            await s.say(ANNA, "/stop", "You have stopped.", **anna)
+            await s.expect(COACH, f"{pseudonym}: participation ended.")
             await wait_until(lambda: len(s.receiver.requests) >= 9, "every webhook post", 30)
         finally:
             if bot.returncode is None:
