@@ -222,6 +222,19 @@ async def wait_until(condition: Callable[[], bool], what: str, timeout: float = 
         await asyncio.sleep(0.05)
 
 
+def odd_updates(chat: int, user: dict[str, str]) -> list[dict[str, object]]:
+    """Updates that are not plain text, each carrying sentinels: an edit, a captioned photo, a contact."""
+    sender = {"id": chat, "is_bot": False, "language_code": "en", **user}
+    base = {"date": 0, "chat": {"id": chat, "type": "private", **user}, "from": sender}
+    photo = [{"file_id": "zxqsentinelfile", "file_unique_id": "zxqsentinelu", "width": 1, "height": 1}]
+    contact = {"phone_number": "+49151zxqsentinel", "first_name": "Zxqsentinelcontact", "user_id": chat}
+    return [
+        {"edited_message": {**base, "message_id": 9001, "edit_date": 1, "text": "Zxqsentineledited"}},
+        {"message": {**base, "message_id": 9002, "photo": photo, "caption": "Zxqsentinelcaption"}},
+        {"message": {**base, "message_id": 9003, "contact": contact}},
+    ]
+
+
 def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
     """Another process's long write transaction: every write of the bot waits, then fails."""
     connection = sqlite3.connect(path, timeout=10, isolation_level=None)
@@ -305,6 +318,12 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
                 start = s.mark()
                 s.server.push_callback(ANNA, forged, language_code="en", **anna)  # type: ignore[arg-type]
                 await s.expect(ANNA, "This question is closed.", start)
+
+            answers = ("I cannot read changed messages", "I can only read text", "I can only read text")
+            for number, (update, answer) in enumerate(zip(odd_updates(ANNA, anna), answers, strict=True)):
+                start = s.mark()
+                s.server.push_update({"update_id": 90_000 + number, **update})
+                await s.expect(ANNA, answer, start)
 
             # -- an appointment with a place and a note; Telegram refuses the message that shows it ---------
             await s.say(ANNA, "/appointments", "appointments", **anna)
@@ -514,7 +533,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
         "Zxqsentinelforged",
     ]
     never_kept += ["Zxqsentineloversized", "Zxqsentinelcheckin", "Zxqsentinelcrisis", "Zxqsentinellocked"]
-    never_kept += ["Zxqsentinelcode"]
+    never_kept += ["Zxqsentinelcode", "Zxqsentineledited", "Zxqsentinelcaption", "Zxqsentinelcontact"]
     own_chats = [json.dumps(m.to_json(), ensure_ascii=False) for m in s.server.sent if m.chat_id != COACH]
     wal = s.database.with_name(s.database.name + "-wal")
     raw = s.database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
