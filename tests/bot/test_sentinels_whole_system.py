@@ -148,17 +148,21 @@ class Story:
         return await self.expect(chat, then, start)
 
     async def tap(self, chat: int, label: str, then: str, **user: str) -> SentMessage:
+        data = await self.button(chat, label)
         start = self.mark()
-        self.server.push_callback(chat, self.button(chat, label), language_code="en", **user)  # type: ignore[arg-type]
+        self.server.push_callback(chat, data, language_code="en", **user)  # type: ignore[arg-type]
         return await self.expect(chat, then, start)
 
-    def button(self, chat: int, label: str) -> str:
-        """The newest button in the chat whose label contains `label`."""
-        for message in reversed(self.server.messages_to(chat)):
-            for line in message.buttons:
-                for text, data in line:
-                    if label in text and data is not None:
-                        return data
+    async def button(self, chat: int, label: str, timeout: float = 20.0) -> str:
+        """The newest button in the chat whose label contains `label` (waiting for it to arrive)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in reversed(self.server.messages_to(chat)):
+                for line in message.buttons:
+                    for text, data in line:
+                        if label in text and data is not None:
+                            return data
+            await asyncio.sleep(0.05)
         raise AssertionError(f"no button {label!r} for chat {chat}")
 
     async def invitation(self) -> str:
@@ -306,7 +310,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             assert pseudonym != ben_pseudonym
 
             # -- text where none is expected, forged buttons, an oversized answer -------------------------
-            await s.say(ANNA, "Zxqsentinelunexpected what now?", "", **anna)
+            await s.say(ANNA, "Zxqsentinelunexpected what now?", "I did not understand that.", **anna)
             for forged in (
                 "Zxqsentinelforged",
                 "appt:Zxqsentinelforged:1",
@@ -325,10 +329,10 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
 
             # -- an appointment with a place and a note; Telegram refuses the message that shows it ---------
             await s.say(ANNA, "/appointments", "appointments", **anna)
-            await s.tap(ANNA, "➕", "", **anna)
+            await s.tap(ANNA, "➕", "Which day is the appointment?", **anna)
             day = (datetime.now(BERLIN) + timedelta(days=10)).strftime("%d.%m.%Y")
-            await s.say(ANNA, day, "", **anna)
-            await s.say(ANNA, "10:00", "", **anna)
+            await s.say(ANNA, day, "At what time", **anna)
+            await s.say(ANNA, "10:00", "What kind of appointment is it?", **anna)
             await s.tap(ANNA, "Doctor", "Where is it?", **anna)
             await s.say(ANNA, "Zxqsentineloversized " * 200, "too long", **anna)
             await s.say(ANNA, "Zxqsentinelplace, Hauptstr. 1", "short note", **anna)
@@ -341,7 +345,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             await s.expect(ANNA, "What is on today?")
             await s.say(ANNA, "Zxqsentinelcheckin I will see a friend", "", **anna)
             start = s.mark()
-            s.server.push_callback(ANNA, s.button(ANNA, "Something else"), language_code="en", **anna)  # type: ignore[arg-type]
+            s.server.push_callback(ANNA, await s.button(ANNA, "Something else"), language_code="en", **anna)  # type: ignore[arg-type]
             await s.server.async_wait_for(
                 lambda m: m.chat_id == ANNA and any("✓ ✏️" in label for row in m.buttons for label, _ in row),
                 timeout=20,
@@ -415,7 +419,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             await s.tap(COACH, "Doctor", "Which day?")
             await s.say(COACH, day, "At what time?")
             await s.say(COACH, "11:00", "They are asked to confirm it.")
-            await s.tap(COACH, "Yes, propose it", "")
+            await s.tap(COACH, "Yes, propose it", "Proposed.")
             await wait_until(lambda: "unreachable" in s.receiver.kinds(), "the unreachable signal", 30)
 
             # -- Anna's copy of her data, then she stops ----------------------------------------------------
