@@ -8,8 +8,10 @@ checks every input and every sweep must pass.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import re
+import shutil
 import sqlite3
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -134,6 +136,7 @@ def template() -> Template:
     global _TEMPLATE
     if _TEMPLATE is None:
         folder = Path(tempfile.mkdtemp(prefix="companion-hostile-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         with ThreadPoolExecutor(1) as thread:  # its own event loop, whether or not one runs here
             _TEMPLATE = thread.submit(asyncio.run, _build_template(folder)).result()
     return _TEMPLATE

@@ -8,6 +8,9 @@ part, one on a pause, one who stopped, a coach enrolled with their code and a co
 After every input: nothing escaped the engine and no handler failed (the engine would have apologised);
 the chat that wrote got at least one answer; every message queued obeys Telegram's limits. After every
 example: the SQLite file passes `PRAGMA integrity_check` and `PRAGMA foreign_key_check`.
+
+`HOSTILE_EXAMPLES=1000 uv run pytest tests/dialogs/test_every_handler_property.py` hunts longer than the
+default run does.
 """
 
 from __future__ import annotations
