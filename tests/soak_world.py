@@ -73,8 +73,12 @@ class SoakConfig:
     step: timedelta = timedelta(minutes=10)
     fault_rate: float = 0.10
     seed: int = 8
-    slow_seconds: float = 1.5  # a "slow" fault answers after this long ...
-    send_timeout: float = 0.75  # ... and the sender gives up before that: Telegram took a message unanswered
+    # Faults drawn for each send, by kind. A 429 makes the worker pause all sending for the second Telegram
+    # names (in real time), so it is drawn less often than the others to keep the run short; a slow answer
+    # takes the message but answers after the sender gave up (a duplicate, logged as possible).
+    fault_kinds: tuple[str, ...] = ("http_429",) + ("http_500", "http_502", "slow", "drop") * 3
+    slow_seconds: float = 1.0  # a "slow" fault answers after this long ...
+    send_timeout: float = 0.5  # ... and the sender gives up before that: Telegram took a message unanswered
     outage_day: int = 2  # the process is down from 05:00 to 09:00 UTC that day: due rows expire by rule
     outage_hours: tuple[int, int] = (5, 9)
     settle_limit: float = 180.0  # real seconds one step may take to settle before the run gives up
@@ -175,6 +179,7 @@ class Action:
     context: tuple[str, date] | None = None  # the check-in (slot, day) it belongs to
     report: bool = False  # a press inside the self-report
     times: int = 1  # 2: pressed twice
+    about: str = ""  # what kind of message it answers (for the figures)
     update_ids: list[int] = field(default_factory=list)
 
 
@@ -257,6 +262,7 @@ class Figures:
     texts: int = 0
     acknowledged: int = 0
     closed: int = 0
+    closed_by: Counter[str] = field(default_factory=Counter)
     stored_checked: int = 0
     messages_enqueued: int = 0
     messages_sent: int = 0
@@ -278,7 +284,7 @@ class Figures:
                 f"soak: {self.participants} participants, {self.days} simulated days in {self.steps} steps,"
                 f" {self.seconds:.1f} s",
                 f"  updates pushed {self.updates_pushed} (presses {self.presses}, texts {self.texts});"
-                f" acknowledged {self.acknowledged}, told closed {self.closed};"
+                f" acknowledged {self.acknowledged}, told closed {self.closed} {dict(self.closed_by)};"
                 f" stored answers checked {self.stored_checked}",
                 f"  outbox: {self.messages_enqueued} enqueued, {self.messages_sent} sent,"
                 f" dead {dict(self.dead)}, withdrawn {self.withdrawn}",
@@ -308,6 +314,7 @@ class Soak:
         self.action_of_update: dict[int, Action] = {}
         self.replies: dict[int, list[int]] = {}  # update id -> outbox ids the engine wrote for it
         self.action_of_reply: dict[int, Action] = {}
+        self.update_of_reply: dict[int, int] = {}
         self.figures = Figures(participants=config.participants, days=config.days)
         self.end = START
         self.stop = asyncio.Event()
@@ -333,6 +340,8 @@ class Soak:
                 if action is not None:
                     for outbox_id in outcome.outbox_ids:
                         self.action_of_reply[outbox_id] = action
+                for outbox_id in outcome.outbox_ids:
+                    self.update_of_reply[outbox_id] = event.update_id
             return outcome
 
         engine.handle = recording  # type: ignore[method-assign]
@@ -425,8 +434,7 @@ class Soak:
             await self._staff_and_life_events(moment)
             await self.core.scheduler.sweep()
             self.core.worker.wake()
-            await self.settle()
-            await self._react()
+            await self.settle(react=True)
             self.figures.steps += 1
             moment += config.step
         # After the week: let retries and the last answers finish, without new actions.
@@ -472,12 +480,15 @@ class Soak:
                     )
                 person.appointment_id = created.id
 
-    async def settle(self) -> None:
-        """Wait until every update is handled and every message that may go now has gone."""
+    async def settle(self, *, react: bool = False) -> None:
+        """Wait until every update is handled and every message that may go now has gone; with `react`, the
+        participants react to each message as soon as it reaches them, until nobody has more to do."""
         deadline = time.monotonic() + self.config.settle_limit
         quiet_rounds = 0
         while quiet_rounds < 2:
-            if self.server.pending_updates == 0 and not await self._unsettled_outbox(self.clock.now()):
+            if react and self._react():
+                quiet_rounds = 0
+            elif self.server.pending_updates == 0 and not await self._unsettled_outbox(self.clock.now()):
                 quiet_rounds += 1
             else:
                 quiet_rounds = 0
@@ -511,32 +522,55 @@ class Soak:
 
     # -- the participants ----------------------------------------------------------------------------------
 
-    async def _react(self) -> None:
-        """Rounds of reactions to what arrived, until nobody has anything more to do at this moment."""
+    def _react(self) -> int:
+        """Everyone reacts to what has reached them since the last look; returns how many updates went out."""
         now = self.clock.now()
-        while True:
-            new = self.server.sent[self.cursor :]
-            self.cursor += len(new)
-            due_later = [a for a in self.waiting if a.at <= now]
-            self.waiting = [a for a in self.waiting if a.at > now]
-            pushed = 0
-            for action in due_later:
-                if not (action.person.blocked or action.person.stopped):
+        new = self.server.sent[self.cursor :]
+        self.cursor += len(new)
+        due_later = [a for a in self.waiting if a.at <= now]
+        self.waiting = [a for a in self.waiting if a.at > now]
+        pushed = 0
+        for action in due_later:
+            if not (action.person.blocked or action.person.stopped):
+                self._push(action)
+                pushed += 1
+        for message in self._latest_questions(new):
+            person = self.by_chat[int(message.chat_id)]
+            for action in self._decide(person, message, now):
+                if action.at > now:
+                    self.waiting.append(action)
+                else:
                     self._push(action)
                     pushed += 1
-            for message in new:
-                person = self.by_chat.get(int(message.chat_id))
-                if person is None or person.blocked or person.stopped or not message.buttons:
-                    continue
-                for action in self._decide(person, message, now):
-                    if action.at > now:
-                        self.waiting.append(action)
-                    else:
-                        self._push(action)
-                        pushed += 1
-            if not pushed:
-                return
-            await self.settle()
+        return pushed
+
+    def _latest_questions(self, new: list[SentMessage]) -> list[SentMessage]:
+        """The new messages with buttons a participant looks at: every prompt, reminder and proposal, but of
+        the questions of a conversation only the newest (an old one was just asked again or answered)."""
+        chosen: list[SentMessage] = []
+        newest: dict[int, SentMessage] = {}
+        for message in new:
+            person = self.by_chat.get(int(message.chat_id))
+            if person is None or person.blocked or person.stopped or not message.buttons:
+                continue
+            labels = {label: data for line in message.buttons for label, data in line if data}
+            if _classify(person.tr, labels) in ("checkin_question", "report_question", "report_offer"):
+                if not self._shown_again(person, message):
+                    newest[person.chat_id] = message
+            else:
+                chosen.append(message)
+        return chosen + list(newest.values())
+
+    def _shown_again(self, person: Person, message: SentMessage) -> bool:
+        """Whether a question came again after "this question is closed" (they already answered it)."""
+        tokens = tuple(data for line in message.buttons for _, data in line if data)
+        outbox_id = self.sender.by_tokens.get((person.chat_id, tokens))
+        update_id = self.update_of_reply.get(outbox_id) if outbox_id is not None else None
+        if update_id is None:
+            return False
+        closed = person.tr("This question is closed.")
+        replies = [self.sender.content.get(i) for i in self.replies.get(update_id, [])]
+        return any(reply is not None and reply.text == closed for reply in replies)
 
     def _push(self, action: Action) -> None:
         chat = action.person.chat_id
@@ -576,6 +610,7 @@ class Soak:
             return actions
         label, expect = press
         action = Action(person, "press", labels[label], at, expect, context, kind.startswith("report"), times)
+        action.about = f"{kind} {person.habit} {label}"
         return [*actions, action]
 
     def _context(
@@ -712,6 +747,7 @@ async def soak_world(tmp_path: Path, config: SoakConfig) -> AsyncIterator[Soak]:
     server = FakeBotApi(token=TOKEN, global_rate=100_000, per_chat_interval=0.0)
     server.faults.random_seed = config.seed
     server.faults.slow_seconds = config.slow_seconds
+    server.faults.random_kinds = config.fault_kinds
     server.faults.duplicate_updates = True
     server.faults.shuffle_updates = True
     with server:
@@ -922,6 +958,7 @@ async def _check_answers(soak: Soak, sent: set[int]) -> list[str]:
             texts = [soak.sender.content[i].text for i in soak.replies.get(update_id, []) if i in sent]
             if any(text == closed_text for text in texts):
                 soak.figures.closed += 1
+                soak.figures.closed_by[action.about.split(" ")[0]] += 1
             elif texts:
                 acknowledged = True
             if action.report and saved_text in texts:
