@@ -76,9 +76,10 @@ class SoakConfig:
     fault_rate: float = 0.10
     seed: int = 8
     # Faults drawn for each send, by kind. A 429 makes the worker pause all sending for the second Telegram
-    # names (in real time), so it is drawn less often than the others to keep the run short; a slow answer
-    # takes the message but answers after the sender gave up (a duplicate, logged as possible).
-    fault_kinds: tuple[str, ...] = ("http_429",) + ("http_500", "http_502", "slow", "drop") * 3
+    # names (in real time), so it is drawn less often than the others to keep the run short. A slow answer
+    # takes the message but answers after the sender gave up, and a lost answer takes it and breaks the
+    # connection: both are duplicates the log names as possible; a dropped connection takes nothing.
+    fault_kinds: tuple[str, ...] = ("http_429",) + ("http_500", "http_502", "slow", "drop", "lost") * 3
     slow_seconds: float = 1.0  # a "slow" fault answers after this long ...
     send_timeout: float = 0.5  # ... and the sender gives up before that: Telegram took a message unanswered
     outage_day: int = 2  # the process is down from 05:00 to 09:00 UTC that day: due rows expire by rule
