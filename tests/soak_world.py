@@ -64,6 +64,9 @@ TEXTS = ("ok", "hallo", "Ich weiß nicht", "👍", "later please")
 # Messages the bot logs when it takes a duplicate into account (a timeout after Telegram may have taken
 # the message; a row found in `sending` at start-up).
 DUPLICATE_LOGS = ("may arrive twice", "possible duplicate")
+REPORT_SAVED = (
+    "Thank you. I saved your answers. Only you can see them, with /myweek. Your coach never sees them."
+)
 # python-telegram-bot logs the HTML page Telegram's nginx answers with a 502 at ERROR, with a traceback.
 EXPECTED_PTB_ERROR = 'Can not load invalid JSON data: "<html>'
 
@@ -104,12 +107,14 @@ class Person:
     stop_on: int | None = None  # day of the week (0 = Monday) they write /stop
     pause_on: int | None = None
     block_on: int | None = None
+    delete_on: int | None = None  # they write /delete and confirm: erasure
     appointment_on: int | None = None  # a confirmed appointment that day, with reminders
     proposal_on: int | None = None  # staff propose an appointment that day
     participant_id: int = 0
     appointment_id: int | None = None
     blocked: bool = False
     stopped: bool = False
+    erased: bool = False
 
     @property
     def tr(self) -> Translator:
@@ -156,6 +161,8 @@ def make_people(count: int, seed: int) -> list[Person]:
             person.appointment_on = 1 + index % 5
         elif special == 21:
             person.proposal_on = 1 + index % 3
+        elif special == 23:
+            person.delete_on = 3 + index % 3
         people.append(person)
     return people
 
@@ -297,7 +304,8 @@ class Figures:
                 f" faults injected {dict(self.faults)}",
                 f"  received by the fake server {self.received}; duplicates {self.duplicates}"
                 f" (logged as possible duplicates: {self.duplicates_logged})",
-                f"  due rows settled {dict(self.due_settled)}; expired in the outage {self.expired_in_outage}",
+                f"  due rows settled {dict(self.due_settled)};"
+                f" expired in the outage {self.expired_in_outage}",
             ]
         )
 
@@ -470,6 +478,8 @@ class Soak:
                 self._push(Action(person, "text", "/stop", moment, Expect("stop")))
             elif person.pause_on == day and minute == 12 * 60:
                 self._push(Action(person, "text", "/pause 2", moment))
+            elif person.delete_on == day and minute == 12 * 60:
+                self._push(Action(person, "text", "/delete", moment))
             elif person.proposal_on == day and minute == 10 * 60:
                 async with self.core.db.transaction() as tx:
                     found = await participants.by_id(tx, person.participant_id)
@@ -600,7 +610,7 @@ class Soak:
         if not labels:
             return []
         kind = _classify(tr, labels)
-        if kind == "other" or person.habit == "never":
+        if kind == "other" or (person.habit == "never" and kind != "erase"):
             return []
         at = now
         if person.habit == "late" and kind in ("prompt", "reminder", "followup", "proposal"):
@@ -689,6 +699,9 @@ class Soak:
             return tr("😊 Good"), Expect("appt_outcome", value="good")
         if kind == "proposal":
             return tr("✅ Yes, confirm it"), Expect("appt_confirm")
+        if kind == "erase":
+            person.stopped = person.erased = True  # from here on nothing reaches them, they do nothing more
+            return tr("Yes, delete everything"), Expect("erase")
         return None
 
 
@@ -709,6 +722,8 @@ def _classify(tr: Translator, labels: dict[str, str]) -> str:
         return "followup"
     if tr("✅ Yes, confirm it") in labels:
         return "proposal"
+    if tr("Yes, delete everything") in labels:
+        return "erase"
     return "other"
 
 
@@ -875,7 +890,7 @@ async def _check_outbox(soak: Soak, problems: list[str]) -> set[int]:
                 problems.append(f"outbox {outbox_id} is marked sent but its last attempt was {attempts[-1:]}")
             continue
         person = soak.by_chat.get(chat_of[outbox_id])
-        if status == "dead" and event != "delete" or (event == "delete" and status == "dead"):
+        if status == "dead":
             soak.figures.dead[error or "?"] += 1
             if error not in ("blocked", "400"):
                 problems.append(f"outbox {outbox_id} is dead for no documented reason ({error})")
@@ -888,7 +903,7 @@ async def _check_outbox(soak: Soak, problems: list[str]) -> set[int]:
         else:
             problems.append(f"outbox {outbox_id} ended {event}/{status} ({error}): neither sent nor dead")
     soak.figures.messages_sent = len(sent)
-    for outbox_id, attempts in soak.sender.attempts.items():
+    for attempts in soak.sender.attempts.values():
         soak.figures.attempts += len(attempts)
         for attempt in attempts:
             if attempt.result is not Result.SENT:
@@ -952,12 +967,7 @@ async def _check_answers(soak: Soak, sent: set[int]) -> list[str]:
     for action in soak.actions:
         person = action.person
         tr = person.tr
-        closed_text, saved_text = (
-            tr("This question is closed."),
-            tr(
-                "Thank you. I saved your answers. Only you can see them, with /myweek. Your coach never sees them."
-            ),
-        )
+        closed_text, saved_text = tr("This question is closed."), tr(REPORT_SAVED)
         acknowledged = False
         for update_id in action.update_ids:
             texts = [soak.sender.content[i].text for i in soak.replies.get(update_id, []) if i in sent]
@@ -972,8 +982,8 @@ async def _check_answers(soak: Soak, sent: set[int]) -> list[str]:
             continue
         soak.figures.acknowledged += 1
         expect = action.expect
-        if expect is None:
-            continue
+        if expect is None or (person.erased and expect.what != "erase"):
+            continue  # erasure removed what they had answered, by rule
         soak.figures.stored_checked += 1
         where = f"{person.chat_id} ({person.locale}, {person.habit}) {expect}"
         if expect.what == "checkin":
@@ -996,8 +1006,11 @@ async def _check_answers(soak: Soak, sent: set[int]) -> list[str]:
                 problems.append(f"acknowledged appointment answer not stored: {where}, found {found}")
         elif expect.what == "stop" and status_of.get(person.participant_id) != "stopped":
             problems.append(f"acknowledged /stop not stored: {where}")
+        elif expect.what == "erase" and person.participant_id in status_of:
+            problems.append(f"acknowledged erasure left the participant in the database: {where}")
     stored = {r["participant_id"]: r["n"] for r in stored_reports}
-    for participant_id in set(stored) | set(reports):
+    erased = {person.participant_id for person in soak.people if person.erased}
+    for participant_id in (set(stored) | set(reports)) - erased:
         if stored.get(participant_id, 0) != reports[participant_id]:
             problems.append(
                 f"participant {participant_id}: {reports[participant_id]} self-reports acknowledged,"

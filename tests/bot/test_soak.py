@@ -14,7 +14,7 @@ import pytest
 
 from tests.soak_world import LogCollector, SoakConfig, soak_world, verify
 
-PARTICIPANTS = int(os.environ.get("COMPANION_SOAK_PARTICIPANTS", "120"))
+PARTICIPANTS = int(os.environ.get("COMPANION_SOAK_PARTICIPANTS", "40"))
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
