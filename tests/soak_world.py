@@ -229,7 +229,7 @@ class LogCollector(logging.Handler):
         self.records.append(record)
 
     def duplicate_ids(self) -> set[int]:
-        ids = set()
+        ids: set[int] = set()
         for record in self.records:
             message = record.getMessage()
             if any(text in message for text in DUPLICATE_LOGS):
@@ -922,15 +922,15 @@ def _check_received(soak: Soak, sent: set[int], logs: LogCollector) -> list[str]
     """(2, 4) The fake server received every sent message, and none twice unless the log said it might."""
     problems = []
     received: Counter[Any] = Counter()
-    for message in soak.server.sent:
-        if message.method in ("sendMessage", "sendDocument"):
-            buttons = message.buttons
-            received[_key(int(message.chat_id), message.text, buttons, message.document_filename)] += 1
+    for got in soak.server.sent:
+        if got.method in ("sendMessage", "sendDocument"):
+            received[_key(int(got.chat_id), got.text, got.buttons, got.document_filename)] += 1
     soak.figures.received = sum(received.values())
     ids_by_key: dict[Any, list[int]] = defaultdict(list)
     for outbox_id, message in soak.sender.content.items():
         file = message.attachment.filename if message.attachment else None
-        ids_by_key[_key(message.chat_id, message.text, message.buttons, file)].append(outbox_id)  # type: ignore[arg-type]
+        buttons: list[list[tuple[str, str | None]]] = [list(line) for line in message.buttons]
+        ids_by_key[_key(message.chat_id, message.text, buttons, file)].append(outbox_id)
     logged = logs.duplicate_ids()
     for key, count in received.items():
         ids = ids_by_key.get(key)
