@@ -48,7 +48,7 @@ from dialogs.clock import FakeClock
 from dialogs.engine import Outcome as EngineOutcome
 from dialogs.events import Event
 from dialogs.i18n import Translator
-from storage import appointments, consents, outbox, participants, schedules
+from storage import appointments, consents, invitations, outbox, participants, schedules
 from storage.outbox import OutboxMessage
 from storage.schedules import Schedule
 from tests.fake_bot_api import FakeBotApi, SentMessage
@@ -112,6 +112,7 @@ class Person:
     proposal_on: int | None = None  # staff propose an appointment that day
     participant_id: int = 0
     appointment_id: int | None = None
+    script: list[tuple[str, str]] = field(default_factory=list)  # enrolling through /start: what to do next
     blocked: bool = False
     stopped: bool = False
     erased: bool = False
@@ -163,6 +164,17 @@ def make_people(count: int, seed: int) -> list[Person]:
             person.proposal_on = 1 + index % 3
         elif special == 23:
             person.delete_on = 3 + index % 3
+        elif special == 1:  # enrols through the real /start flow on the first morning
+            person.locale, person.timezone, person.habit = "en", "Europe/Berlin", "prompt"
+            person.morning, person.evening = clock_time(8, 0), clock_time(20, 0)
+            person.weekdays, person.lookback_day = "1234567", None
+            person.script = [
+                ("tap", "English"),
+                ("tap", "Yes, I agree"),
+                ("tap", "Yes" if person.selfreports else "No"),
+                ("text", "08:00"),
+                ("text", "20:00"),
+            ]
         people.append(person)
     return people
 
@@ -248,13 +260,23 @@ class LogCollector(logging.Handler):
 
 
 AUDIT_SQL = (
+    # Outbox ids must stay unique for the checks, but SQLite gives a new row the largest id plus one, so
+    # deleting the newest row (a message to someone not enrolled once sent, a withdrawn one) would hand its
+    # id out again. An anchor row (dead, chat 0, never sent) holds the id until the next insert.
+    "CREATE TEMP TRIGGER soak_anchor AFTER DELETE ON main.outbox"
+    " WHEN old.id > COALESCE((SELECT MAX(id) FROM outbox), 0) BEGIN"
+    " INSERT INTO outbox (id, chat_id, status, not_before, created_at, last_error)"
+    " VALUES (old.id, 0, 'dead', '9999-12-31', '9999-12-31', 'soak-anchor'); END",
+    "CREATE TEMP TRIGGER soak_anchor_free AFTER INSERT ON main.outbox WHEN new.last_error IS NULL BEGIN"
+    " DELETE FROM outbox WHERE last_error = 'soak-anchor' AND id < new.id; END",
     "CREATE TEMP TABLE soak_outbox (id INTEGER, chat_id INTEGER, event TEXT, status TEXT, error TEXT)",
-    "CREATE TEMP TRIGGER soak_outbox_insert AFTER INSERT ON main.outbox BEGIN"
+    "CREATE TEMP TRIGGER soak_outbox_insert AFTER INSERT ON main.outbox WHEN new.last_error IS NULL BEGIN"
     " INSERT INTO soak_outbox VALUES (new.id, new.chat_id, 'insert', new.status, NULL); END",
     "CREATE TEMP TRIGGER soak_outbox_status AFTER UPDATE OF status ON main.outbox"
     " WHEN new.status != old.status BEGIN"
     " INSERT INTO soak_outbox VALUES (new.id, new.chat_id, 'status', new.status, new.last_error); END",
-    "CREATE TEMP TRIGGER soak_outbox_delete AFTER DELETE ON main.outbox BEGIN"
+    "CREATE TEMP TRIGGER soak_outbox_delete AFTER DELETE ON main.outbox"
+    " WHEN old.last_error IS NOT 'soak-anchor' BEGIN"
     " INSERT INTO soak_outbox VALUES (old.id, old.chat_id, 'delete', old.status, old.last_error); END",
     "CREATE TEMP TABLE soak_due (id INTEGER, participant_id INTEGER, kind TEXT, due_at TEXT,"
     " grace_until TEXT, status TEXT, settled_at TEXT)",
@@ -370,6 +392,10 @@ class Soak:
         scopes = {scope.key: scope for scope in consent_texts.PARTICIPANT_SCOPES}
         async with self.core.db.transaction() as tx:
             for person in self.people:
+                if person.script:
+                    invitation = await invitations.create(tx, now, timedelta(days=14))
+                    person.script.insert(0, ("start", f"/start {invitation.code}"))
+                    continue
                 created = await participants.create(
                     tx, chat_id=person.chat_id, locale=person.locale, timezone=person.timezone, now=now
                 )
@@ -549,6 +575,15 @@ class Soak:
             if not (action.person.blocked or action.person.stopped):
                 self._push(action)
                 pushed += 1
+        if now.hour == 9 and now.minute == 0 and now < START + timedelta(days=1):
+            for person in self.people:
+                if person.script and person.script[0][0] == "start":
+                    self._push(Action(person, "text", person.script.pop(0)[1], now, Expect("enrol")))
+                    pushed += 1
+        for message in new:
+            person = self.by_chat.get(int(message.chat_id))
+            if person is not None and person.script and message.buttons:
+                pushed += self._enrol_step(person, message, now)
         for message in self._latest_questions(new):
             person = self.by_chat[int(message.chat_id)]
             for action in self._decide(person, message, now):
@@ -559,6 +594,20 @@ class Soak:
                     pushed += 1
         return pushed
 
+    def _enrol_step(self, person: Person, message: SentMessage, now: datetime) -> int:
+        """The next step of someone enrolling through /start, when the question for it has come."""
+        what, value = person.script[0]
+        if what == "text":
+            action = Action(person, "text", value, now)
+        else:
+            found = [data for line in message.buttons for label, data in line if data and value in label]
+            if not found:
+                return 0
+            action = Action(person, "press", found[0], now)
+        person.script.pop(0)
+        self._push(action)
+        return 1
+
     def _latest_questions(self, new: list[SentMessage]) -> list[SentMessage]:
         """The new messages with buttons a participant looks at: every prompt, reminder and proposal, but of
         the questions of a conversation only the newest (an old one was just asked again or answered)."""
@@ -566,7 +615,7 @@ class Soak:
         newest: dict[int, SentMessage] = {}
         for message in new:
             person = self.by_chat.get(int(message.chat_id))
-            if person is None or person.blocked or person.stopped or not message.buttons:
+            if person is None or person.blocked or person.stopped or person.script or not message.buttons:
                 continue
             labels = {label: data for line in message.buttons for label, data in line if data}
             if _classify(person.tr, labels) in ("checkin_question", "report_question", "report_offer"):
@@ -819,6 +868,14 @@ async def soak_world(tmp_path: Path, config: SoakConfig) -> AsyncIterator[Soak]:
 async def verify(soak: Soak, logs: LogCollector) -> list[str]:
     """Every check of the soak; returns the problems found (empty when the week went right)."""
     problems: list[str] = []
+    async with soak.core.db.read() as tx:
+        for person in soak.people:
+            if not person.participant_id:  # enrolled through /start
+                found = await participants.by_chat(tx, person.chat_id)
+                if found is None:
+                    problems.append(f"chat {person.chat_id} did not get through /start: {person.script}")
+                else:
+                    person.participant_id = found.id
     problems += await _check_due(soak)
     sent = await _check_outbox(soak, problems)
     problems += _check_received(soak, sent, logs)
@@ -871,6 +928,10 @@ async def _check_outbox(soak: Soak, problems: list[str]) -> set[int]:
     final: dict[int, tuple[str, str, str | None]] = {}
     chat_of: dict[int, int] = {}
     sent: set[int] = set()
+    inserted: Counter[int] = Counter(row["id"] for row in events if row["event"] == "insert")
+    reused = [outbox_id for outbox_id, count in inserted.items() if count > 1]
+    if reused:
+        problems.append(f"outbox ids were handed out twice, the checks cannot tell them apart: {reused[:5]}")
     for row in events:
         outbox_id = row["id"]
         chat_of[outbox_id] = row["chat_id"]
@@ -1006,6 +1067,8 @@ async def _check_answers(soak: Soak, sent: set[int]) -> list[str]:
                 problems.append(f"acknowledged appointment answer not stored: {where}, found {found}")
         elif expect.what == "stop" and status_of.get(person.participant_id) != "stopped":
             problems.append(f"acknowledged /stop not stored: {where}")
+        elif expect.what == "enrol" and status_of.get(person.participant_id) != "active":
+            problems.append(f"acknowledged enrolment did not make an active participant: {where}")
         elif expect.what == "erase" and person.participant_id in status_of:
             problems.append(f"acknowledged erasure left the participant in the database: {where}")
     stored = {r["participant_id"]: r["n"] for r in stored_reports}
