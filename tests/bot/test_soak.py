@@ -1,7 +1,8 @@
 """The soak: simulated participants through a simulated week at a 10% fault rate (tests/soak_world.py).
 
-`COMPANION_SOAK_PARTICIPANTS` sets how many (default below, chosen so the test stays quick on a shared
-2-core machine); `uv run python -m benchmarks.soak` runs the full 500 and prints the figures.
+`COMPANION_SOAK_PARTICIPANTS` sets how many. The default, 40, keeps the test near two minutes on a shared
+2-core machine; 500 take about 13 minutes there, so `uv run python -m benchmarks.soak` runs the full 500
+and prints the figures (benchmarks/README.md).
 """
 
 from __future__ import annotations
