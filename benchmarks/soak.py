@@ -21,10 +21,12 @@ import logging
 import sys
 
 from benchmarks.common import machine_summary, workdir
+from bot.cli import configure_logging
 from tests.soak_world import LogCollector, SoakConfig, soak_world, verify
 
 
 async def soak(config: SoakConfig, keep: bool) -> int:
+    configure_logging("INFO")  # the production set-up: what an operator would see
     logs = LogCollector()
     logging.getLogger().addHandler(logs)
     with workdir(keep) as directory:

@@ -29,11 +29,20 @@ log = logging.getLogger("companion")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+def _not_a_proxy_page(record: logging.LogRecord) -> bool:
+    """python-telegram-bot logs an error page that is not JSON (a 502 from Telegram's proxy) whole, with a
+    traceback, at ERROR. The outbox already retries that message and logs it in one line."""
+    return not record.getMessage().startswith("Can not load invalid JSON data")
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
     # httpx logs request URLs, which contain the bot token; python-telegram-bot logs update contents at DEBUG.
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    request_log = logging.getLogger("telegram.request.BaseRequest")
+    if _not_a_proxy_page not in request_log.filters:
+        request_log.addFilter(_not_a_proxy_page)
 
 
 def build_parser() -> argparse.ArgumentParser:

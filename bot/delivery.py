@@ -21,6 +21,7 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -29,11 +30,13 @@ from typing import Protocol
 from dialogs.clock import Clock
 from dialogs.signals import raise_signal_for
 from storage import outbox, participants
-from storage.database import Database
+from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
 from storage.participants import Status
 
 log = logging.getLogger(__name__)
+
+WRITE_ATTEMPTS = 10  # a failing database is tried again for about half a minute (0.1 s doubling, at most 5 s)
 
 
 class Result(Enum):
@@ -272,42 +275,61 @@ class OutboxWorker:
         try:
             while self._confirmed:
                 batch: list[OutboxMessage] = []
-                try:
-                    async with self.db.transaction() as tx:
-                        batch, self._confirmed = self._confirmed, []
-                        await outbox.mark_sent_many(tx, [m.id for m in batch], self.clock.now())
-                except Exception as exc:
-                    # Left in `sending`: recovered (and logged) at the next start, never silently lost.
-                    log.error("could not record %d sent messages: %s", len(batch), type(exc).__name__)
-                    if not batch:  # the database failed before the batch was taken: stop, do not spin
-                        batch, self._confirmed = self._confirmed, []
+
+                async def record(tx: Tx) -> None:
+                    nonlocal batch
+                    batch, self._confirmed = batch + self._confirmed, []
+                    await outbox.mark_sent_many(tx, [m.id for m in batch], self.clock.now())
+
+                if not await self._write(record, "sent messages"):
+                    batch, self._confirmed = batch + self._confirmed, []
                 self.sent += len(batch)
                 for message in batch:
                     self._release(message)
         finally:
             self._confirming = None
 
+    async def _write(self, write: Callable[[Tx], Awaitable[None]], what: str) -> bool:
+        """Run `write` in a transaction; while the database fails (locked, disk full), try again with
+        growing waits for about half a minute, so a passing failure never leaves a row `sending` (which
+        holds back its chat until the next start). False when it gave up: the row is then recovered, and
+        logged, at the next start."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                async with self.db.transaction() as tx:
+                    await write(tx)
+                return True
+            except Exception as exc:
+                log.error("could not record %s (%s); attempt %d", what, type(exc).__name__, attempt + 1)
+                if attempt + 1 < WRITE_ATTEMPTS:
+                    await asyncio.sleep(min(5.0, 0.1 * 2**attempt))
+        return False
+
     async def _record(self, message: OutboxMessage, outcome: Outcome) -> None:
+        await self._write(
+            lambda tx: self._record_in(tx, message, outcome), f"the outcome of outbox {message.id}"
+        )
+
+    async def _record_in(self, tx: Tx, message: OutboxMessage, outcome: Outcome) -> None:
         now = self.clock.now()
         attempts = message.attempts + 1
-        async with self.db.transaction() as tx:
-            if outcome.result is Result.BLOCKED:
-                await outbox.mark_dead(tx, message.id, "blocked")
-                await outbox.cancel_pending(tx, message.chat_id)
-                if message.participant_id is not None:
-                    await participants.set_status(tx, message.participant_id, Status.UNREACHABLE, now)
-                    # The coach may learn it, if the participant allowed signals (once a day at most).
-                    await raise_signal_for(
-                        tx, message.participant_id, "unreachable", None, now, unless_within=timedelta(days=1)
-                    )
-                log.info("chat of outbox %s blocked the bot; marked unreachable", message.id)
-            elif outcome.result is Result.REJECTED or attempts >= self.limits.max_attempts:
-                await outbox.mark_dead(tx, message.id, outcome.error or outcome.result.value)
-                log.warning("outbox %s is dead after %d attempts (%s)", message.id, attempts, outcome.error)
-            elif outcome.result is Result.RATE_LIMITED:
-                self.pacer.pause(outcome.retry_after)
-                await outbox.mark_retry(tx, message.id, now + timedelta(seconds=outcome.retry_after), "429")
-                log.warning("rate limited: waiting %.0f s", outcome.retry_after)
-            else:
-                await outbox.mark_retry(tx, message.id, now + backoff(attempts), outcome.error or "retry")
-                log.info("outbox %s will be retried (%s, attempt %d)", message.id, outcome.error, attempts)
+        if outcome.result is Result.BLOCKED:
+            await outbox.mark_dead(tx, message.id, "blocked")
+            await outbox.cancel_pending(tx, message.chat_id)
+            if message.participant_id is not None:
+                await participants.set_status(tx, message.participant_id, Status.UNREACHABLE, now)
+                # The coach may learn it, if the participant allowed signals (once a day at most).
+                await raise_signal_for(
+                    tx, message.participant_id, "unreachable", None, now, unless_within=timedelta(days=1)
+                )
+            log.info("chat of outbox %s blocked the bot; marked unreachable", message.id)
+        elif outcome.result is Result.REJECTED or attempts >= self.limits.max_attempts:
+            await outbox.mark_dead(tx, message.id, outcome.error or outcome.result.value)
+            log.warning("outbox %s is dead after %d attempts (%s)", message.id, attempts, outcome.error)
+        elif outcome.result is Result.RATE_LIMITED:
+            self.pacer.pause(outcome.retry_after)
+            await outbox.mark_retry(tx, message.id, now + timedelta(seconds=outcome.retry_after), "429")
+            log.warning("rate limited: waiting %.0f s", outcome.retry_after)
+        else:
+            await outbox.mark_retry(tx, message.id, now + backoff(attempts), outcome.error or "retry")
+            log.info("outbox %s will be retried (%s, attempt %d)", message.id, outcome.error, attempts)

@@ -67,8 +67,6 @@ DUPLICATE_LOGS = ("may arrive twice", "possible duplicate")
 REPORT_SAVED = (
     "Thank you. I saved your answers. Only you can see them, with /myweek. Your coach never sees them."
 )
-# python-telegram-bot logs the HTML page Telegram's nginx answers with a 502 at ERROR, with a traceback.
-EXPECTED_PTB_ERROR = 'Can not load invalid JSON data: "<html>'
 
 
 @dataclass(frozen=True)
@@ -252,8 +250,6 @@ class LogCollector(logging.Handler):
         bad = []
         for record in self.records:
             text = record.getMessage()
-            if record.name == "telegram.request.BaseRequest" and text.startswith(EXPECTED_PTB_ERROR):
-                continue  # python-telegram-bot reports the HTML page of a 502 fault this way
             if record.levelno >= logging.ERROR or "Traceback" in text or record.exc_info:
                 bad.append(f"{record.levelname} {record.name}: {text[:300]}")
         return bad

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections import deque
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from dialogs.clock import FakeClock
 from storage import coaches, organisations, outbox, participants
-from storage.database import Database
+from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -168,3 +171,61 @@ async def test_a_wake_while_the_worker_was_busy_is_not_lost(tmp_path: Path) -> N
         assert not worker._wake.is_set(), "a wake is used once"
     finally:
         await db.close()
+
+
+class FlakyDatabase:
+    """Fails the next `failures` transactions as a locked database does, then behaves."""
+
+    def __init__(self, db: Database, failures: int) -> None:
+        self.db, self.failures = db, failures
+        self.real = db.transaction
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        if self.failures > 0:
+            self.failures -= 1
+            raise sqlite3.OperationalError("database is locked")
+        async with self.real() as tx:
+            yield tx
+
+
+async def test_a_sent_message_is_recorded_after_the_database_was_locked_and_its_chat_goes_on(
+    tmp_path: Path,
+) -> None:
+    sender = ScriptedSender()
+    db, worker, _ = await setup(tmp_path, sender, ["one", "two"])
+    flaky = FlakyDatabase(db, 0)
+    original = sender.send
+
+    async def send_then_lock(message: OutboxMessage) -> Outcome:
+        outcome = await original(message)
+        if message.text == "one":
+            flaky.failures = 3  # the confirmation of "one" meets a locked database three times
+        return outcome
+
+    sender.send = send_then_lock  # type: ignore[method-assign]
+    db.transaction = flaky.transaction  # type: ignore[method-assign]
+    await worker.drain()
+    assert sender.delivered == ["one", "two"]  # "two" was not held back behind a row left `sending`
+    assert await states(db) == ["sent", "sent"]
+    await db.close()
+
+
+async def test_a_failed_send_is_recorded_after_the_database_was_locked(tmp_path: Path) -> None:
+    sender = ScriptedSender(Outcome(Result.RETRY, error="network"))
+    db, worker, clock = await setup(tmp_path, sender, ["one"])
+    flaky = FlakyDatabase(db, 0)
+    original = sender.send
+
+    async def send_then_lock(message: OutboxMessage) -> Outcome:
+        flaky.failures = 2
+        return await original(message)
+
+    sender.send = send_then_lock  # type: ignore[method-assign]
+    db.transaction = flaky.transaction  # type: ignore[method-assign]
+    await worker.drain()
+    assert await states(db) == ["pending"]  # not stuck in `sending`: it will be tried again
+    clock.advance(timedelta(seconds=5))
+    await worker.drain()
+    assert sender.delivered == ["one"]
+    await db.close()

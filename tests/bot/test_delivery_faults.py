@@ -16,6 +16,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.cli import configure_logging
 from bot.delivery import Limits, OutboxWorker
 from bot.telegram_transport import TelegramSender
 from dialogs.clock import FakeClock, SystemClock
@@ -137,6 +138,20 @@ async def test_server_errors_are_retried_with_growing_waits(rig: Rig) -> None:
     await rig.worker.drain()
     assert rig.texts(2) == ["hello"]
     assert (await rig.row(message))["status"] == "sent"
+
+
+async def test_telegrams_502_page_is_not_logged_whole_with_a_traceback(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("INFO")
+    caplog.set_level(logging.INFO)
+    rig.server.faults.fail_next("sendMessage", 502)  # nginx's HTML page, as Telegram's front end sends it
+    message = await rig.enqueue(2, "hello")
+    await rig.worker.drain()
+    assert (await rig.row(message))["status"] == "pending"
+    assert "Bad Gateway</title>" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info is not None]
+    assert f"outbox {message} will be retried" in caplog.text
 
 
 async def test_a_dropped_connection_is_retried_and_arrives_once(rig: Rig) -> None:

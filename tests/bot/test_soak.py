@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import configure_logging
 from tests.soak_world import LogCollector, SoakConfig, soak_world, verify
 
 PARTICIPANTS = int(os.environ.get("COMPANION_SOAK_PARTICIPANTS", "40"))
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 
 
 async def test_a_week_at_a_ten_percent_fault_rate_loses_nothing(tmp_path: Path) -> None:
+    configure_logging("INFO")  # the production set-up: what an operator would see
     logs = LogCollector()
     root = logging.getLogger()
     root.addHandler(logs)
