@@ -33,11 +33,17 @@ from storage.times import to_db
 from tests.processes import FakeServerProcess, bot_environment, start_bot
 
 SEED = 8_2026
-KILLS = 20
-PEOPLE = 240
+MOMENTS = {
+    "start-up": 4,
+    "fan-out": 6,
+    "conversation": 5,
+    "unconfirmed": 5,
+}  # kills of each kind (kill_moment)
+KILLS = sum(MOMENTS.values())
+PEOPLE = 200
 EXPIRED = 4  # participants 1..4: their row is already past its grace window
 AT_ONCE = PEOPLE // 3  # due when the test starts; the rest over SPREAD
-SPREAD = timedelta(seconds=40)
+SPREAD = timedelta(seconds=30)
 ENROLLING = 3
 ENROL_CHAT_BASE = 20_000_000
 TRIGGER_TIMEOUT = 8.0  # seconds: a kill moment that does not come is replaced by this one
@@ -285,19 +291,19 @@ def cast(rng: random.Random, codes: list[str]) -> list[Person]:
     return people
 
 
-def kill_moment(rng: random.Random, driver: Driver) -> tuple[str, Callable[[], bool]]:
+def kill_moment(rng: random.Random, moment: str, driver: Driver) -> Callable[[], bool]:
     """When to kill the run that just started: during start-up (a delay), after some messages of the
-    fan-out, or after some replies in conversations (the next presses are then under way)."""
+    fan-out, after some replies in conversations (the next presses are then under way), or after a reply
+    with the poll that would confirm the handled updates held back (they are then delivered again)."""
     spawned, sent, answers = time.monotonic(), len(driver.records), driver.answers_seen
-    moment = rng.choices(["start-up", "fan-out", "conversation"], weights=[3, 9, 8])[0]
     if moment == "start-up":
-        delay = rng.uniform(0.3, 1.5)
-        return moment, lambda: time.monotonic() - spawned >= delay
+        delay = rng.uniform(0.5, 3.0)  # importing, opening the database, the first sweep, connecting
+        return lambda: time.monotonic() - spawned >= delay
     if moment == "fan-out":
         wanted = sent + rng.randint(1, 30)
-        return moment, lambda: len(driver.records) >= wanted
-    more = rng.randint(1, 8)
-    return moment, lambda: driver.answers_seen >= answers + more
+        return lambda: len(driver.records) >= wanted
+    more = rng.randint(1, 8) if moment == "conversation" else 1
+    return lambda: driver.answers_seen >= answers + more
 
 
 def make_database(path: Path, now: datetime) -> None:
@@ -372,7 +378,9 @@ async def test_twenty_sigkills_during_fanout_and_conversations(tmp_path: Path) -
     people = cast(rng, codes)
     driver = Driver(server, people)
     boundaries: list[int] = []  # messages recorded when each kill happened
-    moments: list[str] = []
+    plan = [moment for moment, times in MOMENTS.items() for _ in range(times)]
+    rng.shuffle(plan)
+    moments = list(plan)
     unanswered_at_kill: list[int] = []
     bot: subprocess.Popen[bytes] | None = None
     began = time.monotonic()
@@ -380,17 +388,23 @@ async def test_twenty_sigkills_during_fanout_and_conversations(tmp_path: Path) -
         for run in range(KILLS):
             driver.run = run
             bot = start_bot(env, logs[run])
-            moment, condition = kill_moment(rng, driver)
-            if not driver.drive(condition, TRIGGER_TIMEOUT):
-                moment += " (timed out)"
-            extra = rng.uniform(0.0, 0.25)
-            driver.drive(lambda: False, extra)
+            moment = plan[run]
+            if not driver.drive(kill_moment(rng, moment, driver), TRIGGER_TIMEOUT):
+                moments[run] += " (timed out)"
+            if moment == "unconfirmed":
+                # The next poll (which confirms what was handled) hangs and then fails without effect.
+                hold = json.dumps({"method": "getUpdates", "seconds": 3, "record": False})
+                server.control("faults", slow_next=hold)
+                driver.drive(lambda: False, rng.uniform(0.5, 1.5))
+            else:
+                driver.drive(lambda: False, rng.uniform(0.0, 0.25))
             bot.send_signal(signal.SIGKILL)
             bot.wait(timeout=30)
-            driver.fetch()
+            driver.round()  # people read what came and act (while the bot is down), so the next run's
+            # moment counts only what that run does
             unanswered_at_kill.append(driver.unanswered())
             boundaries.append(server.control("stats")["sent"])
-            moments.append(moment)
+            server.control("faults", clear="true")
 
         driver.run = KILLS
         killing = time.monotonic() - began
