@@ -1,10 +1,11 @@
 """Delivers the outbox: in order per chat, paced under the global and per-chat limits, with retries.
 
 A message is marked `sending` in a commit before its request goes out, and `sent` after the transport
-confirms it; confirmations are committed in small batches (every few milliseconds) so a busy outbox costs
-one commit per batch, not per message. Killed before that commit, the row is still `sending`: at start-up
-it goes back to pending and is logged as a possible duplicate. That is the only window in which one can
-happen (besides a request that timed out after Telegram took it, which is logged too).
+confirms it; confirmations are committed together (all that came in while the previous commit waited for
+the database), so a busy outbox costs one commit per batch, not per message. Killed before that commit,
+the row is still `sending`: at start-up it goes back to pending and is logged as a possible duplicate.
+That is the only window in which one can happen (besides a request that timed out after Telegram took
+it, which is logged too).
 
 Limits: at most `global_rate` sends in any second (a sliding window plus even spacing), one message per
 chat at a time and `per_chat_interval` seconds between two to the same chat, measured from the end of the
@@ -61,7 +62,6 @@ class Limits:
     max_attempts: int = 12
     concurrency: int = 16  # requests under way at once; the HTTP connection pool has as many connections
     batch: int = 500  # candidates read per query
-    confirm_delay: float = 0.02  # seconds to gather confirmations into one commit
 
 
 def backoff(attempts: int) -> timedelta:
@@ -256,7 +256,12 @@ class OutboxWorker:
         self.wake()
 
     def _confirm(self, message: OutboxMessage) -> None:
-        """Queue a confirmed message; they are committed together a moment later."""
+        """Queue a confirmed message for the next commit.
+
+        Until that commit a kill would send it again, so the commit starts at once and takes, when it has
+        the database, every confirmation that came in while it waited for it: a busy database makes the
+        batches bigger, never the window longer.
+        """
         self._confirmed.append(message)
         if self._confirming is None:
             self._confirming = asyncio.create_task(self._commit_confirmed())
@@ -264,14 +269,16 @@ class OutboxWorker:
     async def _commit_confirmed(self) -> None:
         try:
             while self._confirmed:
-                await asyncio.sleep(self.limits.confirm_delay)
-                batch, self._confirmed = self._confirmed, []
+                batch: list[OutboxMessage] = []
                 try:
                     async with self.db.transaction() as tx:
+                        batch, self._confirmed = self._confirmed, []
                         await outbox.mark_sent_many(tx, [m.id for m in batch], self.clock.now())
                 except Exception as exc:
                     # Left in `sending`: recovered (and logged) at the next start, never silently lost.
                     log.error("could not record %d sent messages: %s", len(batch), type(exc).__name__)
+                    if not batch:  # the database failed before the batch was taken: stop, do not spin
+                        batch, self._confirmed = self._confirmed, []
                 self.sent += len(batch)
                 for message in batch:
                     self._release(message)

@@ -7,6 +7,7 @@ value that cannot be used gets a clear answer and the same question again.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -452,25 +453,30 @@ async def _show_place(turn: Turn) -> None:
     )
 
 
-async def _place_choice(turn: Turn, action: str) -> None:
-    if action != "none":
-        await show_current(turn)
-        return
-    await _place_given(turn, None)
+class _SkippableText:
+    """A step answered with a short text or “Skip” (the place, the note): whitespace collapsed, an empty
+    text counts as skipped, a text over `limit` characters gets `too_long` and the question again."""
 
+    def __init__(
+        self, limit: int, too_long: str, given: Callable[[Turn, str | None], Awaitable[None]]
+    ) -> None:
+        self.limit = limit
+        self.too_long = too_long
+        self.given = given
 
-async def _place_text(turn: Turn, text: str) -> None:
-    place = " ".join(text.split())
-    if len(place) > PLACE_MAX:
-        turn.say(
-            turn.tr(
-                "That is too long for a place. Please write at most {count} characters.",
-                count=turn.tr.number(PLACE_MAX),
-            )
-        )
-        await show_current(turn)
-        return
-    await _place_given(turn, place or None)
+    async def on_choice(self, turn: Turn, action: str) -> None:
+        if action != "none":
+            await show_current(turn)
+            return
+        await self.given(turn, None)
+
+    async def on_text(self, turn: Turn, text: str) -> None:
+        value = " ".join(text.split())
+        if len(value) > self.limit:
+            turn.say(turn.tr(self.too_long, count=turn.tr.number(self.limit)))
+            await show_current(turn)
+            return
+        await self.given(turn, value or None)
 
 
 async def _place_given(turn: Turn, place: str | None) -> None:
@@ -494,27 +500,6 @@ async def _show_note(turn: Turn) -> None:
         tr("Would you like to add a short note, for example what to bring? Write it, or tap “Skip”."),
         [[Choice(tr("Skip"), "none")], [_back(turn)]],
     )
-
-
-async def _note_choice(turn: Turn, action: str) -> None:
-    if action != "none":
-        await show_current(turn)
-        return
-    await _save_new(turn, None)
-
-
-async def _note_text(turn: Turn, text: str) -> None:
-    note = " ".join(text.split())
-    if len(note) > NOTE_MAX:
-        turn.say(
-            turn.tr(
-                "That is too long for a note. Please write at most {count} characters.",
-                count=turn.tr.number(NOTE_MAX),
-            )
-        )
-        await show_current(turn)
-        return
-    await _save_new(turn, note or None)
 
 
 # --- saving --------------------------------------------------------------------------------------------
@@ -658,6 +643,13 @@ async def _go_back(turn: Turn) -> None:
     await show_current(turn)
 
 
+PLACE = _SkippableText(
+    PLACE_MAX, N_("That is too long for a place. Please write at most {count} characters."), _place_given
+)
+NOTE = _SkippableText(
+    NOTE_MAX, N_("That is too long for a note. Please write at most {count} characters."), _save_new
+)
+
 SHOW = {
     "list": _show_list,
     "view": _show_view,
@@ -676,13 +668,13 @@ CHOICES = {
     "day": _day_choice,
     "time": _time_choice,
     "kind": _kind_choice,
-    "place": _place_choice,
-    "note": _note_choice,
+    "place": PLACE.on_choice,
+    "note": NOTE.on_choice,
     "reminders": _reminders_choice,
 }
 TEXTS = {
     "day": _day_text,
     "time": _time_text,
-    "place": _place_text,
-    "note": _note_text,
+    "place": PLACE.on_text,
+    "note": NOTE.on_text,
 }

@@ -192,27 +192,19 @@ async def route_signal(tx: Tx, signal_id: int, participant_id: int, now: datetim
     for coach in await coaches.coaches_of(tx, participant_id):
         if not await still_allowed(tx, coach, participant_id, signal):
             continue
-        if urgent and (coach.urgent_in_quiet or not in_quiet_hours(coach, now)):
-            delivery_id = await signal_deliveries.add(
-                tx,
-                signal_id=signal.id,
-                participant_id=participant_id,
-                coach_id=coach.id,
-                urgent=True,
-                sent=True,
-                now=now,
-            )
-            await _deliver_now(tx, coach, participant, signal, delivery_id, now)
-            continue
-        await signal_deliveries.add(
+        at_once = urgent and (coach.urgent_in_quiet or not in_quiet_hours(coach, now))
+        delivery_id = await signal_deliveries.add(
             tx,
             signal_id=signal.id,
             participant_id=participant_id,
             coach_id=coach.id,
             urgent=urgent,
-            sent=False,
+            sent=at_once,
             now=now,
         )
+        if at_once:
+            await _deliver_now(tx, coach, participant, signal, delivery_id, now)
+            continue
         if urgent:
             end = next_local(coach, _clock(coach.quiet_end), now)
             await _schedule(tx, coach, HELD, f"{HELD}:{to_db(end)}", end, HELD_GRACE, now)
