@@ -139,22 +139,12 @@ def seed_participants(path: Path, n: int, *, locale: str = "en", in_privacy: boo
     """`n` enrolled participants in bulk SQL: active, every consent answered with today's texts, resting
     in the menu with a working "Privacy" button (callback data `seed_token(chat_id)`), or with
     `in_privacy` in the privacy overview with a working "Turn off: Storing how you are". Returns chat ids."""
+    from benchmarks.seed import answered_consents
     from dialogs import consent_texts
-    from dialogs.i18n import Translator
     from storage.times import to_db
 
     create_database(path)
-    retention = _default_setting("retention_days")
-    tr = Translator(locale, str(_default_setting("fallback_locale")), "Europe/Berlin")
-    hashes = {
-        scope.key: consent_texts.text_sha256(consent_texts.shown_text(tr, scope, None, int(retention)))
-        for scope in consent_texts.SCOPES
-    }
-    # Required scopes and self-reports granted; sharing and every other optional scope declined.
-    granted = {
-        scope.key: int(scope.required or scope.key == consent_texts.SELFREPORTS)
-        for scope in consent_texts.SCOPES
-    }
+    answers = answered_consents(locale, int(_default_setting("retention_days")))
     state = ("privacy", "overview") if in_privacy else ("menu", "idle")
     action = f"toggle:{consent_texts.SELFREPORTS}" if in_privacy else "cmd:privacy"
     now = datetime.now(UTC)
@@ -173,11 +163,7 @@ def seed_participants(path: Path, n: int, *, locale: str = "en", in_privacy: boo
             conn.executemany(
                 "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (i, key, granted[key], consent_texts.TEXT_VERSION, hashes[key], locale, at)
-                    for i in range(1, n + 1)
-                    for key in hashes
-                ),
+                ((i, *answer, locale, at) for i in range(1, n + 1) for answer in answers),
             )
             conn.executemany(
                 "INSERT INTO conversations (chat_id, participant_id, flow, step, data, nonce, updated_at)"

@@ -11,6 +11,26 @@ from zoneinfo import ZoneInfo
 from storage.times import to_db
 
 CHAT_BASE = 10_000_000
+RETENTION_DAYS = 90  # the default of `COMPANION_RETENTION_DAYS`: part of the consent texts shown
+
+
+def answered_consents(locale: str, retention_days: int = RETENTION_DAYS) -> list[tuple[str, int, str, str]]:
+    """Every consent scope answered with today's texts in `locale`, as `(scope, granted, version, sha256)`:
+    required scopes and self-reports granted, sharing and the other optional scopes declined. A participant
+    seeded so is not asked again at their first tap."""
+    from dialogs import consent_texts
+    from dialogs.i18n import Translator
+
+    tr = Translator(locale, "de", "Europe/Berlin")
+    return [
+        (
+            scope.key,
+            int(scope.required or scope.key == consent_texts.SELFREPORTS),
+            consent_texts.TEXT_VERSION,
+            consent_texts.text_sha256(consent_texts.shown_text(tr, scope, None, retention_days)),
+        )
+        for scope in consent_texts.SCOPES
+    ]
 
 
 def seed(
@@ -22,10 +42,10 @@ def seed(
     future_rows_each: int = 0,
     grace: timedelta = timedelta(minutes=30),
 ) -> None:
-    """`participants` active people whose morning check-in is at `due_at` (Berlin time, no evening
-    check-in, no quiet hours) with its `checkin` row due then (spread evenly over `spread`), plus
-    `future_rows_each` rows on the following days (for the start-up benchmark). The planning job finds
-    nothing more to plan for today.
+    """`participants` active people (every consent answered, see `answered_consents`) whose morning
+    check-in is at `due_at` (Berlin time, no evening check-in, no quiet hours) with its `checkin` row due
+    then (spread evenly over `spread`), plus `future_rows_each` rows on the following days (for the
+    start-up benchmark). The planning job finds nothing more to plan for today.
 
     The file must already carry the schema (open it once with `Database.open`)."""
     now = datetime.now(UTC)
@@ -43,10 +63,16 @@ def seed(
                     for i in range(1, participants + 1)
                 ),
             )
+            consents = {locale: answered_consents(locale) for locale in ("de", "en")}
             conn.executemany(
                 "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
-                " VALUES (?, 'checkins', 1, 'bench', 'bench', 'de', ?)",
-                ((i, to_db(now)) for i in range(1, participants + 1)),
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (i, *answer, locale, to_db(now))
+                    for i in range(1, participants + 1)
+                    for locale in ["de" if i % 2 else "en"]
+                    for answer in consents[locale]
+                ),
             )
             conn.executemany(
                 "INSERT INTO schedules (participant_id, morning, evening, quiet_start, quiet_end, updated_at)"

@@ -3,71 +3,17 @@ every due prompt still arrives, and a duplicate happens only where the log said 
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from benchmarks.seed import CHAT_BASE, seed
 from storage.database import Database
+from tests.processes import FakeServerProcess, bot_environment, start_bot, wait_until
 
-TOKEN = "777:KILLTEST"
 PEOPLE = 120
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class FakeServerProcess:
-    """`python -m tests.fake_bot_api` in its own process, driven through its control endpoints."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.fake_bot_api", "--port", "0", "--token", TOKEN],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        assert line.startswith("READY "), line
-        self.port = int(line.split()[1])
-
-    def control(self, name: str, **params: object) -> Any:
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        url = f"http://127.0.0.1:{self.port}/_control/{name}" + (f"?{query}" if query else "")
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            body = json.load(answer)
-        assert body["ok"], body
-        return body["result"]
-
-    def sent_chats(self) -> list[int]:
-        return [int(m["chat_id"]) for m in self.control("sent") if m["method"] == "sendMessage"]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as handle:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], cwd=env["HOME"], env=env, stderr=handle
-        )
-
-
-def wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_sigkill_mid_delivery_loses_nothing(tmp_path: Path) -> None:
@@ -75,17 +21,7 @@ async def test_sigkill_mid_delivery_loses_nothing(tmp_path: Path) -> None:
     await (await Database.open(database)).close()
     seed(database, PEOPLE, datetime.now(UTC) - timedelta(seconds=1))
     server = FakeServerProcess()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
-    env.update(
-        {
-            "COMPANION_TELEGRAM_TOKEN": TOKEN,
-            "COMPANION_TELEGRAM_API_URL": f"http://127.0.0.1:{server.port}/bot",
-            "COMPANION_DATABASE": str(database),
-            "COMPANION_SWEEP_SECONDS": "0.5",
-            "HOME": str(tmp_path),
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env = bot_environment(database, server, sweep_seconds="0.5")
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
     bot = start_bot(env, first_log)
     try:
