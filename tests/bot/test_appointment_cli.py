@@ -139,3 +139,28 @@ def test_the_command_line(
     monkeypatch.setenv("COMPANION_ENCRYPTION_KEYS", KEYED.encryption_keys[0])
     assert main([*args, "--at", "2099-01-01 10:00", "--place", "Praxis"]) == 0
     assert capsys.readouterr().out.startswith(f"Appointment 1 proposed to {pseudonym} for 2099-01-01 10:00")
+
+
+def test_keys_rotate_seals_legacy_appointment_text_and_says_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def legacy_row() -> None:
+        async with world(tmp_path, KEYED) as w:
+            who = await participant(w, await enrol(w))
+            await propose(w, who.pseudonym, "2099-01-01 10:00", place="Praxis Dr. Weiß", note="Karte")
+            await propose(w, who.pseudonym, "2099-01-02 10:00")
+            async with w.db.transaction() as tx:  # as written before migration 0009
+                await tx.execute(
+                    "UPDATE appointments SET place = 'Altbau', note = NULL WHERE starts_at LIKE '2099-01-02%'"
+                )
+
+    asyncio.run(legacy_row())
+    monkeypatch.setenv("COMPANION_DATABASE", str(tmp_path / "companion.db"))
+    monkeypatch.setenv("COMPANION_ENCRYPTION_KEYS", KEYED.encryption_keys[0])
+    assert main(["keys", "rotate"]) == 0
+    out = capsys.readouterr().out
+    assert "re-encrypted 2 stored texts with the newest key (0 self-report notes, 2 appointment" in out
+    assert "encrypted 1 appointment places and notes stored as plain text before" in out
+    assert b"Altbau" not in (tmp_path / "companion.db").read_bytes()
+    assert main(["keys", "rotate"]) == 0
+    assert "encrypted 0 appointment places and notes stored as plain text before" in capsys.readouterr().out
