@@ -114,7 +114,10 @@ async def test_without_a_key_place_and_note_are_not_asked(tmp_path: Path) -> Non
         (row,) = await appointment_rows(w)
         assert (row["place"], row["note"], row["place_sealed"], row["note_sealed"]) == (None,) * 4
         await chat.tap("⬅️ Back")
-        assert plain(chat.last.text).splitlines() == ["Your next appointments:", "• Thu, Dec 3, 10:00 AM · 🩺 Doctor"]
+        assert plain(chat.last.text).splitlines() == [
+            "Your next appointments:",
+            "• Thu, Dec 3, 10:00 AM · 🩺 Doctor",
+        ]
 
 
 async def test_a_question_left_open_when_the_key_is_removed_is_not_asked_further(tmp_path: Path) -> None:
