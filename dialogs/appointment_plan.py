@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.appointment_text import opened
 from dialogs.appointment_time import (
     DEFAULT_REMINDERS,
     REMINDER_CODES,
@@ -19,7 +20,6 @@ from dialogs.appointment_time import (
     followup_moment,
     plan_reminders,
 )
-from dialogs.appointment_text import opened
 from dialogs.ics import calendar_file
 from dialogs.quiet_hours import quiet_hours_for
 from dialogs.turn import Turn

@@ -83,8 +83,8 @@ async def create(
 ) -> Appointment:
     uid = f"{secrets.token_hex(16)}@companion.invalid"
     row_id = await tx.insert(
-        "INSERT INTO appointments (participant_id, starts_at, kind, place_sealed, note_sealed, status, added_by, uid,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO appointments (participant_id, starts_at, kind, place_sealed, note_sealed, status,"
+        " added_by, uid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (participant_id, to_db(starts_at), kind, place, note, status, added_by, uid, to_db(now), to_db(now)),
     )
     created = await get(tx, row_id)
@@ -267,7 +267,8 @@ async def rotate_text(tx: Tx, sealer: Sealer) -> Resealed:
         place = reseal(row["place_sealed"], row["place"])
         note = reseal(row["note_sealed"], row["note"])
         await tx.execute(
-            "UPDATE appointments SET place_sealed = ?, note_sealed = ?, place = NULL, note = NULL WHERE id = ?",
+            "UPDATE appointments SET place_sealed = ?, note_sealed = ?, place = NULL, note = NULL"
+            " WHERE id = ?",
             (place, note, row["id"]),
         )
     return result
