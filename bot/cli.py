@@ -153,8 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     keys_sub.add_parser(
         "rotate",
         help="re-encrypt every stored text with the newest key",
-        description="Re-encrypt every stored free text with the first key of COMPANION_ENCRYPTION_KEYS. "
-        "Afterwards the older keys can be removed. Stop the bot first or run it at a quiet time.",
+        description="Re-encrypt every stored free text (self-report notes, appointment places and notes) "
+        "with the first key of COMPANION_ENCRYPTION_KEYS, and encrypt appointment places and notes that "
+        "were stored as plain text before they were encrypted. Afterwards the older keys can be removed. "
+        "Stop the bot first or run it at a quiet time.",
     )
 
     sub.add_parser(
