@@ -141,10 +141,12 @@ class OutboxWorker:
         self._wake.set()
 
     async def wait_for_work(self, longest: float) -> None:
-        """Return when something was enqueued or a chat became free, at the latest after `longest` s."""
-        self._wake.clear()
+        """Return when something was enqueued or a chat became free since the last return, at the latest
+        after `longest` s. (Cleared after waking, not before waiting: a wake during a dispatch that found
+        nothing yet must not be lost.)"""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=min(longest, self._idle_wait()))
+        self._wake.clear()
 
     async def recover(self) -> list[int]:
         async with self.db.transaction() as tx:

@@ -127,8 +127,16 @@ class Scheduler:
             await asyncio.wait_for(self._first_done.wait(), longest)
 
     async def stop(self) -> None:
-        """Stop the jobs and wait for a running one to finish its transaction."""
+        """Stop the jobs and wait for a running one to finish its transaction.
+
+        APScheduler's shutdown cancels the task of a job still running (and logs that as an error with a
+        traceback), so new runs are paused first and running jobs finish before it is shut down.
+        """
         if self._aps is not None and self._aps.running:
+            self._aps.pause()
+            await asyncio.sleep(0)  # a run already submitted starts and registers itself
+            while self._running:
+                await asyncio.gather(*list(self._running), return_exceptions=True)
             self._aps.shutdown(wait=False)
         self._aps = None
         if self._running:

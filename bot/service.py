@@ -220,7 +220,7 @@ async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
 
 async def start_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Listen for Telegram's posts; requests without the secret header are refused with 403."""
-    from telegram import Update
+    from bot.polling import ALLOWED_UPDATES
 
     url = settings.require_webhook_url()
     secret = (
@@ -233,7 +233,7 @@ async def start_webhook(application: Application, settings: Settings) -> None:  
         url_path=urlsplit(url).path.lstrip("/"),
         webhook_url=url,
         secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
+        allowed_updates=list(ALLOWED_UPDATES),
         drop_pending_updates=False,
     )
 

@@ -163,11 +163,22 @@ class TelegramSender:
             # it twice. That is the price of not losing it, and the log says so.
             log.warning("outbox %s timed out; it is sent again and may arrive twice", message.id)
             return Outcome(Result.RETRY, error="timeout")
-        except NetworkError:
+        except NetworkError as exc:
+            if _may_have_arrived(exc):
+                log.warning(
+                    "outbox %s lost its connection; it is sent again and may arrive twice", message.id
+                )
             return Outcome(Result.RETRY, error="network")
         except TelegramError:
             return Outcome(Result.RETRY, error="telegram")
         return Outcome(Result.SENT)
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """A connection that broke after the request went out (not one that never opened, and not an error
+    answer such as 502): Telegram may have taken the message before the answer was lost."""
+    text = str(exc.message)
+    return text.startswith("httpx.") and not text.startswith("httpx.ConnectError")
 
 
 def _reason(exc: TelegramError) -> str:

@@ -28,7 +28,7 @@ from dialogs.appointment_plan import (
 )
 from dialogs.appointment_text import HELP_LABELS, details, help_list, kind_label, when_sentence
 from dialogs.events import Choice
-from dialogs.flow import closed, on_due, on_item
+from dialogs.flow import closed, item_number, on_due, on_item
 from dialogs.i18n import N_
 from dialogs.signals import raise_signal
 from dialogs.turn import Turn
@@ -147,7 +147,7 @@ async def answer(turn: Turn, action: str) -> None:
         participant is None
         or participant.status is not Status.ACTIVE
         or len(parts) not in (3, 4)
-        or not parts[1].isdigit()
+        or item_number(parts[1]) is None
     ):
         await closed(turn)
         return

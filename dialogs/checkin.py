@@ -14,7 +14,7 @@ from typing import Any
 
 from dialogs import questionnaire
 from dialogs.events import Choice
-from dialogs.flow import closed, flow, on_due, on_item
+from dialogs.flow import closed, flow, item_number, on_due, on_item
 from dialogs.planning import SLOTS, may_send, zone_of
 from dialogs.questionnaire import QuestionnaireFlow
 from dialogs.rules import checkin_source
@@ -125,7 +125,8 @@ async def nudge_due(turn: Turn, item: DueItem) -> None:
 async def checkin_button(turn: Turn, action: str) -> None:
     """A tap on a prompt: an answer to its first question, "later" or "skip today"."""
     _, ident, verb = [*action.split(":", 2), "", ""][:3]
-    row = await checkins.get(turn.tx, int(ident)) if ident.isdigit() else None
+    number = item_number(ident)
+    row = await checkins.get(turn.tx, number) if number is not None else None
     if row is None or turn.participant is None or row.participant_id != turn.participant.id:
         await closed(turn)
         return
@@ -137,7 +138,7 @@ async def checkin_button(turn: Turn, action: str) -> None:
         return
     if verb.startswith("later:"):
         minutes = verb.removeprefix("later:")
-        if not minutes.isdigit() or int(minutes) not in LATER_MINUTES:
+        if item_number(minutes) not in LATER_MINUTES:
             await closed(turn)
             return
         await _later(turn, row, int(minutes))

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.coach_summary import CoachSignal, granted_since, signal_text
 from dialogs.events import Choice
-from dialogs.flow import closed, on_due, on_item, show_current
+from dialogs.flow import closed, item_number, on_due, on_item, show_current
 from dialogs.i18n import N_, Translator
 from dialogs.signal_catalogue import KIND_BY_KEY
 from dialogs.signals import after_signal
@@ -349,7 +349,8 @@ async def ack_item(turn: Turn, action: str) -> None:
     still may see that signal."""
     coach = turn.coach
     _, answer, number = [*action.split(":"), "", ""][:3]
-    delivery = await signal_deliveries.get(turn.tx, int(number)) if number.isdigit() else None
+    delivery_id = item_number(number)
+    delivery = await signal_deliveries.get(turn.tx, delivery_id) if delivery_id is not None else None
     signal = await signals.get(turn.tx, delivery.signal_id) if delivery else None
     if (
         coach is None

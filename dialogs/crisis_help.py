@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from dialogs.crisis import crisis_card, local_help
 from dialogs.events import Choice
-from dialogs.flow import FLOWS, closed, on_item
+from dialogs.flow import FLOWS, closed, item_number, on_item
 from dialogs.signals import raise_signal
 from dialogs.turn import Turn
 from storage import coaches
@@ -113,7 +113,7 @@ async def crisis_item(turn: Turn, action: str) -> None:
         return
     if action == "crisis:contact":
         await request_contact(turn)
-    elif action.startswith("crisis:share:") and action.removeprefix("crisis:share:").isdigit():
+    elif action.startswith("crisis:share:") and item_number(action.removeprefix("crisis:share:")) is not None:
         assert turn.participant is not None
         organisation_id = int(action.removeprefix("crisis:share:"))
         if organisation_id not in dict(await coaches.organisations_of(turn.tx, turn.participant.id)):

@@ -107,6 +107,17 @@ def on_due(kind: str) -> Callable[[DueHandler], DueHandler]:
 
 
 ItemHandler = Callable[[Turn, str], Awaitable[None]]
+SQLITE_DIGITS = 18  # any number this long fits SQLite's 64-bit integers
+
+
+def item_number(text: str) -> int | None:
+    """The number in a button action (`appt:12:yes`), or None when it is not one: ASCII digits only (not
+    "²", which `isdigit` accepts and `int` refuses) and short enough for SQLite."""
+    if not (text.isascii() and text.isdigit()) or len(text) > SQLITE_DIGITS:
+        return None
+    return int(text)
+
+
 ITEM_HANDLERS: dict[str, ItemHandler] = {}
 
 

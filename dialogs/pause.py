@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from dialogs.events import Choice
-from dialogs.flow import Flow, Standing, command, flow, on_due
+from dialogs.flow import Flow, Standing, command, flow, item_number, on_due
 from dialogs.i18n import N_
 from dialogs.menu import show_menu
 from dialogs.planning import local_day, local_to_utc, resume_time, zone_of
@@ -56,11 +56,8 @@ async def resume_command(turn: Turn, args: str) -> None:
 
 
 def _days(text: str) -> int | None:
-    text = text.strip()
-    if not text.isdigit() or len(text) > 3:
-        return None
-    days = int(text)
-    return days if 1 <= days <= MAX_DAYS else None
+    days = item_number(text.strip())  # not `isdigit`: it takes "²", which `int` refuses
+    return days if days is not None and 1 <= days <= MAX_DAYS else None
 
 
 async def pause(turn: Turn, days: int) -> None:

@@ -431,7 +431,7 @@ class UploadedFile:
 
 @dataclass(frozen=True)
 class _Fault:
-    kind: str  # "status" | "drop" | "slow"
+    kind: str  # "status" | "drop" | "slow" | "lost" (the call takes effect, its answer is lost)
     status: int = 0
     retry_after: int | None = None
     seconds: float = 0.0
@@ -448,7 +448,8 @@ class Faults:
 
     ``random_rate`` applies to ``random_methods`` (sendMessage and sendDocument) and picks uniformly from
     ``random_kinds``: 429 (retry_after 1), 500, 502, a slow answer (``slow_seconds``, message recorded) or a
-    dropped connection (message not recorded).
+    dropped connection (message not recorded). ``"lost"`` may be added: the message is recorded, then the
+    connection drops without an answer.
     """
 
     RANDOM_KINDS: tuple[str, ...] = ("http_429", "http_500", "http_502", "slow", "drop")
@@ -494,6 +495,11 @@ class Faults:
     def drop_next(self, method: str, count: int = 1) -> None:
         """Close the connection without an answer; the call has no effect."""
         self._queue(method, _Fault("drop"), count)
+
+    def lose_answer_next(self, method: str, count: int = 1) -> None:
+        """Let the call take effect, then close the connection without an answer (Telegram took the
+        message; the client sees a broken connection)."""
+        self._queue(method, _Fault("lost"), count)
 
     def slow_next(self, method: str, seconds: float, count: int = 1, record: bool = True) -> None:
         """Delay the answer by ``seconds``.
@@ -545,8 +551,8 @@ class Faults:
             kind = self._rng.choice(self.random_kinds)
         if kind == "slow":
             return _Fault("slow", seconds=self.slow_seconds, record=True)
-        if kind == "drop":
-            return _Fault("drop")
+        if kind in ("drop", "lost"):
+            return _Fault(kind)
         status = int(kind.removeprefix("http_"))
         return _Fault("status", status, 1 if status == 429 else None)
 
@@ -1672,6 +1678,8 @@ class FakeBotApi:
             reply = self._count_error(exc)
         if fault is not None and fault.kind == "slow":
             reply.delay = fault.seconds
+        if fault is not None and fault.kind == "lost":
+            reply.drop = True
         return reply
 
     def _count_error(self, exc: ApiError) -> _Reply:

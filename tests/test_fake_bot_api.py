@@ -484,3 +484,12 @@ async def test_main_process_with_control_endpoints() -> None:
                 process.wait()
             if process.stdout is not None:
                 process.stdout.close()
+
+
+async def test_a_lost_answer_takes_the_message_and_breaks_the_connection(unlimited: FakeBotApi) -> None:
+    unlimited.faults.lose_answer_next("sendMessage")
+    async with make_bot(unlimited) as bot:
+        with pytest.raises(NetworkError):
+            await bot.send_message(1, "taken")
+    assert [m.text for m in unlimited.sent] == ["taken"]
+    assert unlimited.stats.faults_injected["lost"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -153,4 +154,17 @@ async def test_blocked_raises_the_unreachable_signal_only_with_sharing_consent(t
         async with db.read() as tx:
             rows = await tx.all("SELECT kind FROM signals")
         assert [tuple(r) for r in rows] == expected
+        await db.close()
+
+
+async def test_a_wake_while_the_worker_was_busy_is_not_lost(tmp_path: Path) -> None:
+    """Found by the soak: the worker cleared its wake-up flag when it began waiting, so a message enqueued
+    while it was reading the outbox (and found nothing yet) waited for the next timeout."""
+    db, worker, _ = await setup(tmp_path, ScriptedSender(), [])
+    try:
+        worker._idle_wait = lambda: 3600.0  # type: ignore[method-assign]  # a lost wake would wait an hour
+        worker.wake()  # came in while the worker was busy elsewhere
+        await asyncio.wait_for(worker.wait_for_work(3600.0), timeout=30)  # a guard against hanging only
+        assert not worker._wake.is_set(), "a wake is used once"
+    finally:
         await db.close()

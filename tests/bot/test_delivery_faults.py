@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -159,6 +160,55 @@ async def test_a_timeout_is_retried_and_a_possible_duplicate_is_logged(
     await rig.worker.drain()
     assert rig.texts(4) == ["hello", "hello"]
     assert f"outbox {message} timed out; it is sent again and may arrive twice" in caplog.text
+
+
+async def test_a_connection_lost_after_telegram_took_the_message_is_logged_as_a_possible_duplicate(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the soak: a connection that broke after the request went out was retried silently."""
+    caplog.set_level(logging.WARNING)
+    rig.server.faults.lose_answer_next("sendMessage")  # Telegram takes it, then the connection breaks
+    message = await rig.enqueue(6, "hello")
+    await rig.worker.drain()
+    assert (await rig.row(message))["last_error"] == "network"
+    rig.clock.advance(timedelta(seconds=2))
+    await rig.worker.drain()
+    assert rig.texts(6) == ["hello", "hello"]
+    assert f"outbox {message} lost its connection; it is sent again and may arrive twice" in caplog.text
+
+
+async def test_a_connection_that_never_opened_is_not_called_a_possible_duplicate(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    db = await Database.open(tmp_path / "d.db")
+    try:
+        async with db.transaction() as tx:
+            person = await participants.create(tx, chat_id=7, locale="en", timezone="Europe/Berlin", now=NOW)
+            message_id = await outbox.enqueue(
+                tx,
+                chat_id=7,
+                participant_id=person.id,
+                text="hello",
+                buttons=[],
+                attachment=None,
+                not_before=NOW,
+                now=NOW,
+            )
+        worker = OutboxWorker(
+            db, TelegramSender(bot), FakeClock(NOW), Limits(global_rate=30, per_chat_interval=0)
+        )
+        await worker.drain()
+        async with db.read() as tx:
+            assert await tx.scalar("SELECT last_error FROM outbox WHERE id = ?", (message_id,)) == "network"
+        assert "may arrive twice" not in caplog.text
+    finally:
+        await db.close()
 
 
 async def test_a_slow_answer_within_the_timeout_arrives_once(rig: Rig) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from telegram import Bot, Update
 
 from bot.polling import poll_updates
@@ -60,3 +61,40 @@ async def test_a_handler_error_does_not_stop_polling_or_repeat_the_update_foreve
 
             await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
             assert seen == [bad, good]
+
+
+async def test_an_update_the_library_cannot_read_is_skipped_and_the_rest_answered(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:
+        before = server.push_message(9, "before")
+        broken = server.push_update({"message": {"message_id": 1, "date": "not a time", "chat": {"id": 9}}})
+        after = server.push_message(9, "after")
+        async with Bot(TOKEN, base_url=server.base_url) as bot:
+            seen: list[int] = []
+            stop = asyncio.Event()
+
+            async def handle(update: Update) -> None:
+                seen.append(update.update_id)
+                if update.update_id == after:
+                    stop.set()
+
+            await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
+        assert seen == [before, after]
+        assert f"update {broken} cannot be read" in caplog.text
+
+
+async def test_only_the_updates_the_bot_answers_are_asked_for() -> None:
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:
+        server.push_update({"poll_answer": {"poll_id": "1", "option_ids": [0]}})
+        wanted = server.push_message(10, "hello")
+        async with Bot(TOKEN, base_url=server.base_url) as bot:
+            seen: list[int] = []
+            stop = asyncio.Event()
+
+            async def handle(update: Update) -> None:
+                seen.append(update.update_id)
+                stop.set()
+
+            await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
+        assert seen == [wanted]

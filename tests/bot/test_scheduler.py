@@ -258,3 +258,27 @@ async def test_started_jobs_sweep_at_once_and_stop_cleanly(tmp_path: Path) -> No
         assert await statuses(db) == {"done": 4}
     finally:
         await db.close()
+
+
+async def test_stop_lets_a_running_job_finish_instead_of_cancelling_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the soak: APScheduler's shutdown cancelled a job mid-run and logged it as an error."""
+    db, clock, engine = await seeded(tmp_path, 0)
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    async def heartbeat() -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+        finished.set()
+
+    scheduler = Scheduler(db, engine, clock, Timing(sweep_seconds=3600), heartbeat=heartbeat)
+    caplog.set_level(logging.INFO)
+    try:
+        scheduler.start()
+        await asyncio.wait_for(started.wait(), 10)
+        await scheduler.stop()
+        assert finished.is_set(), "the running job was cancelled"
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    finally:
+        await db.close()

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from dialogs.events import Event, EventKind
 from dialogs.sanitize import clean
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import world
@@ -102,59 +97,3 @@ async def test_a_message_of_only_control_characters_is_answered(tmp_path: Path) 
         await enrol(w, chat)
         shown = await chat.send("\u202e\u200f\x01")
         assert shown[0].text.startswith("I could not read that message.")
-
-
-events = st.one_of(
-    st.builds(lambda t: ("text", t), st.text(max_size=5000)),
-    st.builds(
-        lambda c, a: ("command", f"/{c} {a}"),
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz_@", min_size=1, max_size=40),
-        st.text(max_size=200),
-    ),
-    st.builds(lambda t: ("press", t), st.text(max_size=80)),
-    st.sampled_from([("unsupported", kind) for kind in ("sticker", "photo", "voice", "edited", "group")]),
-    st.sampled_from(
-        [("tap", label) for label in ("English", "Yes", "No", "Yes, I agree", "Privacy", "Help")]
-    ),
-)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(script=st.lists(events, max_size=12))
-def test_any_sequence_of_input_always_gets_an_answer_and_keeps_storage_consistent(
-    script: list[tuple[str, str]],
-) -> None:
-    import asyncio
-
-    async def run() -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            async with world(Path(folder)) as w:
-                chat = w.chat()
-                await chat.send(f"/start {await w.invitation()}")
-                for kind, value in script:
-                    if kind == "tap":
-                        labels = [
-                            label for shown in chat.seen[-3:] for label in shown.labels if value in label
-                        ]
-                        if not labels:
-                            continue
-                        shown = await chat.tap(value)
-                    elif kind == "press":
-                        shown = await chat.press(value)
-                    elif kind == "unsupported":
-                        shown = await chat.deliver(
-                            Event(chat.chat_id, EventKind.UNSUPPORTED, unsupported=value)
-                        )
-                    else:
-                        shown = await chat.send(value)
-                    assert shown, f"no answer to {kind} {value!r}"
-                    assert not chat.last_outcome.failed
-                    assert all(0 < len(s.text) <= 4096 for s in shown)
-                    assert all(
-                        len(token.encode()) <= 64 for s in shown for line in s.buttons for _, token in line
-                    )
-                async with w.db.read() as tx:
-                    assert await tx.scalar("PRAGMA integrity_check") == "ok"
-                    assert await tx.all("PRAGMA foreign_key_check") == []
-
-    asyncio.run(run())
