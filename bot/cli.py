@@ -21,7 +21,7 @@ from dialogs.info_content import ContentError
 from dialogs.maintenance import DailyResult, run_daily
 from storage import appointments, coaches, due, invitations, meta, outbox, participants, selfreports
 from storage.database import Database, DatabaseError
-from storage.sealing import Sealer, new_key
+from storage.sealing import Sealer, new_key, sealer_for
 from storage.times import from_db
 
 log = logging.getLogger("companion")
@@ -120,9 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--at", required=True, metavar='"YYYY-MM-DD HH:MM"', help="local time in the participant's time zone"
     )
     add.add_argument("--kind", required=True, help="one of: " + ", ".join(appointments.KINDS))
-    add.add_argument("--place", default=None, help=f"where (at most {appointments.PLACE_MAX} characters)")
     add.add_argument(
-        "--note", default=None, help=f"a short note (at most {appointments.NOTE_MAX} characters)"
+        "--place",
+        default=None,
+        help=f"where (at most {appointments.PLACE_MAX} characters; stored encrypted, so it needs "
+        "COMPANION_ENCRYPTION_KEYS)",
+    )
+    add.add_argument(
+        "--note",
+        default=None,
+        help=f"a short note (at most {appointments.NOTE_MAX} characters; stored encrypted, so it needs "
+        "COMPANION_ENCRYPTION_KEYS)",
     )
 
     status = sub.add_parser(
@@ -154,8 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     keys_sub.add_parser(
         "rotate",
         help="re-encrypt every stored text with the newest key",
-        description="Re-encrypt every stored free text with the first key of COMPANION_ENCRYPTION_KEYS. "
-        "Afterwards the older keys can be removed. Stop the bot first or run it at a quiet time.",
+        description="Re-encrypt every stored free text (self-report notes, appointment places and notes) "
+        "with the first key of COMPANION_ENCRYPTION_KEYS, and encrypt appointment places and notes that "
+        "were stored as plain text before they were encrypted. Afterwards the older keys can be removed. "
+        "Stop the bot first or run it at a quiet time.",
     )
 
     sub.add_parser(
@@ -359,6 +369,12 @@ async def add_appointment(
         raise UsageError(f"--place is too long ({len(place)} characters, at most {appointments.PLACE_MAX})")
     if note is not None and len(note) > appointments.NOTE_MAX:
         raise UsageError(f"--note is too long ({len(note)} characters, at most {appointments.NOTE_MAX})")
+    sealer = sealer_for(config.encryption_keys)
+    if (place is not None or note is not None) and sealer is None:
+        raise UsageError(
+            "--place and --note are free text, which is only stored encrypted: set COMPANION_ENCRYPTION_KEYS "
+            "first (make a key with `companion keys new`), or leave them out"
+        )
     try:
         local = datetime.strptime(at.strip().replace("T", " "), "%Y-%m-%d %H:%M")
     except ValueError:
@@ -380,7 +396,13 @@ async def add_appointment(
         if starts_at <= now:
             raise UsageError(f"{at} ({zone}) is in the past")
         created, due_id = await propose(
-            tx, participant, starts_at=starts_at, kind=code, place=place, note=note, now=now
+            tx,
+            participant,
+            starts_at=starts_at,
+            kind=code,
+            place=None if place is None or sealer is None else sealer.seal(place),
+            note=None if note is None or sealer is None else sealer.seal(note),
+            now=now,
         )
     await Engine(db, clock, config).handle(Event(participant.chat_id, EventKind.DUE, due_id=due_id))
     return (
@@ -470,15 +492,23 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
             "COMPANION_ENCRYPTION_KEYS is not set. Make a key with `companion keys new` and set it first."
         )
 
-    async def rotate() -> tuple[int, int]:
+    async def rotate() -> tuple[int, int, appointments.Resealed]:
         async with await Database.open(settings.database) as db:
             async with db.transaction() as tx:
-                result = await selfreports.rotate_notes(tx, Sealer(keys))
+                sealer = Sealer(keys)
+                rotated, unreadable = await selfreports.rotate_notes(tx, sealer)
+                texts = await appointments.rotate_text(tx, sealer)
             await db.checkpoint()
-            return result
+            return rotated, unreadable, texts
 
-    rotated, unreadable = asyncio.run(rotate())
-    print(f"re-encrypted {rotated} stored texts with the newest key")
+    notes, unreadable_notes, texts = asyncio.run(rotate())
+    rotated = notes + texts.rotated
+    unreadable = unreadable_notes + texts.unreadable
+    print(
+        f"re-encrypted {rotated} stored texts with the newest key "
+        f"({notes} self-report notes, {texts.rotated} appointment places and notes)"
+    )
+    print(f"encrypted {texts.sealed_legacy} appointment places and notes stored as plain text before")
     if unreadable:
         print(
             f"{unreadable} stored texts could not be opened with any configured key and were left as they "

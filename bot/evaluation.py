@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.settings import SettingsError
-from dialogs.signal_catalogue import SIGNAL_KINDS
+from dialogs.signal_catalogue import STORED_KINDS
 from storage import stats
 from storage.database import Tx
 
@@ -97,11 +97,12 @@ async def stats_table(tx: Tx, now: datetime, start: date | None, end: date | Non
     while month <= end:
         months.append(month)
         month = _next(month)
-    signal_kinds = [kind.key for kind in SIGNAL_KINDS]
+    signal_kinds = [kind.key for kind in STORED_KINDS]  # participation_ended is counted as `ended`
     headers = [
         "month",
         "invited",
         "enrolled",
+        "ended",
         "active_28_days",
         "checkin_days",
         *[f"answer_{kind}" for kind in ANSWER_KINDS],
@@ -109,7 +110,7 @@ async def stats_table(tx: Tx, now: datetime, start: date | None, end: date | Non
         *[f"signal_{kind}" for kind in signal_kinds],
         "signals_total",
     ]
-    invited, enrolled = await stats.invited(tx), await stats.enrolled(tx)
+    invited, enrolled, ended = await stats.invited(tx), await stats.enrolled(tx), await stats.ended(tx)
     answers, signal_counts = await stats.appointment_answers(tx), await stats.signals_by_kind(tx)
     values: dict[Cell, int | None] = {}
     labels = []
@@ -120,6 +121,7 @@ async def stats_table(tx: Tx, now: datetime, start: date | None, end: date | Non
         line: list[int | None] = [
             invited.get(key, 0),
             enrolled.get(key, 0),
+            ended.get(key, 0),
             await stats.active(tx, min(after, now)) if begin <= now else 0,
             await stats.checkin_days(tx, begin, after),
             *[answers.get((key, kind), 0) for kind in ANSWER_KINDS],

@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = Field(
         None,
         description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
-        "`companion keys new`). Without a key, free text is not asked for.",
+        "`companion keys new`). Without a key no free text is asked for: neither the self-report's note nor "
+        "an appointment's place and note.",
     )
     sweep_seconds: float = Field(
         2.0, gt=0, le=60, description="Seconds between two sweeps of due rows (check-ins, nudges, reminders)."

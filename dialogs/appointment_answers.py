@@ -79,7 +79,7 @@ async def send_reminder(turn: Turn, item: DueItem) -> None:
         return
     lines = [
         "⏰ " + when_sentence(turn.tr, appointment, turn.now),
-        *details(turn.tr, appointment),
+        *details(turn.tr, appointment, turn.config.encryption_keys),
         "",
         turn.tr("You can answer with one tap. Or not at all: that is fine too."),
     ]
@@ -122,7 +122,7 @@ def proposal_message(turn: Turn, appointment: Appointment) -> tuple[str, list[li
     lines = [
         tr("Your coach has added an appointment for you."),
         when_sentence(tr, appointment, turn.now),
-        *details(tr, appointment),
+        *details(tr, appointment, turn.config.encryption_keys),
         "",
         tr("Is that right? When you confirm it, I will remind you of it."),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.appointment_text import opened
 from dialogs.appointment_time import (
     DEFAULT_REMINDERS,
     REMINDER_CODES,
@@ -139,7 +140,8 @@ async def remove(tx: Tx, participant: Participant, appointment_id: int, now: dat
 async def calendar_for(turn: Turn, appointment: Appointment) -> Attachment:
     codes = await chosen_reminders(turn.tx, appointment)
     offsets = alarm_offsets(appointment.starts_at, codes, turn.tr.timezone)
-    return calendar_file(turn.tr, appointment, offsets, turn.now)
+    text = opened(turn.config.encryption_keys, appointment)
+    return calendar_file(turn.tr, appointment, offsets, turn.now, text)
 
 
 async def propose(
@@ -148,11 +150,13 @@ async def propose(
     *,
     starts_at: datetime,
     kind: str,
-    place: str | None,
-    note: str | None,
+    place: bytes | None,
+    note: bytes | None,
     now: datetime,
 ) -> tuple[Appointment, int]:
     """Staff add an appointment: it stays proposed until the participant confirms it in the chat.
+
+    `place` and `note` come sealed (or None).
 
     Returns the appointment and the due row that tells the participant (due now; it may still be sent
     until the appointment starts).

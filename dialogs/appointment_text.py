@@ -1,11 +1,22 @@
-"""How appointments are named and described to a participant, in their language and time zone."""
+"""How appointments are named and described to a participant, in their language and time zone.
+
+The place and the note are stored sealed; `opened` opens them for the participant with the configured
+keys. A text that cannot be opened (its key was removed) is never shown as an error: the participant
+reads one neutral line instead.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from dialogs.i18n import N_, Translator
+from storage import appointments
 from storage.appointments import Appointment
+from storage.database import Tx
+from storage.sealing import SealError, sealer_for
+from storage.times import to_db
 
 KIND_LABELS: dict[str, str] = {
     "jobcentre": N_("Job centre"),
@@ -79,14 +90,66 @@ def when_sentence(tr: Translator, appointment: Appointment, now: datetime) -> st
     )
 
 
-def details(tr: Translator, appointment: Appointment) -> list[str]:
-    """Place and note lines, when there are any."""
+UNREADABLE = N_("The place and note of this appointment cannot be shown anymore.")
+
+
+@dataclass(frozen=True)
+class PrivateText:
+    """An appointment's place and note, opened; `unreadable` when one was stored but cannot be opened."""
+
+    place: str | None = None
+    note: str | None = None
+    unreadable: bool = False
+
+
+def opened(keys: tuple[str, ...], appointment: Appointment) -> PrivateText:
+    sealer = sealer_for(keys)
+    unreadable = False
+
+    def one(sealed: bytes | None, legacy: str | None) -> str | None:
+        nonlocal unreadable
+        if sealed is None:
+            return legacy
+        try:
+            if sealer is None:
+                raise SealError("no key is configured")
+            return sealer.open(sealed)
+        except SealError:
+            unreadable = True
+            return None
+
+    place = one(appointment.place_sealed, appointment.legacy_place)
+    note = one(appointment.note_sealed, appointment.legacy_note)
+    return PrivateText(place, note, unreadable)
+
+
+def details(tr: Translator, appointment: Appointment, keys: tuple[str, ...]) -> list[str]:
+    """Place and note lines, when there are any (only ever for the participant themselves)."""
+    text = opened(keys, appointment)
     lines = []
-    if appointment.place:
-        lines.append(tr("Place: {place}", place=appointment.place))
-    if appointment.note:
-        lines.append(tr("Note: {note}", note=appointment.note))
+    if text.place:
+        lines.append(tr("Place: {place}", place=text.place))
+    if text.note:
+        lines.append(tr("Note: {note}", note=text.note))
+    if text.unreadable:
+        lines.append(tr(UNREADABLE))
     return lines
+
+
+async def readable_appointments(tx: Tx, participant_id: int, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The participant's appointments with place and note opened, for /mydata (None: cannot be opened)."""
+    result = []
+    for appointment in await appointments.all_of(tx, participant_id):
+        text = opened(keys, appointment)
+        result.append(
+            {
+                "starts_at": to_db(appointment.starts_at),
+                "kind": appointment.kind,
+                "place": text.place,
+                "note": text.note,
+            }
+        )
+    return result
 
 
 def help_list(tr: Translator, categories: list[str]) -> str:

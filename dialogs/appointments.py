@@ -3,6 +3,10 @@
 Adding asks, one question at a time: the day (buttons for the next 14 days, or typed), the time (buttons or
 typed), the kind, and optionally the place and a note. Nothing is stored until the last answer; a typed
 value that cannot be used gets a clear answer and the same question again.
+
+The place and the note are free text: they are asked only when an encryption key is configured, and each is
+sealed in the turn it arrives, so not even the unfinished draft in the conversation state holds it in plain
+text. Without a key the questions end with the kind, and the place cannot be changed.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from dialogs.menu import show_menu
 from dialogs.turn import Turn
 from storage import appointments
 from storage.appointments import KINDS, NOTE_MAX, PLACE_MAX, Appointment
+from storage.sealing import Sealer, sealer_for
 
 NAME = "appointments"
 DAY_BUTTONS = 14
@@ -83,6 +88,11 @@ def _zone(turn: Turn) -> ZoneInfo:
 
 def _today(turn: Turn) -> date:
     return turn.now.astimezone(_zone(turn)).date()
+
+
+def _sealer(turn: Turn) -> Sealer | None:
+    """None when no key is configured: then place and note are neither asked for nor stored."""
+    return sealer_for(turn.config.encryption_keys)
 
 
 def _back(turn: Turn) -> Choice:
@@ -190,7 +200,7 @@ async def _show_view(turn: Turn) -> None:
     tr = turn.tr
     lines = [
         KIND_ICONS[appointment.kind] + " " + when_sentence(tr, appointment, turn.now),
-        *details(tr, appointment),
+        *details(tr, appointment, turn.config.encryption_keys),
     ]
     choices: list[list[Choice]] = []
     if not appointment.confirmed:
@@ -206,12 +216,10 @@ async def _show_view(turn: Turn) -> None:
         if any(item.payload.get("moved") for item in planned):
             lines.append(turn.tr("A reminder that would come in your quiet hours comes before they begin."))
         choices += [[Choice(tr("🔔 Reminders"), "reminders"), Choice(tr("📅 Calendar file"), "ics")]]
-    choices += [
-        [Choice(tr("🕒 Change the day or time"), "edit_time")],
-        [Choice(tr("📍 Change the place"), "edit_place")],
-        [Choice(tr("🗑 Remove this appointment"), "remove")],
-        [_back(turn)],
-    ]
+    choices.append([Choice(tr("🕒 Change the day or time"), "edit_time")])
+    if _sealer(turn) is not None:
+        choices.append([Choice(tr("📍 Change the place"), "edit_place")])
+    choices += [[Choice(tr("🗑 Remove this appointment"), "remove")], [_back(turn)]]
     turn.say("\n".join(lines), choices)
 
 
@@ -244,7 +252,7 @@ async def _view_choice(turn: Turn, action: str) -> None:
         turn.goto(NAME, "reminders", target="appointment", codes=codes)
     elif action == "edit_time":
         turn.goto(NAME, "day", draft={}, edit="time")
-    elif action == "edit_place":
+    elif action == "edit_place" and _sealer(turn) is not None:
         turn.goto(NAME, "place", draft={}, edit="place")
     elif action == "remove":
         turn.goto(NAME, "remove")
@@ -435,12 +443,30 @@ async def _kind_choice(turn: Turn, action: str) -> None:
         await show_current(turn)
         return
     _draft(turn)["kind"] = kind
+    if _sealer(turn) is None:
+        await _save_new(turn, None)
+        return
     turn.goto(NAME, "place")
     await show_current(turn)
 
 
+async def _without_key(turn: Turn) -> bool:
+    """The key was removed while a place or note question was open: leave the question (True)."""
+    if _sealer(turn) is not None:
+        return False
+    appointment_id = turn.data.get("id")
+    if turn.data.get("edit") == "place" and isinstance(appointment_id, int):
+        turn.reset(NAME, "view", id=appointment_id)
+    else:
+        turn.goto(NAME, "kind")
+    await show_current(turn)
+    return True
+
+
 async def _show_place(turn: Turn) -> None:
     tr = turn.tr
+    if await _without_key(turn):
+        return
     if turn.data.get("edit") == "place":
         turn.say(
             tr("Please write the new place or address."),
@@ -481,25 +507,38 @@ class _SkippableText:
 
 async def _place_given(turn: Turn, place: str | None) -> None:
     assert turn.participant is not None
+    sealer = _sealer(turn)
+    if sealer is None:
+        await _without_key(turn)
+        return
+    sealed = None if place is None else sealer.seal(place)
     if turn.data.get("edit") == "place":
         appointment = await _current(turn)
         if appointment is None or appointment.starts_at <= turn.now:
             await _gone(turn)
             return
-        await appointments.set_place(turn.tx, appointment.id, place, turn.now)
+        await appointments.set_place(turn.tx, appointment.id, sealed, turn.now)
         await _saved_change(turn, appointment.id, turn.tr("Done. The place is changed."))
         return
-    _draft(turn)["place"] = place
+    _draft(turn)["place"] = None if sealed is None else sealed.decode("ascii")  # a Fernet token is ASCII
     turn.goto(NAME, "note")
     await show_current(turn)
 
 
 async def _show_note(turn: Turn) -> None:
     tr = turn.tr
+    if await _without_key(turn):
+        return
     turn.say(
         tr("Would you like to add a short note, for example what to bring? Write it, or tap “Skip”."),
         [[Choice(tr("Skip"), "none")], [_back(turn)]],
     )
+
+
+async def _note_given(turn: Turn, note: str | None) -> None:
+    if await _without_key(turn):
+        return
+    await _save_new(turn, note)
 
 
 # --- saving --------------------------------------------------------------------------------------------
@@ -519,14 +558,15 @@ async def _save_new(turn: Turn, note: str | None) -> None:
         turn.goto(NAME, "day")
         await show_current(turn)
         return
+    sealer = _sealer(turn)
     place = draft.get("place")
     created = await appointments.create(
         turn.tx,
         participant_id=turn.participant.id,
         starts_at=moment,
         kind=str(kind),
-        place=place if isinstance(place, str) else None,
-        note=note,
+        place=place.encode("ascii") if isinstance(place, str) and sealer is not None else None,
+        note=sealer.seal(note) if note is not None and sealer is not None else None,
         status="confirmed",
         added_by="participant",
         now=turn.now,
@@ -647,7 +687,7 @@ PLACE = _SkippableText(
     PLACE_MAX, N_("That is too long for a place. Please write at most {count} characters."), _place_given
 )
 NOTE = _SkippableText(
-    NOTE_MAX, N_("That is too long for a note. Please write at most {count} characters."), _save_new
+    NOTE_MAX, N_("That is too long for a note. Please write at most {count} characters."), _note_given
 )
 
 SHOW = {

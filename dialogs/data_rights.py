@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dialogs.appointment_text import readable_appointments
 from dialogs.coach_alerts import participation_ended
 from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, PARTICIPANTS, Flow, Standing, command, flow, show_current
@@ -31,6 +32,10 @@ async def mydata_command(turn: Turn, args: str) -> None:
         ),
         # The same self-reports with their notes opened (in the tables above the notes are encrypted).
         "selfreports_readable": await readable_notes(turn),
+        # The appointments with place and note opened (above they are encrypted; None: cannot be opened).
+        "appointments_readable": await readable_appointments(
+            turn.tx, participant.id, turn.config.encryption_keys
+        ),
     }
     content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     turn.say(

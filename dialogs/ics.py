@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from icalendar import Alarm, Calendar
 from icalendar import Event as CalendarEvent
 
-from dialogs.appointment_text import kind_label
+from dialogs.appointment_text import PrivateText, kind_label
 from dialogs.i18n import Translator
 from storage.appointments import Appointment
 from storage.outbox import Attachment
@@ -23,9 +23,11 @@ DEFAULT_ALARM = timedelta(hours=2)
 
 
 def calendar_file(
-    tr: Translator, appointment: Appointment, alarms: list[timedelta], now: datetime
+    tr: Translator, appointment: Appointment, alarms: list[timedelta], now: datetime, text: PrivateText
 ) -> Attachment:
-    """The appointment as an .ics attachment; `alarms` are offsets before the start (2 hours when empty)."""
+    """The appointment as an .ics attachment; `alarms` are offsets before the start (2 hours when empty).
+
+    `text` is the place and note, opened: the file goes to the participant's own chat only."""
     summary = tr("Appointment: {kind}", kind=kind_label(tr, appointment.kind))
     event = CalendarEvent()
     event.add("uid", appointment.uid)
@@ -34,10 +36,10 @@ def calendar_file(
     event.add("dtstart", appointment.starts_at.astimezone(tr.timezone))
     event.add("duration", DURATION)
     event.add("summary", summary)
-    if appointment.place:
-        event.add("location", appointment.place)
-    if appointment.note:
-        event.add("description", appointment.note)
+    if text.place:
+        event.add("location", text.place)
+    if text.note:
+        event.add("description", text.note)
     for offset in alarms or [DEFAULT_ALARM]:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -2,7 +2,9 @@
 
 A signal is a kind from this list, a pseudonym, a time and at most a coarse category. Never a raw
 answer, a score or free text. Each kind names the consent scope that allows it; some are raised only
-when the participant set a rule for it themselves. `docs/signals.md` describes every kind.
+when the participant set a rule for it themselves. One kind, `participation_ended`, is never stored as a
+signal (`stored=False`): it reaches the coaches as a notice of its own, and the participant's consent text
+names it with the others. `docs/signals.md` describes every kind.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class SignalKind:
     categories: tuple[str, ...] = ()  # for CHOICE: the allowed keys
     category_format: str = ""  # "", CHOICE, DATE or DAYS
     rule: bool = False  # raised only when the participant set a rule of this kind
+    # False: never stored in the signals table (a notice sent to coaches instead); it has no signal column
+    # in `companion stats` and `raise_signal` refuses it.
+    stored: bool = True
     # With a category: CHOICE "{category}" (the category's label), DATE "{date}". DAYS kinds are written
     # with their own plural message in `coach_summary.signal_text`.
     label_with_category: str = ""
@@ -112,6 +117,7 @@ SIGNAL_KINDS: tuple[SignalKind, ...] = (
         SHARING,
         N_("You ended your participation (no reason is given)."),
         N_("Ended participation"),
+        stored=False,
     ),
     SignalKind(
         "crisis_help_used",
@@ -121,6 +127,7 @@ SIGNAL_KINDS: tuple[SignalKind, ...] = (
     ),
 )
 KIND_BY_KEY = {kind.key: kind for kind in SIGNAL_KINDS}
+STORED_KINDS = tuple(kind for kind in SIGNAL_KINDS if kind.stored)  # the kinds the signals table can hold
 
 
 def kinds_for_scope(scope: str) -> tuple[SignalKind, ...]:

@@ -60,6 +60,8 @@ async def raise_signal_for(
     skips a repeat of the same kind inside that window (one crisis, one signal).
     """
     spec = KINDS[kind]  # an unknown kind is a programming error, not something a user can cause
+    if not spec.stored:
+        raise ValueError(f"signal kind {kind} is a notice to coaches, never stored as a signal")
     if not spec.category_ok(category):
         raise ValueError(f"category {category!r} is not allowed for signal kind {kind}")
     if not await allowed(tx, participant_id, kind):

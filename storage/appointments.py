@@ -2,6 +2,10 @@
 
 A cancelled or declined appointment is deleted, not flagged: the table only ever holds what the participant
 still wants to keep. Nothing here records whether anyone went.
+
+The place and the note are free text, so they arrive here already sealed (storage/sealing.py) and are
+stored in `place_sealed` and `note_sealed`. The old columns `place` and `note` only hold plain text written
+before migration 0009; `rotate_text` (run by `companion keys rotate`) seals it and clears them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Row, Tx
+from storage.sealing import Sealer, SealError
 from storage.times import from_db, to_db
 
 KINDS = ("jobcentre", "doctor", "counselling", "therapy", "work", "authority", "other")
@@ -25,8 +30,8 @@ class Appointment:
     participant_id: int
     starts_at: datetime
     kind: str
-    place: str | None
-    note: str | None
+    place_sealed: bytes | None
+    note_sealed: bytes | None
     status: str  # proposed | confirmed
     added_by: str  # participant | staff
     reminders: list[str] | None  # None: the participant's defaults
@@ -35,6 +40,8 @@ class Appointment:
     outcome: str | None
     uid: str
     sequence: int
+    legacy_place: str | None = None  # plain text from before migration 0009, until it is sealed
+    legacy_note: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -47,8 +54,8 @@ def _from_row(row: Row) -> Appointment:
         participant_id=row["participant_id"],
         starts_at=from_db(row["starts_at"]),
         kind=row["kind"],
-        place=row["place"],
-        note=row["note"],
+        place_sealed=row["place_sealed"],
+        note_sealed=row["note_sealed"],
         status=row["status"],
         added_by=row["added_by"],
         reminders=None if row["reminders"] is None else list(json.loads(row["reminders"])),
@@ -57,6 +64,8 @@ def _from_row(row: Row) -> Appointment:
         outcome=row["outcome"],
         uid=row["uid"],
         sequence=row["sequence"],
+        legacy_place=row["place"],
+        legacy_note=row["note"],
     )
 
 
@@ -66,16 +75,16 @@ async def create(
     participant_id: int,
     starts_at: datetime,
     kind: str,
-    place: str | None,
-    note: str | None,
+    place: bytes | None,
+    note: bytes | None,
     status: str,
     added_by: str,
     now: datetime,
 ) -> Appointment:
     uid = f"{secrets.token_hex(16)}@companion.invalid"
     row_id = await tx.insert(
-        "INSERT INTO appointments (participant_id, starts_at, kind, place, note, status, added_by, uid,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO appointments (participant_id, starts_at, kind, place_sealed, note_sealed, status,"
+        " added_by, uid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (participant_id, to_db(starts_at), kind, place, note, status, added_by, uid, to_db(now), to_db(now)),
     )
     created = await get(tx, row_id)
@@ -100,6 +109,13 @@ async def upcoming(tx: Tx, participant_id: int, now: datetime) -> list[Appointme
     rows = await tx.all(
         "SELECT * FROM appointments WHERE participant_id = ? AND starts_at > ? ORDER BY starts_at, id",
         (participant_id, to_db(now)),
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def all_of(tx: Tx, participant_id: int) -> list[Appointment]:
+    rows = await tx.all(
+        "SELECT * FROM appointments WHERE participant_id = ? ORDER BY starts_at, id", (participant_id,)
     )
     return [_from_row(row) for row in rows]
 
@@ -149,8 +165,9 @@ async def move(tx: Tx, appointment_id: int, starts_at: datetime, now: datetime) 
     )
 
 
-async def set_place(tx: Tx, appointment_id: int, place: str | None, now: datetime) -> None:
-    await _update(tx, appointment_id, now, "place = ?", (place,))
+async def set_place(tx: Tx, appointment_id: int, place: bytes | None, now: datetime) -> None:
+    """A new place, sealed (None: no place); a legacy plain place goes with it."""
+    await _update(tx, appointment_id, now, "place_sealed = ?, place = NULL", (place,))
 
 
 async def set_reminders(tx: Tx, appointment_id: int, reminders: list[str] | None, now: datetime) -> None:
@@ -213,3 +230,45 @@ async def set_default_reminders(tx: Tx, participant_id: int, reminders: list[str
         " updated_at = excluded.updated_at",
         (participant_id, json.dumps(reminders), to_db(now)),
     )
+
+
+@dataclass
+class Resealed:
+    """What `rotate_text` did, counted per text (a place or a note)."""
+
+    rotated: int = 0  # sealed texts re-sealed under the newest key
+    sealed_legacy: int = 0  # plain texts from before migration 0009, now sealed
+    unreadable: int = 0  # sealed with a key that is not configured; left as they are
+
+
+async def rotate_text(tx: Tx, sealer: Sealer) -> Resealed:
+    """Re-seal every stored place and note under the newest key, and seal any legacy plain text."""
+    result = Resealed()
+
+    def reseal(sealed: bytes | None, legacy: str | None) -> bytes | None:
+        if sealed is not None:
+            try:
+                fresh = sealer.rotate(sealed)
+            except SealError:
+                result.unreadable += 1
+                return sealed
+            result.rotated += 1
+            return fresh
+        if legacy is not None:
+            result.sealed_legacy += 1
+            return sealer.seal(legacy)
+        return None
+
+    rows = await tx.all(
+        "SELECT id, place, note, place_sealed, note_sealed FROM appointments WHERE place IS NOT NULL"
+        " OR note IS NOT NULL OR place_sealed IS NOT NULL OR note_sealed IS NOT NULL ORDER BY id"
+    )
+    for row in rows:
+        place = reseal(row["place_sealed"], row["place"])
+        note = reseal(row["note_sealed"], row["note"])
+        await tx.execute(
+            "UPDATE appointments SET place_sealed = ?, note_sealed = ?, place = NULL, note = NULL"
+            " WHERE id = ?",
+            (place, note, row["id"]),
+        )
+    return result

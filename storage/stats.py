@@ -4,6 +4,8 @@ Months are calendar months in UTC ('YYYY-MM'). What survives erasure: invitation
 joining) stay, so "invited" and "enrolled" keep counting people who later deleted everything. Signals,
 check-ins, self-reports and appointment answers of erased people are gone with them, and raw answers
 expire after the retention period, so those counts for months further back only cover what is left.
+"Ended" counts participants who are stopped now, by the month they stopped: someone who deleted everything
+is gone, and someone who came back is active again, so neither is counted.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ async def enrolled(tx: Tx) -> Counts:
     rows = await tx.all(
         "SELECT substr(used_at, 1, 7), COUNT(*) FROM invitations"
         " WHERE used_at IS NOT NULL AND used_for IS NULL GROUP BY 1"
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def ended(tx: Tx) -> Counts:
+    """Participants whose status is 'stopped', by the month of their status change."""
+    rows = await tx.all(
+        "SELECT substr(status_at, 1, 7), COUNT(*) FROM participants WHERE status = 'stopped' GROUP BY 1"
     )
     return {row[0]: row[1] for row in rows}
 

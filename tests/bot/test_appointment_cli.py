@@ -12,18 +12,18 @@ from bot.cli import UsageError, add_appointment, main
 from dialogs.config import EngineConfig
 from storage import participants
 from storage.participants import Status
-from tests.dialogs.appointment_helpers import appointment_rows, enrol, participant, pending, plain
+from tests.dialogs.appointment_helpers import KEYED, appointment_rows, enrol, participant, pending, plain
 from tests.harness import World, world
 
 
 async def propose(w: World, pseudonym: str, at: str, kind: str = "doctor", **extra: str) -> str:
     return await add_appointment(
-        w.db, w.clock, EngineConfig(), pseudonym=pseudonym, at=at, kind=kind, **extra
+        w.db, w.clock, w.engine.config, pseudonym=pseudonym, at=at, kind=kind, **extra
     )
 
 
 async def test_the_participant_is_told_and_confirms_with_one_tap(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+    async with world(tmp_path, KEYED) as w:
         chat = await enrol(w)
         who = await participant(w, chat)
         printed = await propose(
@@ -43,6 +43,7 @@ async def test_the_participant_is_told_and_confirms_with_one_tap(tmp_path: Path)
         assert told.labels == ["✅ Yes, confirm it", "❌ No, remove it"]
         (row,) = await appointment_rows(w)
         assert (row["status"], row["added_by"]) == ("proposed", "staff")
+        assert row["place"] is None and b"Praxis" not in bytes(row["place_sealed"])  # type: ignore[arg-type]
         assert row["starts_at"] == "2026-12-01T09:00:00.000000+00:00"
         assert await pending(w, chat, "reminder") == []  # no reminders for what is not confirmed
         await chat.send("/appointments")
@@ -101,6 +102,19 @@ async def test_clear_errors_and_nothing_stored(tmp_path: Path) -> None:
         assert await chat.receive() == []
 
 
+async def test_place_and_note_need_a_key(tmp_path: Path) -> None:
+    async with world(tmp_path, EngineConfig()) as w:
+        chat = await enrol(w)
+        who = await participant(w, chat)
+        for extra in ({"place": "Praxis Dr. Weiß"}, {"note": "Brief mitbringen"}):
+            with pytest.raises(UsageError, match="only stored encrypted: set COMPANION_ENCRYPTION_KEYS"):
+                await propose(w, who.pseudonym, "2026-12-01 10:00", **extra)
+        assert await appointment_rows(w) == []
+        await propose(w, who.pseudonym, "2026-12-01 10:00")  # without them it works as before
+        (told,) = await chat.receive()
+        assert "Place:" not in told.text
+
+
 def test_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -120,5 +134,33 @@ def test_the_command_line(
         == 2
     )
     assert "no participant with the pseudonym 'P-NOPE'" in capsys.readouterr().err
+    assert main([*args, "--at", "2099-01-01 10:00", "--place", "Praxis"]) == 2
+    assert "only stored encrypted" in capsys.readouterr().err
+    monkeypatch.setenv("COMPANION_ENCRYPTION_KEYS", KEYED.encryption_keys[0])
     assert main([*args, "--at", "2099-01-01 10:00", "--place", "Praxis"]) == 0
     assert capsys.readouterr().out.startswith(f"Appointment 1 proposed to {pseudonym} for 2099-01-01 10:00")
+
+
+def test_keys_rotate_seals_legacy_appointment_text_and_says_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def legacy_row() -> None:
+        async with world(tmp_path, KEYED) as w:
+            who = await participant(w, await enrol(w))
+            await propose(w, who.pseudonym, "2099-01-01 10:00", place="Praxis Dr. Weiß", note="Karte")
+            await propose(w, who.pseudonym, "2099-01-02 10:00")
+            async with w.db.transaction() as tx:  # as written before migration 0009
+                await tx.execute(
+                    "UPDATE appointments SET place = 'Altbau', note = NULL WHERE starts_at LIKE '2099-01-02%'"
+                )
+
+    asyncio.run(legacy_row())
+    monkeypatch.setenv("COMPANION_DATABASE", str(tmp_path / "companion.db"))
+    monkeypatch.setenv("COMPANION_ENCRYPTION_KEYS", KEYED.encryption_keys[0])
+    assert main(["keys", "rotate"]) == 0
+    out = capsys.readouterr().out
+    assert "re-encrypted 2 stored texts with the newest key (0 self-report notes, 2 appointment" in out
+    assert "encrypted 1 appointment places and notes stored as plain text before" in out
+    assert b"Altbau" not in (tmp_path / "companion.db").read_bytes()
+    assert main(["keys", "rotate"]) == 0
+    assert "encrypted 0 appointment places and notes stored as plain text before" in capsys.readouterr().out

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.evaluation import HIDDEN, Cell, Sum, render_csv, safe_cell, stats_table, suppress
-from storage import invitations, participants, signals
+from storage import invitations, participants, personal_data, signals
 from storage.database import Database
 from tests.bot.test_cli import companion, env  # noqa: F401 (the fixture)
 
@@ -153,3 +153,53 @@ def test_render_csv_quotes_formula_like_labels() -> None:
 
     table = Table(["month", "=cmd()"], ["@evil", "total"], {(0, 1): 5, (1, 1): 5})
     assert render_csv(table).splitlines() == ["month,'=cmd()", "'@evil,5", "total,5"]
+
+
+async def test_ended_counts_who_stopped_that_month_and_no_signal_column_is_always_zero(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "companion.db")
+    october, november = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
+    async with db.transaction() as tx:
+        people = []
+        for number in range(12):
+            created = await invitations.create(tx, october, timedelta(days=14))
+            person = await participants.create(
+                tx, chat_id=5000 + number, locale="de", timezone="Europe/Berlin", now=october
+            )
+            await invitations.mark_used(tx, created.id, person.id, october)
+            people.append(person)
+        for person in people[:6]:
+            await participants.set_status(
+                tx, person.id, participants.Status.STOPPED, october + timedelta(days=1)
+            )
+        for person in people[6:10]:
+            await participants.set_status(tx, person.id, participants.Status.STOPPED, november)
+        # One came back after stopping, one stopped and then deleted everything: neither is counted.
+        await participants.set_status(
+            tx, people[9].id, participants.Status.ACTIVE, november + timedelta(days=1)
+        )
+        await personal_data.erase(tx, people[8].id, people[8].chat_id)
+        await signals.insert(tx, people[10].id, "contact_requested", None, october)
+    async with db.read() as tx:
+        table = await stats_table(tx, NOW, None, None)
+    await db.close()
+    column = {name: index for index, name in enumerate(table.headers)}
+    assert "signal_participation_ended" not in column  # a notice to coaches, never stored as a signal
+    assert [name for name in table.headers if name.startswith("signal_")] == [
+        "signal_contact_requested",
+        "signal_new_date_needed",
+        "signal_help_to_get_there",
+        "signal_mood_low",
+        "signal_no_checkin",
+        "signal_paused",
+        "signal_unreachable",
+        "signal_crisis_help_used",
+    ]
+    ended = column["ended"]
+    assert [table.values[(row, ended)] for row in range(3)] == [6, 2, 8]
+    # The 2 is hidden, and so is the 6 that the total 8 would otherwise give it back from.
+    assert [table.shown((row, ended)) for row in range(3)] == [HIDDEN, HIDDEN, "8"]
+    assert table.values[(0, column["signals_total"])] == 1
+    for members, total in table.sums:
+        assert sum(1 for cell in (*members, total) if cell in table.hidden) != 1

@@ -11,7 +11,8 @@ value contains `zxqsentinel`, so one case-insensitive search finds any of them, 
 
 The participant's own chat legitimately shows their own appointment; only staff- and operator-facing
 outputs are searched for that, while names and text that was never meant to be kept are searched
-everywhere, the participants' own chats and the database file included.
+everywhere, the participants' own chats and the database file included. Free text that is kept (the
+appointment's place and note, self-report notes) is in the database file only sealed.
 """
 
 from __future__ import annotations
@@ -546,6 +547,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
         assert all(secret.lower() not in text.lower() for text in own_chats), secret
         assert secret.lower().encode() not in raw.lower(), secret
         assert secret.lower().encode() not in export.document_bytes.lower(), secret
-    for secret in (*anna.values(), "Zxqsentinelreport"):  # names are never stored; notes only sealed
-        assert secret.encode() not in raw
-    assert b"Zxqsentinelplace" in export.document_bytes  # her own data is hers: the export has it
+    # Names are never stored; self-report notes and the appointment's place and note only sealed.
+    for secret in (*anna.values(), "Zxqsentinelreport", "Zxqsentinelplace", "Zxqsentinelnote"):
+        assert secret.lower().encode() not in raw.lower(), secret
+    for secret in (b"Zxqsentinelplace", b"Zxqsentinelnote"):
+        assert secret in export.document_bytes  # her own data is hers: the export has it, opened

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from storage import participants
-from tests.dialogs.appointment_helpers import add, enrol, participant
+from tests.dialogs.appointment_helpers import KEYED, add, enrol, participant
 from tests.harness import Shown, world
 
 
@@ -27,7 +27,7 @@ def calendar_files(shown: list[Shown]) -> list[Shown]:
 
 
 async def test_the_calendar_file_has_the_right_start_in_utc_and_alarms(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+    async with world(tmp_path, KEYED) as w:
         w.clock.set(datetime(2026, 10, 23, 10, 0, tzinfo=UTC))  # Friday, summer time
         chat = await enrol(w, language="Deutsch")
         await add(
@@ -36,6 +36,7 @@ async def test_the_calendar_file_has_the_right_start_in_utc_and_alarms(tmp_path:
             "10:00",
             kind="Arztpraxis",
             place="Praxis Dr. Weiß; Eingang B, 2. Stock",
+            note="Versichertenkarte mitbringen",
             skip="Überspringen",
         )
         (file,) = calendar_files(chat.seen)
@@ -50,7 +51,8 @@ async def test_the_calendar_file_has_the_right_start_in_utc_and_alarms(tmp_path:
         assert event.decoded("DTSTAMP") == datetime(2026, 10, 23, 10, 0, tzinfo=UTC)
         assert str(event["UID"]).endswith("@companion.invalid")
         assert str(event["SUMMARY"]) == "Termin: Arztpraxis"
-        assert str(event["LOCATION"]) == "Praxis Dr. Weiß; Eingang B, 2. Stock"
+        assert str(event["LOCATION"]) == "Praxis Dr. Weiß; Eingang B, 2. Stock"  # opened for the file
+        assert str(event["DESCRIPTION"]) == "Versichertenkarte mitbringen"
         triggers = sorted(alarm.decoded("TRIGGER") for alarm in event.walk("VALARM"))
         assert triggers == [-timedelta(hours=16), -timedelta(hours=2)]  # Monday 18:00 and 2 hours before
         assert {str(alarm["ACTION"]) for alarm in event.walk("VALARM")} == {"DISPLAY"}

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage.appointments import KINDS, NOTE_MAX, PLACE_MAX
+from storage.sealing import sealer_for
 from storage.times import from_db
-from tests.dialogs.appointment_helpers import add, appointment_rows, enrol, run_until
+from tests.dialogs.appointment_helpers import KEYED, add, appointment_rows, enrol, run_until
 from tests.harness import world
 
 LABELS = (
@@ -62,7 +63,7 @@ def test_any_input_in_the_appointment_flow_is_answered_and_stores_only_sound_row
 ) -> None:
     async def run() -> None:
         with tempfile.TemporaryDirectory() as folder:
-            async with world(Path(folder)) as w:
+            async with world(Path(folder), KEYED) as w:
                 chat = await enrol(w)
                 await add(chat, "24.11.", "10:00")
                 await chat.send("/appointments")
@@ -82,10 +83,17 @@ def test_any_input_in_the_appointment_flow_is_answered_and_stores_only_sound_row
                     assert shown, f"no answer to {kind} {value!r}"
                     assert not chat.last_outcome.failed
                     assert all(0 < len(s.text) <= 4096 for s in shown)
+                sealer = sealer_for(KEYED.encryption_keys)
+                assert sealer is not None
                 for row in await appointment_rows(w):
                     assert row["kind"] in KINDS
                     assert from_db(str(row["starts_at"])) > from_db(str(row["created_at"]))
-                    for text, limit in ((row["place"], PLACE_MAX), (row["note"], NOTE_MAX)):
+                    assert row["place"] is None and row["note"] is None  # only ever sealed
+                    place, note = (
+                        None if row[column] is None else sealer.open(bytes(row[column]))  # type: ignore[arg-type]
+                        for column in ("place_sealed", "note_sealed")
+                    )
+                    for text, limit in ((place, PLACE_MAX), (note, NOTE_MAX)):
                         assert text is None or 0 < len(str(text)) <= limit
                         assert text is None or not any(unicodedata.category(c) == "Cc" for c in str(text))
                 async with w.db.read() as tx:

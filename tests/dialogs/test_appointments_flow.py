@@ -11,6 +11,7 @@ from dialogs.i18n import Translator, native_name
 from storage import participants
 from storage.times import to_db
 from tests.dialogs.appointment_helpers import (
+    KEYED,
     add,
     appointment_rows,
     enrol,
@@ -23,7 +24,7 @@ from tests.harness import world
 
 
 async def test_adding_with_buttons_and_seeing_it_in_the_list(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:  # Monday 2026-11-23, 10:00 in Berlin
+    async with world(tmp_path, KEYED) as w:  # Monday 2026-11-23, 10:00 in Berlin
         chat = await enrol(w)
         await chat.tap("📅 Appointments")
         assert "You have no upcoming appointments." in plain(chat.last.text)
@@ -88,7 +89,7 @@ async def test_times_are_shown_in_the_participants_own_time_zone(tmp_path: Path)
 
 
 async def test_impossible_and_past_input_gets_a_clear_answer_and_the_question_again(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:  # Monday 2026-11-23, 10:00
+    async with world(tmp_path, KEYED) as w:  # Monday 2026-11-23, 10:00
         chat = await enrol(w)
         await chat.send("/appointments")
         await chat.tap("➕")
@@ -127,7 +128,8 @@ async def test_impossible_and_past_input_gets_a_clear_answer_and_the_question_ag
         assert chat.seen[-2].text == "That is too long for a note. Please write at most 300 characters."
         await chat.tap("Skip")
         (row,) = await appointment_rows(w)
-        assert row["place"] == "Suchtberatung, Lindenstr. 5" and row["note"] is None
+        assert row["place_sealed"] is not None and row["note_sealed"] is None
+        assert "Place: Suchtberatung, Lindenstr. 5" in plain(chat.last.text)
         assert row["starts_at"] == to_db(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
 
 
@@ -146,7 +148,7 @@ async def test_a_time_the_clocks_skip_is_refused(tmp_path: Path) -> None:
 
 
 async def test_an_unfinished_appointment_whose_time_passed_is_not_stored(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+    async with world(tmp_path, KEYED) as w:
         chat = await enrol(w)
         await chat.send("/appointments")
         await chat.tap("➕")
@@ -162,7 +164,7 @@ async def test_an_unfinished_appointment_whose_time_passed_is_not_stored(tmp_pat
 
 
 async def test_changing_the_time_replans_the_reminders_at_once(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+    async with world(tmp_path, KEYED) as w:
         chat = await enrol(w)
         await add(chat, "3.12.", "10:00", place="Praxis Dr. Weiß")
         old = await pending(w, chat, "reminder")
@@ -266,7 +268,7 @@ async def test_choosing_reminders_for_one_appointment_and_as_defaults(tmp_path: 
 
 
 async def test_mydata_contains_appointments_and_delete_leaves_none(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+    async with world(tmp_path, KEYED) as w:
         chat = await enrol(w)
         await add(chat, "3.12.", "10:00", place="Praxis Dr. Weiß")
         await chat.send("/appointments")
@@ -275,7 +277,11 @@ async def test_mydata_contains_appointments_and_delete_leaves_none(tmp_path: Pat
         await chat.send("/mydata")
         export = next(s for s in reversed(chat.seen) if (s.attachment_name or "").startswith("mydata-"))
         document = json.loads(export.attachment or b"")
-        assert [row["place"] for row in document["tables"]["appointments"]] == ["Praxis Dr. Weiß"]
+        (stored,) = document["tables"]["appointments"]
+        assert stored["place"] is None and "base64" in stored["place_sealed"]  # sealed, as in the database
+        assert [(row["place"], row["note"]) for row in document["appointments_readable"]] == [
+            ("Praxis Dr. Weiß", None)
+        ]
         assert len(document["tables"]["reminder_defaults"]) == 1
         assert {row["kind"] for row in document["tables"]["due"]} >= {"reminder", "followup"}
         await chat.send("/delete")

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from dialogs.coach_summary import CoachSignal, signal_text
 from dialogs.consent_texts import ORGANISATION_SCOPES, TEXT_VERSION
 from dialogs.i18n import Translator
-from dialogs.signal_catalogue import SIGNAL_KINDS
+from dialogs.signal_catalogue import STORED_KINDS
 from dialogs.signals import raise_signal_for
 from storage import coaches, consents, organisations, participants
 from tests.harness import world
 
 SCOPES = [scope.key for scope in ORGANISATION_SCOPES]
-KINDS = [kind for kind in SIGNAL_KINDS if kind.category_format == ""]
+KINDS = [kind for kind in STORED_KINDS if kind.category_format == ""]  # notices are never raised
 EN = Translator("en")
 LABEL_TO_KIND = {signal_text(EN, CoachSignal(0, k.key, None, datetime.now(UTC))): k for k in KINDS}
 ALERT = re.compile(r"^[🔴🟡] (P-[0-9A-Z]{4}): (.+) \(")

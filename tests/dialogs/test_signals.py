@@ -64,6 +64,23 @@ async def test_a_category_outside_the_catalogue_is_refused(tmp_path: Path) -> No
                 await raise_signal_for(tx, participant_id, "help_to_get_there", "my words", w.clock.now())
 
 
+async def test_a_kind_that_is_only_a_notice_is_never_stored_as_a_signal(tmp_path: Path) -> None:
+    assert [kind.key for kind in SIGNAL_KINDS if not kind.stored] == ["participation_ended"]
+    async with world(tmp_path) as w:
+        chat = w.chat()
+        await enrol(w, chat, sharing=True)
+        participant_id = await pid(w, chat)
+        async with w.db.transaction() as tx:
+            with pytest.raises(ValueError, match="never stored as a signal"):
+                await raise_signal_for(tx, participant_id, "participation_ended", None, w.clock.now())
+        await chat.send("/stop")
+        await chat.tap("Yes")
+        async with w.db.read() as tx:
+            stopped = await participants.by_id(tx, participant_id)
+        assert stopped is not None and stopped.status is participants.Status.STOPPED
+        assert await kinds(w) == []  # stopping tells the coaches, but stores no signal
+
+
 @pytest.mark.parametrize(
     ("moods", "low"),
     [
