@@ -138,9 +138,14 @@ class OutboxWorker:
         self._slots = asyncio.Semaphore(self.limits.concurrency)
         self._confirmed: list[OutboxMessage] = []
         self._confirming: asyncio.Task[None] | None = None
+        self._answers_waiting = False
         self.sent = 0
 
-    def wake(self) -> None:
+    def wake(self, answers: bool = False) -> None:
+        """Something was queued or a chat became free; `answers`: replies to a person are waiting, so the
+        dispatch under way stops after its current group and looks again (answers go first)."""
+        if answers:
+            self._answers_waiting = True
         self._wake.set()
 
     async def wait_for_work(self, longest: float) -> None:
@@ -194,6 +199,7 @@ class OutboxWorker:
         paced right before its request starts: waiting for the database never bunches sends together,
         and a killed process leaves only a few rows in `sending`.
         """
+        self._answers_waiting = False
         async with self.db.read() as tx:
             candidates = await outbox.due(tx, self.clock.now(), self.limits.batch)
         ready = [message for message in candidates if self._may_go(message)]
@@ -204,8 +210,10 @@ class OutboxWorker:
         for index, group in enumerate(groups):
             assert marking is not None
             marked = await marking
-            # The next group is marked while this one is paced out, so a busy database never stalls sending.
-            marking = asyncio.create_task(self._mark(groups[index + 1])) if index + 1 < len(groups) else None
+            # The next group is marked while this one is paced out, so a busy database never stalls sending;
+            # unless answers to someone came in meanwhile: then this group is the last, and they go next.
+            more = index + 1 < len(groups) and not self._answers_waiting
+            marking = asyncio.create_task(self._mark(groups[index + 1])) if more else None
             for message in group:
                 if message.id not in marked:
                     continue
@@ -216,6 +224,8 @@ class OutboxWorker:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
                 started += 1
+            if marking is None:
+                break
         return started
 
     async def _mark(self, group: list[OutboxMessage]) -> set[int]:

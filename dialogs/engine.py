@@ -63,8 +63,13 @@ class Outcome:
 
 class Engine:
     def __init__(
-        self, db: Database, clock: Clock, config: EngineConfig, on_enqueued: Callable[[], None] | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        config: EngineConfig,
+        on_enqueued: Callable[[bool], None] | None = None,
     ) -> None:
+        """`on_enqueued(answers)` is told when messages were queued, and whether they answer a person."""
         self.db = db
         self.clock = clock
         self.config = config
@@ -98,7 +103,7 @@ class Engine:
         log.info("handled %s for %s, %d replies", event.kind, pseudonym, len(ids))
         if turn.erased:
             await self.db.checkpoint()
-        self._wake(ids)
+        self._wake(ids, answers=True)
         return Outcome(outbox_ids=ids)
 
     async def handle_due(self, items: Sequence[tuple[int, int]]) -> int:
@@ -132,7 +137,7 @@ class Engine:
                 finally:
                     await tx.execute("RELEASE due_row")
         log.debug("handled %d due rows, %d replies", len(items), len(ids))
-        self._wake(ids)
+        self._wake(ids, answers=False)
         return len(items) - failed
 
     async def _apologise(self, event: Event) -> Outcome:
@@ -149,12 +154,12 @@ class Engine:
                 )
             )
             ids = await turn.finish()
-        self._wake(ids)
+        self._wake(ids, answers=True)
         return Outcome(outbox_ids=ids, failed=True)
 
-    def _wake(self, ids: list[int]) -> None:
+    def _wake(self, ids: list[int], answers: bool) -> None:
         if ids and self._on_enqueued is not None:
-            self._on_enqueued()
+            self._on_enqueued(answers)
 
 
 async def route(turn: Turn) -> None:

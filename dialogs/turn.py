@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dialogs.config import EngineConfig
-from dialogs.events import SOS_TOKEN, Choice, Event, Reply
+from dialogs.events import SOS_TOKEN, Choice, Event, EventKind, Reply
 from dialogs.i18n import Translator
 from storage import buttons, coaches, conversations, outbox, participants
 from storage.coaches import Coach
@@ -172,6 +172,7 @@ class Turn:
                 attachment=reply.attachment,
                 not_before=self.now,
                 now=self.now,
+                answer=self.event.kind is not EventKind.DUE and reply.chat_id == self.chat_id,
             )
             self.outbox_ids.append(message_id)
         return self.outbox_ids

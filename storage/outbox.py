@@ -58,13 +58,15 @@ async def enqueue(
     kind: str = TELEGRAM,
     target: int | None = None,
     about_participant_id: int | None = None,
+    answer: bool = False,
 ) -> int:
     """Queue a message. `about_participant_id`: a coach's alert or a webhook about this participant,
-    taken back when their consent is withdrawn and deleted with them."""
+    taken back when their consent is withdrawn and deleted with them. `answer`: a reply to what the person
+    just did, sent before scheduled messages."""
     return await tx.insert(
         "INSERT INTO outbox (chat_id, participant_id, text, buttons, attachment_name, attachment, status,"
-        " not_before, created_at, kind, target, about_participant_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+        " not_before, created_at, kind, target, about_participant_id, answer)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
         (
             chat_id,
             participant_id,
@@ -77,6 +79,7 @@ async def enqueue(
             kind,
             target,
             about_participant_id,
+            int(answer),
         ),
     )
 
@@ -99,11 +102,11 @@ def _message(row: Row) -> OutboxMessage:
 
 async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
     """Messages that may go now: only the oldest unsent one of each chat, so nothing overtakes a message
-    that waits for a retry."""
+    that waits for a retry; answers to what someone just did first, then the rest in the order due."""
     rows = await tx.all(
         "SELECT * FROM outbox AS o WHERE status = 'pending' AND not_before <= ? AND NOT EXISTS ("
         " SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id AND e.id < o.id"
-        " AND e.status IN ('pending', 'sending')) ORDER BY not_before, id LIMIT ?",
+        " AND e.status IN ('pending', 'sending')) ORDER BY answer DESC, not_before, id LIMIT ?",
         (to_db(now), limit),
     )
     return [_message(row) for row in rows]

@@ -229,3 +229,44 @@ async def test_a_failed_send_is_recorded_after_the_database_was_locked(tmp_path:
     await worker.drain()
     assert sender.delivered == ["one"]
     await db.close()
+
+
+async def test_an_answer_to_a_tap_does_not_wait_behind_a_fan_out(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "c.db")
+    clock = FakeClock(NOW)
+    delivered: list[int] = []
+    answer_id: list[int] = []
+    worker: OutboxWorker
+
+    async def enqueue(tx: Tx, chat: int, answer: bool) -> int:
+        return await outbox.enqueue(
+            tx,
+            chat_id=chat,
+            participant_id=None,
+            text=f"to {chat}",
+            buttons=[],
+            attachment=None,
+            not_before=NOW,
+            now=NOW,
+            answer=answer,
+        )
+
+    class TapDuringFanOut:
+        async def send(self, message: OutboxMessage) -> Outcome:
+            delivered.append(message.chat_id)
+            if len(delivered) == 3:  # someone taps a button while the prompts go out
+                async with db.transaction() as tx:
+                    answer_id.append(await enqueue(tx, 999, answer=True))
+                worker.wake(answers=True)
+            return Outcome(Result.SENT)
+
+    async with db.transaction() as tx:
+        for chat in range(1, 121):
+            await enqueue(tx, chat, answer=False)
+    worker = OutboxWorker(db, TapDuringFanOut(), clock, Limits(global_rate=100, per_chat_interval=0))
+    await worker.drain()
+    assert len(delivered) == 121 and answer_id
+    group = 100 // 5  # rows marked at a time: a fifth of a second's worth
+    # It goes after the group being sent and the one already marked (two fifths of a second), not last.
+    assert delivered.index(999) <= 2 * group, delivered.index(999)
+    await db.close()
