@@ -26,7 +26,7 @@ from tests.soak_world import LogCollector, SoakConfig, soak_world, verify
 
 
 async def soak(config: SoakConfig, keep: bool) -> int:
-    configure_logging("INFO")  # the production set-up: what an operator would see
+    configure_logging("WARNING")  # the production set-up; warnings and errors are what is checked
     logs = LogCollector()
     logging.getLogger().addHandler(logs)
     with workdir(keep) as directory:
