@@ -29,7 +29,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,6 +39,7 @@ from storage.database import Database
 from storage.sealing import new_key
 from storage.times import to_db
 from tests.fake_bot_api import FakeBotApi, SentMessage
+from tests.webhook_receiver import serve_webhook
 
 TOKEN = "4242:SENTINEL-TOKEN"
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +77,10 @@ class Receiver:
     def bodies(self) -> list[dict[str, object]]:
         return [json.loads(body) for _, body in self.requests]
 
+    def handle(self, headers: dict[str, str], body: bytes) -> int:
+        self.requests.append((headers, body))
+        return 200
+
     def kinds(self) -> set[str]:
         """Signal kinds posted; the end of participation is a post of its own type."""
         return {str(body["kind"] or body["type"]) for body in self.bodies()}
@@ -85,27 +89,9 @@ class Receiver:
 @contextlib.contextmanager
 def receiving() -> Iterator[Receiver]:
     state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            state.requests.append((dict(self.headers.items()), body))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_webhook(state.handle) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @dataclass
