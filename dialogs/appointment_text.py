@@ -15,7 +15,7 @@ from dialogs.i18n import N_, Translator
 from storage import appointments
 from storage.appointments import Appointment
 from storage.database import Tx
-from storage.sealing import SealError, sealer_for
+from storage.sealing import open_or_none, sealer_for
 from storage.times import to_db
 
 KIND_LABELS: dict[str, str] = {
@@ -110,13 +110,9 @@ def opened(keys: tuple[str, ...], appointment: Appointment) -> PrivateText:
         nonlocal unreadable
         if sealed is None:
             return legacy
-        try:
-            if sealer is None:
-                raise SealError("no key is configured")
-            return sealer.open(sealed)
-        except SealError:
-            unreadable = True
-            return None
+        text = open_or_none(sealer, sealed)
+        unreadable = unreadable or text is None
+        return text
 
     place = one(appointment.place_sealed, appointment.legacy_place)
     note = one(appointment.note_sealed, appointment.legacy_note)

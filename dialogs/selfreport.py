@@ -23,7 +23,7 @@ from dialogs.menu import show_menu
 from dialogs.questionnaire import MultiItem, NumberItem, QuestionnaireFlow, TextItem, named
 from dialogs.turn import Turn
 from storage import consents, selfreports
-from storage.sealing import SealError, sealer_for
+from storage.sealing import open_or_none, sealer_for
 from storage.selfreports import Answer, Counts
 
 FORM = "selfreport"
@@ -216,9 +216,7 @@ async def readable_notes(turn: Turn) -> list[dict[str, Any]]:
     for report in reversed(await selfreports.recent(turn.tx, turn.participant.id, 10_000)):
         entry = selfreports.as_plain(report)
         if report.note is not None:
-            try:
-                entry["note"] = json.loads(sealer.open(report.note)) if sealer else None
-            except SealError:
-                entry["note"] = None
+            text = open_or_none(sealer, report.note)
+            entry["note"] = None if text is None else json.loads(text)
         result.append(entry)
     return result

@@ -52,6 +52,17 @@ class Sealer:
             raise SealError("sealed with a key that is not configured") from exc
 
 
+def open_or_none(sealer: Sealer | None, token: bytes) -> str | None:
+    """The text, or None when no key is configured or none of them opens it (it is then never an error
+    for the person reading: they are told it cannot be shown)."""
+    if sealer is None:
+        return None
+    try:
+        return sealer.open(token)
+    except SealError:
+        return None
+
+
 @cache
 def sealer_for(keys: tuple[str, ...]) -> Sealer | None:
     """The sealer for these keys, or None when none is configured (then free text is not asked for)."""
