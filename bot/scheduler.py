@@ -132,15 +132,15 @@ class Scheduler:
         APScheduler's shutdown cancels the task of a job still running (and logs that as an error with a
         traceback), so new runs are paused first and running jobs finish before it is shut down.
         """
-        if self._aps is not None and self._aps.running:
-            self._aps.pause()
+        aps, self._aps = self._aps, None
+        running = aps is not None and aps.running
+        if aps is not None and running:
+            aps.pause()
             await asyncio.sleep(0)  # a run already submitted starts and registers itself
-            while self._running:
-                await asyncio.gather(*list(self._running), return_exceptions=True)
-            self._aps.shutdown(wait=False)
-        self._aps = None
-        if self._running:
+        while self._running:
             await asyncio.gather(*list(self._running), return_exceptions=True)
+        if aps is not None and running:
+            aps.shutdown(wait=False)
 
     async def sweep(self) -> int:
         """Hand every due row whose time has come to the engine; returns how many were handled."""
