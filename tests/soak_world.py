@@ -750,26 +750,21 @@ class Soak:
         return None
 
 
+# What a message is, told by one of its button labels; the first that matches wins.
+KIND_BY_LABEL = (
+    ("Yes, let us start", "report_offer"),
+    ("⏰ In 30 minutes", "prompt"),
+    ("⏹ Stop here (nothing is saved)", "report_question"),
+    ("Skip this question", "checkin_question"),
+    ("✅ I'll be there", "reminder"),
+    ("😊 Good", "followup"),
+    ("✅ Yes, confirm it", "proposal"),
+    ("Yes, delete everything", "erase"),
+)
+
+
 def _classify(tr: Translator, labels: dict[str, str]) -> str:
-    if tr("Yes, let us start") in labels:
-        return "report_offer"
-    if tr("⏰ In 30 minutes") in labels:
-        return "prompt"
-    if tr("⏹ Stop here (nothing is saved)") in labels:
-        return "report_question"
-    if tr("Skip this question") in labels:
-        return "checkin_question"
-    if tr("Yes, let us start") in labels:
-        return "report_offer"
-    if tr("✅ I'll be there") in labels:
-        return "reminder"
-    if tr("😊 Good") in labels:
-        return "followup"
-    if tr("✅ Yes, confirm it") in labels:
-        return "proposal"
-    if tr("Yes, delete everything") in labels:
-        return "erase"
-    return "other"
+    return next((kind for label, kind in KIND_BY_LABEL if tr(label) in labels), "other")
 
 
 def _item(form: questionnaire.Questionnaire, part: str, key: str) -> Any:
