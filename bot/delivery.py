@@ -33,6 +33,7 @@ from storage import outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
 from storage.participants import Status
+from storage.sealing import Sealer
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +126,17 @@ class Pacer:
 
 
 class OutboxWorker:
-    def __init__(self, db: Database, sender: Sender, clock: Clock, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        clock: Clock,
+        limits: Limits | None = None,
+        sealer: Sealer | None = None,
+    ) -> None:
+        """`sealer`: opens the messages the conversations queued sealed (with a key configured)."""
         self.db = db
+        self.sealer = sealer
         self.sender = sender
         self.clock = clock
         self.limits = limits or Limits()
@@ -202,7 +212,7 @@ class OutboxWorker:
         self._answers_waiting = False
         async with self.db.read() as tx:
             candidates = await outbox.due(tx, self.clock.now(), self.limits.batch)
-        ready = [message for message in candidates if self._may_go(message)]
+        ready = [message for message in await self._opened(candidates) if self._may_go(message)]
         size = max(1, min(100, int(self.limits.global_rate / 5)))
         groups = [ready[i : i + size] for i in range(0, len(ready), size)]
         started = 0
@@ -227,6 +237,22 @@ class OutboxWorker:
             if marking is None:
                 break
         return started
+
+    async def _opened(self, candidates: list[OutboxMessage]) -> list[OutboxMessage]:
+        """Sealed messages opened in memory; one no configured key opens (its key was removed) is given up."""
+        readable, unreadable = [], []
+        for message in candidates:
+            opened = outbox.opened(message, self.sealer)
+            if opened is None:
+                unreadable.append(message.id)
+            else:
+                readable.append(opened)
+        if unreadable:
+            async with self.db.transaction() as tx:
+                for message_id in unreadable:
+                    await outbox.mark_dead(tx, message_id, "unreadable")
+            log.error("%d sealed outbox messages cannot be opened with any configured key", len(unreadable))
+        return readable
 
     async def _mark(self, group: list[OutboxMessage]) -> set[int]:
         async with self.db.transaction() as tx:

@@ -21,7 +21,7 @@ from dialogs import planning
 from dialogs.clock import Clock
 from dialogs.engine import Engine
 from dialogs.maintenance import run_daily
-from storage import appointments, buttons, checkins, due, meta, outbox, start_attempts, updates
+from storage import appointments, buttons, checkins, checkpoints, due, meta, outbox, start_attempts, updates
 from storage.database import Database
 from storage.times import to_db
 
@@ -159,6 +159,8 @@ class Scheduler:
             if len(items) < self.timing.sweep_batch:
                 break
             await asyncio.sleep(0)  # let the outbox worker and incoming updates in between batches
+        if not await checkpoints.settle(self.db):
+            log.info("an erasure's checkpoint waits for a reader of the database; trying again next sweep")
         self.sweeps += 1
         self.swept += handled
         if self.sweeps == 1:

@@ -28,6 +28,7 @@ from dialogs.i18n import Translator, shipped_locales
 from storage import meta
 from storage.database import Database
 from storage.outbox import OutboxMessage
+from storage.sealing import sealer_for
 from storage.times import to_db
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ async def open_core(
             RoutingSender(sender, webhooks),
             clock,
             limits or Limits(settings.global_rate, settings.per_chat_interval),
+            sealer_for(settings.key_list),
         )
         config = settings.engine_config()
         engine = Engine(db, clock, config, on_enqueued=worker.wake)

@@ -21,6 +21,7 @@ from storage.conversations import Conversation
 from storage.database import Tx
 from storage.outbox import Attachment
 from storage.participants import Participant
+from storage.sealing import sealer_for
 
 SOS_ACTION = "cmd:sos"
 QUESTION_TOKEN_TTL = timedelta(days=30)
@@ -173,6 +174,7 @@ class Turn:
                 not_before=self.now,
                 now=self.now,
                 answer=self.event.kind is not EventKind.DUE and reply.chat_id == self.chat_id,
+                sealer=sealer_for(self.config.encryption_keys),  # it may show sealed free text opened
             )
             self.outbox_ids.append(message_id)
         return self.outbox_ids

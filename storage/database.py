@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 Row = sqlite3.Row
 T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
+BUSY_TIMEOUT_MS = 5000
 
 
 class DatabaseError(RuntimeError):
@@ -137,7 +138,7 @@ class Database:
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA secure_delete=ON",
-            "PRAGMA busy_timeout=5000",
+            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
         ):
             try:
                 await self._conn.execute(pragma)
@@ -212,10 +213,25 @@ class Database:
             finally:
                 await self._conn.execute("ROLLBACK")
 
-    async def checkpoint(self) -> None:
-        """Move the WAL into the main file and truncate it (used after erasure and for backups)."""
+    async def checkpoint(self) -> bool:
+        """Move the WAL into the main file and truncate it; False when a reader still needs old pages.
+
+        Another connection's open read transaction (a backup, `companion status`, a shell) pins the log.
+        The checkpoint then does not wait for it (the busy timeout would hold every other update for
+        seconds): it reports False and the caller tries again later (see storage/checkpoints.py).
+        """
         async with self._lock:
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._conn.execute("PRAGMA busy_timeout=0")
+            try:
+                cursor = await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                row = await cursor.fetchone()
+                await cursor.close()
+            finally:
+                await self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if row is None:  # not in WAL mode (":memory:"): there is no log to keep anything
+            return True
+        busy, frames, moved = row
+        return bool(busy == 0 and frames == moved)
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the whole database while the service keeps running (SQLite online backup)."""

@@ -7,15 +7,19 @@ logged as a possible duplicate.
 A row is a Telegram message (`kind` 'telegram') or a signal for an organisation's webhook ('webhook': the
 text is the JSON body, `target` the organisation). Webhook rows use minus the organisation id as their
 `chat_id`, their lane: private Telegram chats are positive, so order and pacing per lane hold unchanged.
+
+With a sealer, text and attachment are stored sealed (`sealed` = 1) and opened only to be sent: a message may
+show free text that is sealed at rest (an appointment's place), and it must not sit in clear on disk.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from storage.database import Row, Tx
+from storage.sealing import Sealer, SealError
 from storage.times import to_db
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback token)
@@ -43,6 +47,7 @@ class OutboxMessage:
     attempts: int
     kind: str = TELEGRAM
     target: int | None = None  # webhook: the organisation id
+    sealed: bool = False  # text and attachment are sealed; `opened` gives the message to send
 
 
 async def enqueue(
@@ -59,27 +64,33 @@ async def enqueue(
     target: int | None = None,
     about_participant_id: int | None = None,
     answer: bool = False,
+    sealer: Sealer | None = None,
 ) -> int:
     """Queue a message. `about_participant_id`: a coach's alert or a webhook about this participant,
     taken back when their consent is withdrawn and deleted with them. `answer`: a reply to what the person
-    just did, sent before scheduled messages."""
+    just did, sent before scheduled messages. `sealer`: store text and attachment sealed."""
+    content = attachment.content if attachment else None
+    if sealer is not None:
+        text = sealer.seal(text).decode("ascii")  # a Fernet token is ASCII
+        content = None if content is None else sealer.seal_bytes(content)
     return await tx.insert(
         "INSERT INTO outbox (chat_id, participant_id, text, buttons, attachment_name, attachment, status,"
-        " not_before, created_at, kind, target, about_participant_id, answer)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+        " not_before, created_at, kind, target, about_participant_id, answer, sealed)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
         (
             chat_id,
             participant_id,
             text,
             json.dumps(buttons, ensure_ascii=False) if buttons else None,
             attachment.filename if attachment else None,
-            attachment.content if attachment else None,
+            content,
             to_db(not_before),
             to_db(now),
             kind,
             target,
             about_participant_id,
             int(answer),
+            int(sealer is not None),
         ),
     )
 
@@ -97,7 +108,24 @@ def _message(row: Row) -> OutboxMessage:
         attempts=row["attempts"],
         kind=row["kind"],
         target=row["target"],
+        sealed=bool(row["sealed"]),
     )
+
+
+def opened(message: OutboxMessage, sealer: Sealer | None) -> OutboxMessage | None:
+    """The message as it is sent: a sealed one opened in memory; None when no configured key opens it."""
+    if not message.sealed:
+        return message
+    if sealer is None:
+        return None
+    try:
+        text = sealer.open(message.text.encode("ascii"))
+        attachment = message.attachment
+        if attachment is not None:
+            attachment = Attachment(attachment.filename, sealer.open_bytes(attachment.content))
+    except SealError:
+        return None
+    return replace(message, text=text, attachment=attachment, sealed=False)
 
 
 async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from storage import checkpoints
 from storage.database import Tx
 
 # Rows that are about a participant but are not theirs to take away: none yet. Invitations keep only
@@ -57,7 +58,8 @@ async def export(
 
 
 async def erase(tx: Tx, participant_id: int | None, chat_id: int) -> None:
-    """Delete every row tied to the participant or their chat, then verify none is left."""
+    """Delete every row tied to the participant or their chat, then verify none is left; a checkpoint is
+    owed until the deleted rows have left the write-ahead log too (see storage/checkpoints.py)."""
     if participant_id is not None:
         await tx.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
     for table in await _tables_with(tx, "chat_id"):
@@ -65,6 +67,7 @@ async def erase(tx: Tx, participant_id: int | None, chat_id: int) -> None:
     left = await remaining(tx, participant_id, chat_id)
     if left:
         raise RuntimeError(f"erasure left rows in {sorted(left)}")
+    await checkpoints.owe(tx)
 
 
 async def remaining(tx: Tx, participant_id: int | None, chat_id: int) -> dict[str, int]:

@@ -36,11 +36,17 @@ class Sealer:
         self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in keys])
 
     def seal(self, text: str) -> bytes:
-        return self._fernet.encrypt(text.encode("utf-8"))
+        return self.seal_bytes(text.encode("utf-8"))
 
     def open(self, token: bytes) -> str:
+        return self.open_bytes(token).decode("utf-8")
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def open_bytes(self, token: bytes) -> bytes:
         try:
-            return self._fernet.decrypt(token).decode("utf-8")
+            return self._fernet.decrypt(token)
         except InvalidToken as exc:
             raise SealError("sealed with a key that is not configured") from exc
 

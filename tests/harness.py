@@ -15,6 +15,7 @@ from dialogs.events import Event, EventKind
 from storage import coaches, due, invitations, organisations, outbox
 from storage.database import Database
 from storage.outbox import OutboxMessage
+from storage.sealing import sealer_for
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Berlin
 
@@ -212,7 +213,11 @@ class World:
                 for message in due:
                     await outbox.mark_sending(tx, message.id)
                     await outbox.mark_sent(tx, message.id, self.clock.now())
-                taken.extend(due)
+                sealer = sealer_for(self.engine.config.encryption_keys)
+                for message in due:
+                    opened = outbox.opened(message, sealer)
+                    assert opened is not None, f"outbox {message.id} cannot be opened"
+                    taken.append(opened)
         return taken
 
     async def sweep(self) -> int:
