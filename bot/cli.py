@@ -525,7 +525,10 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
             return await run_daily(db, SystemClock().now(), settings.engine_config())
 
     result = asyncio.run(purge())
-    print(f"deleted {result.purged} expired self-reports; raised {result.signals} no-check-in signals")
+    for kind, count in result.deleted.items():
+        print(f"deleted {count:6} {kind}")
+    print(f"erased {result.erased} people who stopped or could not be reached long ago")
+    print(f"raised {result.signals} no-check-in signals")
     return 0
 
 

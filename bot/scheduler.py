@@ -21,7 +21,7 @@ from dialogs import planning
 from dialogs.clock import Clock
 from dialogs.engine import Engine
 from dialogs.maintenance import run_daily
-from storage import appointments, buttons, checkins, checkpoints, due, meta, outbox, start_attempts, updates
+from storage import checkpoints, due, meta
 from storage.database import Database
 from storage.times import to_db
 
@@ -40,9 +40,6 @@ class Timing:
     plan_first_after: timedelta = timedelta(seconds=5)
     maintenance_every: timedelta = timedelta(hours=24)
     maintenance_first_after: timedelta = timedelta(minutes=1)
-    retention_days: int = 90
-    keep_settled_due: timedelta = timedelta(days=7)
-    keep_delivered: timedelta = timedelta(days=1)
 
 
 class Scheduler:
@@ -189,28 +186,12 @@ class Scheduler:
         return planned_for
 
     async def maintain(self) -> dict[str, int]:
-        """Delete what is no longer needed: delivered outbox rows, old update ids, expired codes and
-        buttons, settled due rows, unanswered check-ins whose prompt expired, answers past retention."""
+        """The daily upkeep (dialogs/maintenance.py): every kind of row past its retention period is
+        deleted, people who left long ago are erased, silence rules are checked. Returns the counts."""
         now = self.clock.now()
-        timing = self.timing
-        async with self.db.transaction() as tx:
-            counts = {
-                "outbox": await outbox.purge_delivered(tx, now - timing.keep_delivered),
-                "handled_updates": await updates.purge_old(tx, now),
-                "start_attempts": await start_attempts.purge_old(tx, now),
-                "button_tokens": await buttons.purge_expired(tx, now),
-                "due": await due.purge_settled(tx, now - timing.keep_settled_due),
-                "checkins_unanswered": await checkins.purge_expired(tx, now),
-                "checkins_past_retention": await checkins.purge_before(
-                    tx, (now - timedelta(days=timing.retention_days)).date()
-                ),
-            }
-            counts["appointments_ended"] = await appointments.purge_ended_before(
-                tx, now - timedelta(days=timing.retention_days)
-            )
-            await meta.put(tx, "maintenance_at", to_db(now))
         daily = await run_daily(self.db, now, self.engine.config)
-        counts["selfreports_past_retention"] = daily.purged
-        counts["silence_signals"] = daily.signals
+        async with self.db.transaction() as tx:
+            await meta.put(tx, "maintenance_at", to_db(now))
+        counts = {**daily.deleted, "erased_after_leaving": daily.erased, "silence_signals": daily.signals}
         log.info("maintenance: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
         return counts

@@ -101,7 +101,7 @@ async def open_core(
                 if poll is not None and poll.last_success is not None:
                     await meta.put(tx, "last_poll_at", to_db(poll.last_success))
 
-        timing = Timing(sweep_seconds=settings.sweep_seconds, retention_days=settings.retention_days)
+        timing = Timing(sweep_seconds=settings.sweep_seconds)
         scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat)
         scheduler.start()
         try:

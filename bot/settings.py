@@ -33,6 +33,25 @@ class Settings(BaseSettings):
     default_locale: str = Field("de", description="Language before a participant has chosen one.")
     fallback_locale: str = Field("de", description="Language shown (with a marker) when a text is missing.")
     retention_days: int = Field(90, ge=1, le=3650, description="Days before raw answers are deleted.")
+    signal_days: int = Field(
+        180,
+        ge=1,
+        le=3650,
+        description="Days before signals, their deliveries and acknowledgements are deleted.",
+    )
+    outbox_days: int = Field(
+        1, ge=1, le=365, description="Days before sent and given-up outbox rows (content already cleared) go."
+    )
+    conversation_days: int = Field(
+        30, ge=1, le=365, description="Days before untouched conversation state (an open question) is reset."
+    )
+    due_days: int = Field(7, ge=1, le=365, description="Days before settled due rows (done, expired) go.")
+    erase_after_days: int = Field(
+        183,
+        ge=1,
+        le=3650,
+        description="Days after stopping (or becoming unreachable) before a participant is erased by itself.",
+    )
     invitation_days: int = Field(14, ge=1, le=365, description="Default validity of invitations.")
     max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong invitation codes per hour per account.")
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
@@ -135,6 +154,11 @@ class Settings(BaseSettings):
             fallback_locale=self.fallback_locale,
             default_timezone=self.timezone,
             retention_days=self.retention_days,
+            signal_days=self.signal_days,
+            outbox_days=self.outbox_days,
+            conversation_days=self.conversation_days,
+            due_days=self.due_days,
+            erase_after_days=self.erase_after_days,
             max_wrong_codes=self.max_wrong_codes,
             encryption_keys=self.key_list,
             grace_minutes=self.grace_minutes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from dialogs.i18n import match_locale
@@ -15,7 +15,13 @@ class EngineConfig:
     default_locale: str = "de"
     fallback_locale: str = "de"
     default_timezone: str = "Europe/Berlin"
-    retention_days: int = 90
+    retention_days: int = 90  # raw answers: check-ins, self-reports, appointments long past
+    # How long the other kinds of rows are kept (see docs/privacy.md for the whole table).
+    signal_days: int = 180  # signals, with their deliveries to coaches and the coaches' acknowledgements
+    outbox_days: int = 1  # sent and given-up messages (their content is cleared when they leave)
+    conversation_days: int = 30  # where a chat stands in a conversation, untouched for so long
+    due_days: int = 7  # settled due rows (done, expired, cancelled)
+    erase_after_days: int = 183  # people who stopped or could not be reached are erased after so long
     max_wrong_codes: int = 5
     # Keys for free text at rest, newest first. Empty: free text is not asked for at all.
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
@@ -27,6 +33,11 @@ class EngineConfig:
     caseload_limit: int = 25
     invitation_days: int = 14
     bot_username: str | None = None
+
+    def erasure_at(self, left_at: datetime) -> datetime:
+        """When someone who stopped (or became unreachable) at `left_at` is erased: the first daily upkeep
+        after this moment erases them (dialogs/maintenance.py); /stop tells them the day."""
+        return left_at + timedelta(days=self.erase_after_days)
 
     @property
     def grace(self) -> timedelta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from dialogs.appointment_text import readable_appointments
 from dialogs.coach_alerts import participation_ended
@@ -14,8 +15,9 @@ from dialogs.selfreport import readable_notes
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
 from storage import personal_data
+from storage.database import Tx
 from storage.outbox import Attachment
-from storage.participants import Status
+from storage.participants import Participant, Status
 from storage.times import to_db
 
 
@@ -77,12 +79,18 @@ class DeleteFlow(Flow):
             turn.say(turn.tr("Okay, nothing was deleted."))
             await show_menu(turn)
             return
-        participant = turn.participant
         goodbye = turn.tr("Everything about you is deleted. Thank you for the time with me. Take care!")
-        if participant is not None and participant.status is not Status.STOPPED:
-            await participation_ended(turn.tx, participant, turn.now)
-        await personal_data.erase(turn.tx, participant.id if participant else None, turn.chat_id)
+        await erase_everything(turn.tx, turn.participant, turn.chat_id, turn.now)
         turn.participant = None
         turn.forget_conversation()
         turn.erased = True
         turn.say(goodbye)
+
+
+async def erase_everything(tx: Tx, participant: Participant | None, chat_id: int, now: datetime) -> None:
+    """The one erasure, for /delete and for people erased after they left: coaches of someone still
+    taking part learn that it ended, then every row tied to the person or the chat goes. The audit log
+    stays, naming only the pseudonym, which then points to nobody."""
+    if participant is not None and participant.status is not Status.STOPPED:
+        await participation_ended(tx, participant, now)
+    await personal_data.erase(tx, participant.id if participant else None, chat_id)

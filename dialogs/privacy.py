@@ -85,8 +85,9 @@ async def stop_participation(turn: Turn) -> None:
     )
     turn.say(
         turn.tr(
-            "Your data stays until you delete it with /delete. /mydata shows it. "
-            "If you want to take part again, write /start."
+            "Your data is kept until {date} and then deleted by itself. You can delete it sooner with "
+            "/delete; /mydata shows it. If you want to take part again, write /start.",
+            date=turn.tr.date(turn.config.erasure_at(now)),
         )
     )
 

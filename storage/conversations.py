@@ -50,3 +50,21 @@ async def save(tx: Tx, conv: Conversation, now: datetime) -> None:
 
 async def delete(tx: Tx, chat_id: int) -> None:
     await tx.execute("DELETE FROM conversations WHERE chat_id = ?", (chat_id,))
+
+
+async def purge_idle(tx: Tx, before: datetime) -> int:
+    """Conversation state untouched since `before`: a stranger's (an enrolment never finished) is deleted,
+    a participant's open question or draft is reset to the menu (they see the menu next time). Coaches'
+    chats hold staff state, not a participant's: left as they are. Returns the rows changed."""
+    cutoff = to_db(before)
+    deleted = await tx.execute(
+        "DELETE FROM conversations WHERE participant_id IS NULL AND updated_at < ?"
+        " AND chat_id NOT IN (SELECT chat_id FROM coaches WHERE chat_id IS NOT NULL)",
+        (cutoff,),
+    )
+    reset = await tx.execute(
+        "UPDATE conversations SET flow = 'menu', step = 'idle', data = '{}', nonce = nonce + 1"
+        " WHERE participant_id IS NOT NULL AND updated_at < ? AND (flow != 'menu' OR data != '{}')",
+        (cutoff,),
+    )
+    return deleted + reset

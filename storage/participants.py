@@ -108,3 +108,13 @@ async def set_status(tx: Tx, participant_id: int, status: Status, now: datetime)
 async def count_by_status(tx: Tx) -> dict[str, int]:
     rows = await tx.all("SELECT status, COUNT(*) FROM participants GROUP BY status")
     return {row[0]: row[1] for row in rows}
+
+
+async def departed_before(tx: Tx, before: datetime, limit: int) -> list[Participant]:
+    """People who stopped or could not be reached since before `before`: due for automatic erasure."""
+    rows = await tx.all(
+        "SELECT * FROM participants WHERE status IN ('stopped', 'unreachable') AND status_at < ?"
+        " ORDER BY id LIMIT ?",
+        (to_db(before), limit),
+    )
+    return [_from_row(row) for row in rows]

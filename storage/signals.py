@@ -72,3 +72,8 @@ async def mark_delivered(tx: Tx, signal_id: int, now: datetime) -> None:
     await tx.execute(
         "UPDATE signals SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL", (to_db(now), signal_id)
     )
+
+
+async def purge_before(tx: Tx, before: datetime) -> int:
+    """Signals older than their retention period; their deliveries and acknowledgements go with them."""
+    return await tx.execute("DELETE FROM signals WHERE created_at < ?", (to_db(before),))

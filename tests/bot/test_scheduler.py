@@ -230,6 +230,9 @@ async def test_maintenance_deletes_what_is_no_longer_needed(tmp_path: Path) -> N
             "checkins_past_retention": 1,
             "appointments_ended": 1,  # the one long past; the coming one stays
             "selfreports_past_retention": 0,
+            "signals": 0,
+            "conversations": 0,
+            "erased_after_leaving": 0,
             "silence_signals": 0,
         }
         async with db.read() as tx:
