@@ -228,10 +228,8 @@ class Database:
                 await cursor.close()
             finally:
                 await self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if row is None:  # not in WAL mode (":memory:"): there is no log to keep anything
-            return True
-        busy, frames, moved = row
-        return bool(busy == 0 and frames == moved)
+        busy, frames, moved = row if row is not None else (0, 0, 0)
+        return bool(busy == 0 and frames == moved)  # (0, 0, 0) once truncated; busy 1 while a reader holds it
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the whole database while the service keeps running (SQLite online backup)."""
