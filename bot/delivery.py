@@ -252,6 +252,7 @@ class OutboxWorker:
                 for message_id in unreadable:
                     await outbox.mark_dead(tx, message_id, "unreadable")
             log.error("%d sealed outbox messages cannot be opened with any configured key", len(unreadable))
+            self.wake()  # the chats' next messages may go now
         return readable
 
     async def _mark(self, group: list[OutboxMessage]) -> set[int]:

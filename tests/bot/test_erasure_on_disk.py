@@ -18,7 +18,7 @@ from dialogs.engine import Engine
 from dialogs.events import Event, EventKind
 from storage.database import Database
 from storage.outbox import OutboxMessage
-from storage.sealing import sealer_for
+from storage.sealing import new_key, sealer_for
 from tests.dialogs.appointment_helpers import KEYED, add, appointment_rows, enrol
 from tests.harness import World, world
 
@@ -143,3 +143,20 @@ async def test_the_outbox_worker_sends_sealed_messages_opened(tmp_path: Path) ->
 def chat_text(chat_id: int, text: str) -> Event:
     """A typed message whose replies stay queued (the harness's chat would take them at once)."""
     return Event(chat_id, EventKind.TEXT, text=text, language_hint="en")
+
+
+async def test_a_sealed_message_no_configured_key_opens_is_given_up_not_sent_as_gibberish(
+    tmp_path: Path,
+) -> None:
+    async with world(tmp_path, KEYED) as w:
+        chat = await enrol(w)
+        await w.engine.handle(Event(chat.chat_id, EventKind.COMMAND, command="help", language_hint="en"))
+        sender = Recording()
+        other_key = sealer_for((new_key(),))  # the operator replaced the key while a message waited
+        worker = OutboxWorker(w.db, sender, w.clock, Limits(global_rate=1000, per_chat_interval=0), other_key)
+        for _ in range(3):  # the help text and the menu: one at a time, in order
+            await worker.drain()
+        assert sender.texts == []
+        async with w.db.read() as tx:
+            rows = await tx.all("SELECT status, last_error, text FROM outbox WHERE status != 'sent'")
+        assert [tuple(row) for row in rows] == [("dead", "unreadable", None)] * 2
