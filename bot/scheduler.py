@@ -156,8 +156,6 @@ class Scheduler:
             if len(items) < self.timing.sweep_batch:
                 break
             await asyncio.sleep(0)  # let the outbox worker and incoming updates in between batches
-        if not await checkpoints.settle(self.db):
-            log.info("an erasure's checkpoint waits for a reader of the database; trying again next sweep")
         self.sweeps += 1
         self.swept += handled
         if self.sweeps == 1:
@@ -167,6 +165,8 @@ class Scheduler:
                 self._on_first_sweep()
         elif handled:
             log.info("sweep: %d due rows in %.3f s", handled, time.monotonic() - started)
+        if not await checkpoints.settle(self.db):
+            log.info("a checkpoint owed after erasure waits for a reader of the database; trying next sweep")
         return handled
 
     async def plan(self) -> int:
