@@ -69,22 +69,28 @@ class Dispatcher:
         self.deadline = deadline
         self._pending: set[asyncio.Task[Outcome]] = set()
 
-    async def dispatch(self, event: Event) -> None:
+    async def dispatch(self, event: Event) -> Outcome:
+        """Run the engine on `event` (with the crisis card as a guard) and return its outcome, so the
+        transport confirms the update to Telegram only when it was stored (`Outcome.redeliver` is False)."""
         locale = crisis_locale(event, self.config)
         if locale is None:
             try:
-                await self.engine.handle(event)
+                return await self.engine.handle(event)
             except Exception as exc:
                 log.error("the engine could not handle a %s event (%s)", event.kind, type(exc).__name__)
-            return
+                return Outcome(failed=True)
         task = asyncio.create_task(self.engine.handle(event))
         self._pending.add(task)
         task.add_done_callback(self._settled)
         done, _ = await asyncio.wait({task}, timeout=self.deadline)
         if task in done and not task.cancelled() and task.exception() is None and not task.result().failed:
-            return
+            return task.result()
         log.warning("crisis input answered directly: the engine did not answer in time")
         await self._send(direct_card(event, locale, self.config))
+        try:
+            return await asyncio.shield(task)  # stored or not decides whether Telegram may forget it
+        except Exception:
+            return Outcome(failed=True)  # logged by `_settled`
 
     async def _send(self, message: OutboxMessage) -> None:
         for attempt in range(1, SEND_ATTEMPTS + 1):
