@@ -88,10 +88,11 @@ async def poll_updates(bot: Bot, handle: Handler, stop: asyncio.Event, *, hold: 
 
 
 async def settled(handle: Handler, update: Update) -> bool:
-    """Handle `update`; False only when it was not stored and must be delivered again. A handler that
-    raises counts as settled: it answers kindly itself, and a poisoned update must not come back forever."""
+    """Handle `update`; False only when the handler says it was not stored and must be delivered again
+    (anything but False counts as settled). A handler that raises counts as settled: it answers kindly
+    itself, and a poisoned update must not come back forever."""
     try:
-        return await handle(update)
+        return await handle(update) is not False
     except Exception as exc:
         log.error("update %s could not be handled (%s)", update.update_id, type(exc).__name__)
         return True
