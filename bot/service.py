@@ -7,7 +7,7 @@ import contextlib
 import logging
 import secrets
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -33,6 +33,8 @@ from storage.times import to_db
 if TYPE_CHECKING:
     from telegram import Update
     from telegram.ext import Application
+
+    from bot.polling import Handler
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +218,7 @@ async def handle_update(update: Update, dispatcher: Dispatcher) -> bool:
 async def start_webhook(
     application: Application,  # type: ignore[type-arg]
     settings: Settings,
-    handle: Callable[[Update], Awaitable[bool]],
+    handle: Handler,
 ) -> AsyncIterator[None]:
     """Listen for Telegram's posts, then tell Telegram where to post. Each post is answered only after its
     update committed (bot/telegram_webhook.py); requests without the secret header are refused with 403."""
