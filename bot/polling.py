@@ -76,9 +76,10 @@ async def poll_updates(bot: Bot, handle: Handler, stop: asyncio.Event, *, hold: 
         batch = [update.update_id if isinstance(update, Update) else update for update in updates]
         settled_ids: set[int] = set()
         for update, update_id in zip(updates, batch, strict=True):
-            if isinstance(update, Update) and not await settled(handle, update):
-                break  # this one and the rest of the batch stay with Telegram
-            settled_ids.add(update_id)
+            # One that is not stored stays with Telegram; the rest are still tried (crisis input gets its
+            # card even when nothing can be stored), and those handled are recognised when they come again.
+            if not isinstance(update, Update) or await settled(handle, update):
+                settled_ids.add(update_id)
         offset = next_offset(offset, batch, settled_ids)
         if set(batch) - settled_ids:
             unstored += 1

@@ -61,7 +61,10 @@ def _private_file(path: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             mode = stat.S_IMODE(target.stat().st_mode)
             if mode & ~PRIVATE:
-                target.chmod(mode & PRIVATE)
+                try:
+                    target.chmod(mode & PRIVATE)
+                except PermissionError:  # another user's file: say so, the owner has to fix it
+                    log.warning("%s is readable by others (mode %o) and not ours to change", target, mode)
 
 
 class Tx:

@@ -181,3 +181,25 @@ async def test_the_webhook_answers_200_only_for_a_stored_update_and_503_when_it_
             assert {n: len(server.messages_to(CHAT + n)) for n in range(1, 22)} == dict.fromkeys(
                 range(1, 22), 1
             )
+
+
+async def test_while_the_database_is_locked_sos_behind_a_failed_update_gets_its_card_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update that cannot be stored stays with Telegram, but does not hold up crisis input behind it:
+    the /sos gets the card at once, and only once however often it is fetched again."""
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:
+        async with service(tmp_path, monkeypatch, server) as db:
+            async with locked(db):
+                server.push_message(CHAT + 1, "/help", language_code="en")
+                server.push_message(CHAT + 2, "/sos", language_code="en")
+                card = await server.async_wait_for(
+                    lambda m: m.chat_id == CHAT + 2 and "call them directly" in (m.text or ""), timeout=30
+                )
+                assert "0800 111 0 111" in (card.text or "")
+                polls = server.stats.requests["getUpdates"]
+                await wait_for(lambda: server.stats.requests["getUpdates"] >= polls + 2, 60, "two more polls")
+                assert server.pending_updates == 2
+                assert len(server.messages_to(CHAT + 2)) == 1
+            await wait_for(lambda: server.pending_updates == 0, 60, "both stored")
+            assert len(server.messages_to(CHAT + 1)) == 1  # /help answered once stored
