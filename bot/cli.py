@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import catalogue, coach_cli
+from bot.scheduler import HEARTBEAT_SECONDS
 from bot.settings import Settings, SettingsError, load_settings, settings_table
 from dialogs.clock import Clock, SystemClock
 from dialogs.config import EngineConfig
@@ -48,7 +49,7 @@ def _not_a_proxy_page(record: logging.LogRecord) -> bool:
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
     # httpx logs request URLs, which contain the bot token; python-telegram-bot logs update contents at DEBUG.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite"):
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "uvicorn"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     request_log = logging.getLogger("telegram.request.BaseRequest")
     if _not_a_proxy_page not in request_log.filters:
@@ -147,7 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
         "status",
         help="operator overview without personal data",
         description="Participants by state, due rows by kind and state, the outbox by state, dead letters, "
-        "the last successful poll of Telegram. No personal data. Exit code 1 when polling has stalled.",
+        "the service's last heartbeat and last successful poll of Telegram. No personal data. Exit code 1 "
+        "when the service is not running (no fresh heartbeat, in polling and webhook mode alike) or polling "
+        "has stalled; 3 when there is no usable database at COMPANION_DATABASE (none is created).",
+    )
+    status.add_argument(
+        "--stale-after",
+        type=int,
+        default=STALE_AFTER_MINUTES,
+        metavar="MINUTES",
+        help="call the service not running when its last heartbeat is older "
+        f"(default {STALE_AFTER_MINUTES}; it beats every {HEARTBEAT_SECONDS} s)",
     )
     status.add_argument(
         "--stalled-after",
@@ -428,7 +439,7 @@ def _backup(settings: Settings, target: Path) -> int:
         raise SettingsError("the backup must go to another file than COMPANION_DATABASE.")
 
     async def copy() -> None:
-        async with await Database.open(settings.database) as db:
+        async with await Database.open(settings.database, create=False) as db:
             await db.backup(target)
 
     asyncio.run(copy())
@@ -438,7 +449,7 @@ def _backup(settings: Settings, target: Path) -> int:
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     async def gather() -> tuple[dict[str, dict[str, int]], dict[str, str | None]]:
-        async with await Database.open(settings.database) as db, db.read() as tx:
+        async with await Database.open(settings.database, create=False) as db, db.read() as tx:
             counts = {
                 "participants by state": await participants.count_by_status(tx),
                 "due rows by kind and state": {
@@ -451,7 +462,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
             return counts, times
 
     async def over_limit() -> list[tuple[coaches.Coach, int]]:
-        async with await Database.open(settings.database) as db, db.read() as tx:
+        async with await Database.open(settings.database, create=False) as db, db.read() as tx:
             return await coaches.over_limit(tx, settings.caseload_limit)
 
     counts, times = asyncio.run(gather())
@@ -474,7 +485,27 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  coach {coach.id:<26} {size}")
     if not crowded:
         print("  (none)")
+    if not_running(times, now, timedelta(minutes=args.stale_after)):
+        return 1
     return 1 if polling_stalled(times, now, timedelta(minutes=args.stalled_after)) else 0
+
+
+def not_running(times: dict[str, str | None], now: datetime, limit: timedelta) -> bool:
+    """No heartbeat, or one older than `limit`: the service is not running (whether it polls or serves a
+    webhook), or it runs but cannot write to its database."""
+    heartbeat = times.get("heartbeat_at")
+    if heartbeat is None:
+        print("SERVICE NOT RUNNING: no heartbeat was ever recorded in this database", file=sys.stderr)
+        return True
+    age = now - from_db(heartbeat)
+    if age <= limit:
+        return False
+    print(
+        f"SERVICE NOT RUNNING: last heartbeat {_ago(age)} ago "
+        f"(more than {limit.total_seconds() // 60:.0f} minutes)",
+        file=sys.stderr,
+    )
+    return True
 
 
 def polling_stalled(times: dict[str, str | None], now: datetime, limit: timedelta) -> bool:
@@ -545,6 +576,7 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
 
 
 STALLED_AFTER_MINUTES = 5
+STALE_AFTER_MINUTES = 5  # ten missed heartbeats
 STATUS_TIMES = {
     "last_poll_at": "last successful poll",
     "heartbeat_at": "last heartbeat",

@@ -6,13 +6,15 @@ without a database) it runs the engine too, but if the engine has not answered w
 or raises, the crisis card is sent straight through the transport, in the language of the crisis words
 (or Telegram's language), with the local help entries of the information content where present.
 
-If the engine is merely slow and answers later, the person gets the card twice: better than none.
+If the engine is merely slow and answers later, the person gets the card twice: better than none. An
+update that could not be stored comes again from Telegram until it is; its card goes out directly once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 
 from bot.delivery import Result, Sender
 from dialogs.config import EngineConfig
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 CRISIS_DEADLINE = 1.0  # seconds the engine gets before the card goes out directly
 SEND_ATTEMPTS = 3
 DIRECT_ID = 0  # outbox id of a message that never was in the outbox
+REMEMBERED = 1000  # updates whose card went out directly, not sent again when Telegram redelivers them
 
 NO_STORAGE = N_(
     "I have a technical problem right now. If you want your coach to contact you, please call them "
@@ -68,23 +71,33 @@ class Dispatcher:
         self.config = config
         self.deadline = deadline
         self._pending: set[asyncio.Task[Outcome]] = set()
+        self._carded: deque[int] = deque(maxlen=REMEMBERED)
 
-    async def dispatch(self, event: Event) -> None:
+    async def dispatch(self, event: Event) -> Outcome:
+        """Run the engine on `event` (with the crisis card as a guard) and return its outcome, so the
+        transport confirms the update to Telegram only when it was stored (`Outcome.redeliver` is False)."""
         locale = crisis_locale(event, self.config)
         if locale is None:
             try:
-                await self.engine.handle(event)
+                return await self.engine.handle(event)
             except Exception as exc:
                 log.error("the engine could not handle a %s event (%s)", event.kind, type(exc).__name__)
-            return
+                return Outcome(failed=True)
         task = asyncio.create_task(self.engine.handle(event))
         self._pending.add(task)
         task.add_done_callback(self._settled)
         done, _ = await asyncio.wait({task}, timeout=self.deadline)
         if task in done and not task.cancelled() and task.exception() is None and not task.result().failed:
-            return
-        log.warning("crisis input answered directly: the engine did not answer in time")
-        await self._send(direct_card(event, locale, self.config))
+            return task.result()
+        if event.update_id is None or event.update_id not in self._carded:
+            log.warning("crisis input answered directly: the engine did not answer in time")
+            await self._send(direct_card(event, locale, self.config))
+            if event.update_id is not None:
+                self._carded.append(event.update_id)
+        try:
+            return await asyncio.shield(task)  # stored or not decides whether Telegram may forget it
+        except Exception:
+            return Outcome(failed=True)  # logged by `_settled`
 
     async def _send(self, message: OutboxMessage) -> None:
         for attempt in range(1, SEND_ATTEMPTS + 1):

@@ -3,7 +3,9 @@
 python-telegram-bot's own updater asks for the next batch (which confirms the previous one to Telegram)
 while earlier updates may still wait in its queue, so a process killed at that moment loses button presses
 it never answered. Here the offset moves past an update only once the engine's transaction for it has
-committed; an update redelivered after a crash is recognised by its id and changes nothing.
+committed; an update redelivered after a crash is recognised by its id and changes nothing. When the
+database cannot store an update (disk full, locked), the offset stays before it and it is fetched again
+after a pause that grows with every failed attempt.
 
 Only the kinds of update the bot answers are asked for. Should python-telegram-bot still fail to read a
 batch (a field it does not expect), the batch is fetched again as plain JSON and read update by update:
@@ -29,12 +31,14 @@ POLL_TIMEOUT = 30  # seconds Telegram holds a long poll open
 ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)  # what the engine answers
 
 
-async def poll_updates(
-    bot: Bot, handle: Callable[[Update], Awaitable[None]], stop: asyncio.Event, *, hold: int = POLL_TIMEOUT
-) -> None:
+Handler = Callable[[Update], Awaitable[bool]]  # True once the update is stored (or needs no storing)
+
+
+async def poll_updates(bot: Bot, handle: Handler, stop: asyncio.Event, *, hold: int = POLL_TIMEOUT) -> None:
     """Fetch and handle updates one by one until `stop` is set."""
     offset: int | None = None
     failures = 0
+    unstored = 0  # batches in a row that stopped at an update the database could not store
     while not stop.is_set():
         fetch = asyncio.ensure_future(
             bot.get_updates(offset=offset, timeout=hold, allowed_updates=ALLOWED_UPDATES)
@@ -69,21 +73,46 @@ async def poll_updates(
                 await _back_off(again, failures, stop)
                 continue
         failures = 0
-        for update in updates:
-            if isinstance(update, Update):
-                try:
-                    await handle(update)
-                except Exception as exc:  # the handler answers kindly itself; a poisoned update must not loop
-                    log.error("update %s could not be handled (%s)", update.update_id, type(exc).__name__)
-                update_id = update.update_id
-            else:
-                update_id = update
-            offset = max(offset or 0, update_id + 1)  # never backwards, whatever order a batch came in
+        batch = [update.update_id if isinstance(update, Update) else update for update in updates]
+        settled_ids: set[int] = set()
+        for update, update_id in zip(updates, batch, strict=True):
+            # One that is not stored stays with Telegram; the rest are still tried (crisis input gets its
+            # card even when nothing can be stored), and those handled are recognised when they come again.
+            if not isinstance(update, Update) or await settled(handle, update):
+                settled_ids.add(update_id)
+        offset = next_offset(offset, batch, settled_ids)
+        if set(batch) - settled_ids:
+            unstored += 1
+            await _back_off("the database could not store an update", unstored, stop)
+        else:
+            unstored = 0
 
 
-async def _back_off(exc: Exception, failures: int, stop: asyncio.Event) -> None:
+async def settled(handle: Handler, update: Update) -> bool:
+    """Handle `update`; False only when the handler says it was not stored and must be delivered again
+    (anything but False counts as settled). A handler that raises counts as settled: it answers kindly
+    itself, and a poisoned update must not come back forever."""
+    try:
+        return await handle(update) is not False
+    except Exception as exc:
+        log.error("update %s could not be handled (%s)", update.update_id, type(exc).__name__)
+        return True
+
+
+def next_offset(offset: int | None, batch: Sequence[int], done: set[int]) -> int | None:
+    """The offset that confirms exactly the settled updates of a batch: up to the first one that is not,
+    whatever order the batch was handled in; never backwards."""
+    if not batch:
+        return offset
+    waiting = [update_id for update_id in batch if update_id not in done]
+    wanted = min(waiting) if waiting else max(batch) + 1
+    return max(offset or 0, wanted)
+
+
+async def _back_off(reason: Exception | str, failures: int, stop: asyncio.Event) -> None:
     wait = min(30.0, 2.0**failures)
-    log.warning("polling failed (%s); trying again in %.0f s", type(exc).__name__, wait)
+    why = reason if isinstance(reason, str) else type(reason).__name__
+    log.warning("polling failed (%s); trying again in %.0f s", why, wait)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=wait)
 

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from telegram import Update
     from telegram.ext import Application
 
+    from bot.polling import Handler
+
 log = logging.getLogger(__name__)
 
 FIRST_SWEEP_WAIT = 2.0  # seconds the transport waits for the first sweep before it loads and connects
@@ -150,8 +152,7 @@ async def _serve_telegram(
     sender: DeferredSender,
     tracker: PollTracker,
 ) -> None:
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
+    from telegram.ext import ApplicationBuilder
     from telegram.request import HTTPXRequest
 
     from bot.polling import poll_updates
@@ -177,22 +178,17 @@ async def _serve_telegram(
     )
     sender.target = TelegramSender(application.bot)
 
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await handle_update(update, core.dispatcher)
+    async def handle(update: Update) -> bool:
+        return await handle_update(update, core.dispatcher)
 
-    application.add_handler(TypeHandler(Update, on_update))
-    async with application:
+    async with application, contextlib.AsyncExitStack() as listening:
         await publish_commands(application)
-        assert application.updater is not None
         polling: asyncio.Task[None] | None = None
         if webhook:
-            await start_webhook(application, settings)
+            await listening.enter_async_context(start_webhook(application, settings, handle))
         else:
             await application.bot.delete_webhook(drop_pending_updates=False)
-            polling = asyncio.create_task(
-                poll_updates(application.bot, lambda update: handle_update(update, core.dispatcher), stop)
-            )
-        await application.start()
+            polling = asyncio.create_task(poll_updates(application.bot, handle, stop))
         mode = "serving a webhook for" if webhook else "polling"
         log.info("%s Telegram as @%s", mode, application.bot.username)
         if core.engine.config.bot_username is None:  # coaches' /invite links need it
@@ -203,41 +199,47 @@ async def _serve_telegram(
             if polling is not None:
                 stop.set()
                 await polling
-            if application.updater.running:
-                await application.updater.stop()
-            await application.stop()
 
 
-async def handle_update(update: Update, dispatcher: Dispatcher) -> None:
-    """One Telegram update: acknowledge a button press, then let the engine (or the crisis guard) answer."""
+async def handle_update(update: Update, dispatcher: Dispatcher) -> bool:
+    """One Telegram update: acknowledge a button press, then let the engine (or the crisis guard) answer.
+    True once it is stored (or needs no answer); False when the database could not store it."""
     from bot.telegram_transport import event_from_update
 
     if update.callback_query is not None:
         with contextlib.suppress(Exception):
             await update.callback_query.answer()
     event = event_from_update(update)
-    if event is not None:
-        await dispatcher.dispatch(event)
+    if event is None:
+        return True
+    outcome = await dispatcher.dispatch(event)
+    return not outcome.redeliver
 
 
-async def start_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    """Listen for Telegram's posts; requests without the secret header are refused with 403."""
+@asynccontextmanager
+async def start_webhook(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    handle: Handler,
+) -> AsyncIterator[None]:
+    """Listen for Telegram's posts, then tell Telegram where to post. Each post is answered only after its
+    update committed (bot/telegram_webhook.py); requests without the secret header are refused with 403."""
     from bot.polling import ALLOWED_UPDATES
+    from bot.telegram_webhook import serving, webhook_app
 
     url = settings.require_webhook_url()
     secret = (
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     )
-    assert application.updater is not None
-    await application.updater.start_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=urlsplit(url).path.lstrip("/"),
-        webhook_url=url,
-        secret_token=secret,
-        allowed_updates=list(ALLOWED_UPDATES),
-        drop_pending_updates=False,
-    )
+    app = webhook_app(urlsplit(url).path, secret, application.bot, handle)
+    async with serving(app, settings.webhook_listen, settings.webhook_port):
+        await application.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=False,
+        )
+        yield
 
 
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -48,7 +48,7 @@ from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
 from storage import buttons, checkpoints, due, participants, updates
-from storage.database import Database
+from storage.database import Database, unavailable
 from storage.participants import Status
 
 log = logging.getLogger(__name__)
@@ -56,9 +56,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Outcome:
+    """`redeliver`: the database could not store the update (locked, disk full); nothing of it was kept
+    or said, and the transport must leave it with Telegram so it is delivered again."""
+
     outbox_ids: list[int] = field(default_factory=list)
     duplicate: bool = False
     failed: bool = False
+    redeliver: bool = False
+
+
+NOT_STORED = Outcome(failed=True, redeliver=True)
 
 
 class Engine:
@@ -93,13 +100,20 @@ class Engine:
                     else "-"
                 )
         except Exception as exc:
+            if unavailable(exc):
+                return self._not_stored(event, exc)
             log.error(
                 "handling a %s event failed (%s)\n%s",
                 event.kind,
                 type(exc).__name__,
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
-            return await self._apologise(event)
+            try:
+                return await self._apologise(event)
+            except Exception as again:
+                if unavailable(again):
+                    return self._not_stored(event, again)
+                raise
         log.info("handled %s for %s, %d replies", event.kind, pseudonym, len(ids))
         if turn.erased and not await checkpoints.settle(self.db):
             log.warning("a reader holds the database log; the checkpoint after erasure is retried later")
@@ -139,6 +153,18 @@ class Engine:
         log.debug("handled %d due rows, %d replies", len(items), len(ids))
         self._wake(ids, answers=False)
         return len(items) - failed
+
+    @staticmethod
+    def _not_stored(event: Event, exc: Exception) -> Outcome:
+        """A database failure, not a bug: no apology (it could not be stored either), and the update is
+        left to be delivered again, when it is handled as if for the first time."""
+        log.error(
+            "the database could not store a %s event (%s: %s); it is left to be delivered again",
+            event.kind,
+            type(exc).__name__,
+            exc,
+        )
+        return NOT_STORED
 
     async def _apologise(self, event: Event) -> Outcome:
         """Something broke: the person still gets a kind answer, and the update is not replayed forever."""

@@ -8,8 +8,11 @@ incoming update, its replies and the record that it was handled commit together 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -28,6 +31,41 @@ BUSY_TIMEOUT_MS = 5000
 
 class DatabaseError(RuntimeError):
     """The database cannot be used (corrupt file, failed integrity check, unreadable path)."""
+
+
+class MissingDatabase(DatabaseError):
+    """There is no database at the path, and the caller must not create one."""
+
+
+# SQLite's primary result codes that say the database cannot store anything right now (locked, disk full,
+# I/O error, file gone or damaged), as opposed to a statement the code got wrong.
+UNAVAILABLE = frozenset({5, 6, 7, 8, 10, 11, 13, 14, 15, 26})  # BUSY LOCKED NOMEM READONLY IOERR CORRUPT
+# FULL CANTOPEN PROTOCOL NOTADB
+
+
+def unavailable(exc: BaseException) -> bool:
+    """The database could not store the work (try again later), rather than the work being wrong."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.Error) and isinstance(code, int) and code & 0xFF in UNAVAILABLE
+
+
+PRIVATE = 0o600  # the database, its WAL and shared memory, and backups: for the service's user only
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` readable and writable by its owner only, whatever the umask, or take every permission
+    beyond that from an existing file. SQLite gives the WAL and the shared-memory file the mode of the
+    database file, so these follow."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    for target in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if mode & ~PRIVATE:
+                try:
+                    target.chmod(mode & PRIVATE)
+                except PermissionError:  # another user's file: say so, the owner has to fix it
+                    log.warning("%s is readable by others (mode %o) and not ours to change", target, mode)
 
 
 class Tx:
@@ -112,10 +150,14 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+    async def open(cls, path: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
+        """Open (and with `create`, make) the database; its files are made private to the service's user."""
         path = Path(path)
         if str(path) != ":memory:":
+            if not create and not path.exists():
+                raise MissingDatabase(f"there is no database at {path} (nothing was created)")
             path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(path)
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
@@ -197,11 +239,17 @@ class Database:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Tx(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
                 await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
+
+    async def _rollback(self) -> None:
+        """Roll back what is left: SQLite has already rolled back by itself after some errors (a full disk),
+        and a failing ROLLBACK must not hide the error that caused it."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self._conn.execute("ROLLBACK")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -234,6 +282,7 @@ class Database:
     async def backup(self, target: Path) -> None:
         """A consistent copy of the whole database while the service keeps running (SQLite online backup)."""
         target.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(target)
         async with aiosqlite.connect(target) as copy:
             async with self._lock:
                 await self._conn.backup(copy)

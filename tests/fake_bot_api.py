@@ -20,6 +20,7 @@ import copy
 import email.parser
 import email.policy
 import html
+import http.client
 import json
 import math
 import random
@@ -28,7 +29,9 @@ import signal
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -605,6 +608,18 @@ class _Reply:
     delay: float = 0.0
 
 
+def _post_json(url: str, payload: dict[str, Any], headers: dict[str, str]) -> int:
+    """POST `payload`; the answer's status, or 0 when there was none (refused, reset, timed out)."""
+    request = urllib.request.Request(url, json.dumps(payload).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:  # the local bot under test
+            return int(answer.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (OSError, ValueError, http.client.HTTPException):
+        return 0
+
+
 def _json_reply(status: int, payload: dict[str, Any]) -> _Reply:
     return _Reply(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
@@ -1161,6 +1176,7 @@ class FakeBotApi:
         self.menu_buttons: dict[int | str | None, dict[str, Any]] = {}
         self.webhook_url = ""
         self.webhook_secret_token: str | None = None
+        self.webhook_answers: Counter[int] = Counter()  # status of every webhook post (0: no answer)
         self.internal_errors: list[str] = []
 
         self._requested_port = port
@@ -1758,6 +1774,7 @@ class FakeBotApi:
                             **self.stats.to_json(),
                             "sent": len(self.sent),
                             "pending_updates": len(self._pending),
+                            "webhook_answers": {str(k): n for k, n in self.webhook_answers.items()},
                         }
                     )
         except KeyError as exc:
@@ -1998,6 +2015,36 @@ class FakeBotApi:
         if _param_bool(params, "drop_pending_updates"):
             self._pending.clear()
         return True
+
+    def deliver_webhooks(self, target: str) -> None:
+        """Post waiting updates to the registered webhook, one at a time, as Telegram does. `target`
+        (``http://127.0.0.1:PORT``) stands in for the scheme and host of the registered address, like the
+        reverse proxy in front of the bot. An update leaves the queue only when the bot answers 2xx; an
+        error status, a refused or broken connection means it is posted again after a short pause."""
+        thread = threading.Thread(
+            target=self._deliver_webhooks, args=(target.rstrip("/"),), name="fake-webhook", daemon=True
+        )
+        thread.start()
+
+    def _deliver_webhooks(self, target: str) -> None:
+        while not self._stop_event.is_set():
+            with self._cond:
+                entry = self._pending[0] if self.webhook_url and self._pending else None
+                if entry is None:
+                    self._cond.wait(0.1)
+                    continue
+                url = target + urllib.parse.urlsplit(self.webhook_url).path
+                headers = {"Content-Type": "application/json"}
+                if self.webhook_secret_token:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret_token
+            status = _post_json(url, entry.payload, headers)
+            with self._cond:
+                self.webhook_answers[status] += 1
+                if 200 <= status < 300:
+                    with contextlib.suppress(ValueError):
+                        self._pending.remove(entry)
+                    continue
+            self._stop_event.wait(0.2)
 
     def _get_webhook_info(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         info: dict[str, Any] = {
@@ -2288,6 +2335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-limits", action="store_true", help="do not enforce flood limits")
     parser.add_argument("--random-rate", type=float, default=0.0)
     parser.add_argument("--random-seed", type=int, default=None)
+    parser.add_argument(
+        "--webhook-target", default=None, help="post updates to this http://host:port once a webhook is set"
+    )
     args = parser.parse_args(argv)
     api = FakeBotApi(
         args.token,
@@ -2304,6 +2354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     api.start()
+    if args.webhook_target:
+        api.deliver_webhooks(args.webhook_target)
     print(f"READY {api.port}", flush=True)
     try:
         stop.wait()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -24,7 +25,15 @@ TOKEN = "777:KILLTEST"
 class FakeServerProcess:
     """`python -m tests.fake_bot_api` with Telegram's limits (or the given ones)."""
 
-    def __init__(self, token: str = TOKEN, global_rate: int = 30, per_chat_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        global_rate: int = 30,
+        per_chat_interval: float = 1.0,
+        webhook_target: str | None = None,
+    ) -> None:
+        """`webhook_target`: once the bot sets a webhook, post updates there as Telegram does (again and
+        again until the bot answers 2xx), instead of waiting to be polled."""
         self.token = token
         self.process = subprocess.Popen(
             [
@@ -39,6 +48,7 @@ class FakeServerProcess:
                 str(global_rate),
                 "--per-chat-interval",
                 str(per_chat_interval),
+                *(("--webhook-target", webhook_target) if webhook_target else ()),
             ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -98,6 +108,14 @@ def start_bot(env: dict[str, str], log: Path, *arguments: str) -> subprocess.Pop
     with log.open("ab") as handle:
         command = [sys.executable, "-m", "bot.cli", *(arguments or ("run",))]
         return subprocess.Popen(command, cwd=log.parent, env=env, stderr=handle)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def wait_until(condition: Callable[[], object], timeout: float, what: str, every: float = 0.05) -> None:

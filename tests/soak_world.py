@@ -838,8 +838,8 @@ async def soak_world(tmp_path: Path, config: SoakConfig) -> AsyncIterator[Soak]:
             await soak.seed()
             stop = asyncio.Event()
 
-            async def handle(update: Update) -> None:
-                await handle_update(update, core.dispatcher)
+            async def handle(update: Update) -> bool:
+                return await handle_update(update, core.dispatcher)
 
             soak.stop = stop
             soak.tasks = [

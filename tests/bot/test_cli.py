@@ -174,16 +174,20 @@ def test_invite_for_a_region_and_an_unknown_region(env: dict[str, str]) -> None:
 def test_status_exit_code_says_when_polling_has_stalled(env: dict[str, str], tmp_path: Path) -> None:
     import sqlite3
 
-    assert companion("status", env=env).returncode == 0  # a database that never ran: nothing stalled
+    assert companion("invite", env=env).returncode == 0  # makes the database
+    never = companion("status", env=env)  # a database that never ran: not running
+    assert never.returncode == 1 and "SERVICE NOT RUNNING" in never.stderr
     now = datetime.now(UTC)
 
-    def record(heartbeat: datetime, poll: datetime) -> None:
+    def record(heartbeat: datetime, poll: datetime | None) -> None:
         with sqlite3.connect(tmp_path / "companion.db") as conn:
+            conn.execute("DELETE FROM meta WHERE key IN ('heartbeat_at', 'last_poll_at')")
             for key, moment in (("heartbeat_at", heartbeat), ("last_poll_at", poll)):
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    (key, moment.isoformat(timespec="microseconds")),
-                )
+                if moment is not None:
+                    conn.execute(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)",
+                        (key, moment.isoformat(timespec="microseconds")),
+                    )
 
     record(now, now - timedelta(minutes=1))
     assert companion("status", env=env).returncode == 0
@@ -191,5 +195,24 @@ def test_status_exit_code_says_when_polling_has_stalled(env: dict[str, str], tmp
     stalled = companion("status", env=env)
     assert stalled.returncode == 1 and "POLLING STALLED" in stalled.stderr
     assert companion("status", "--stalled-after", "10", env=env).returncode == 0
-    record(now - timedelta(hours=1), now - timedelta(hours=1))  # not running at all: not "stalled"
+    # Not running at all (a three-hour-old heartbeat), in polling and in webhook mode (no poll recorded).
+    for poll in (now - timedelta(hours=3), None):
+        record(now - timedelta(hours=3), poll)
+        down = companion("status", env=env)
+        assert down.returncode == 1 and "SERVICE NOT RUNNING" in down.stderr, down
+        assert "last heartbeat 3 h ago" in down.stderr, down.stderr
+    record(now - timedelta(minutes=4), None)  # webhook mode, running
     assert companion("status", env=env).returncode == 0
+    assert companion("status", "--stale-after", "3", env=env).returncode == 1
+
+
+def test_status_never_creates_a_database(env: dict[str, str], tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "companion.db"
+    result = companion("status", env={**env, "COMPANION_DATABASE": str(missing)})
+    assert result.returncode != 0
+    assert f"no database at {missing}" in result.stderr
+    assert not missing.exists() and not missing.parent.exists()
+    elsewhere = {**env, "COMPANION_DATABASE": str(missing)}
+    backup = companion("db", "backup", str(tmp_path / "copy.db"), env=elsewhere)
+    assert backup.returncode != 0 and f"no database at {missing}" in backup.stderr
+    assert not missing.exists() and not (tmp_path / "copy.db").exists()

@@ -10,7 +10,11 @@ and started again each time; at the end it runs until nothing is left to do and 
 Then: every due prompt arrived, one per person (or expired by its rule), every update pushed was handled
 and answered, every answer given is stored, every outbox row arrived, a message arrived twice only where
 the log of that run said it might, the database is consistent and no run logged an error. The figures
-(duplicates per kill, and how many were logged as possible) are printed; run with `-s` to see them."""
+(duplicates per kill, and how many were logged as possible) are printed; run with `-s` to see them.
+
+The same story runs with a few kills in webhook mode (`companion run --webhook`): the fake Telegram posts
+every update to the bot and posts it again until the bot answers 200, as Telegram does, so an update
+whose 200 a kill prevented comes again, and one answered 200 must have been stored."""
 
 from __future__ import annotations
 
@@ -32,12 +36,14 @@ from typing import Any
 from benchmarks.seed import CHAT_BASE, seed
 from storage.database import Database
 from storage.times import to_db
-from tests.processes import FakeServerProcess, bot_environment, start_bot
+from tests.processes import FakeServerProcess, bot_environment, free_port, start_bot
 
 SEED = 8_2026
 # How many kills at each kind of moment (see `kill_moment`), in a seeded order.
 MOMENTS = {"start-up": 4, "fan-out": 6, "conversation": 5, "unconfirmed": 5}
-KILLS = sum(MOMENTS.values())
+WEBHOOK_MOMENTS = {"start-up": 1, "fan-out": 1, "conversation": 3}  # "unconfirmed" is a poll held back
+WEBHOOK_PATH = "/telegram"
+WEBHOOK_SECRET = "crash-test-secret"
 PEOPLE = 200
 EXPIRED = 4  # participants 1..4: their row is already past its grace window
 AT_ONCE = PEOPLE // 3  # due when the test starts; the rest over SPREAD
@@ -248,8 +254,9 @@ class Driver:
         return {int(r["chat_id"]) for r in self.records if is_prompt(r)}
 
 
-def cast(rng: random.Random, codes: list[str]) -> list[Person]:
-    """Who does what: about half answer their prompt, some write commands, the rest stay silent."""
+def cast(rng: random.Random, codes: list[str], kills: int) -> list[Person]:
+    """Who does what: about half answer their prompt, some write commands, the rest stay silent; those
+    who enrol start in runs spread over the kills."""
     people: list[Person] = []
     for i in range(EXPIRED + 1, PEOPLE + 1):
         chat, language = CHAT_BASE + i, "de" if i % 2 else "en"
@@ -285,7 +292,8 @@ def cast(rng: random.Random, codes: list[str]) -> list[Person]:
             Step("say", text="/help"),
             Step("expect", when=lists_commands),
         ]
-        people.append(Person(ENROL_CHAT_BASE + n, "enrols", steps, "en", from_run=1 + 6 * n))
+        first_run = 1 + n * max(1, kills // ENROLLING)
+        people.append(Person(ENROL_CHAT_BASE + n, "enrols", steps, "en", from_run=first_run))
     return people
 
 
@@ -366,6 +374,16 @@ def duplicates_by_run(records: list[Record], boundaries: list[int]) -> list[int]
 
 
 async def test_twenty_sigkills_during_fanout_and_conversations(tmp_path: Path) -> None:
+    await crash_story(tmp_path, MOMENTS, webhook=False)
+
+
+async def test_sigkills_in_webhook_mode_lose_no_update(tmp_path: Path) -> None:
+    await crash_story(tmp_path, WEBHOOK_MOMENTS, webhook=True)
+
+
+async def crash_story(tmp_path: Path, kill_moments: dict[str, int], *, webhook: bool) -> None:
+    """The story of the module docstring, with `kill_moments` kills, polling or serving a webhook."""
+    kills = sum(kill_moments.values())
     database = tmp_path / "companion.db"
     await (await Database.open(database)).close()
     started = datetime.now(UTC)
@@ -373,23 +391,35 @@ async def test_twenty_sigkills_during_fanout_and_conversations(tmp_path: Path) -
     wanted_prompts = {CHAT_BASE + i for i in range(EXPIRED + 1, PEOPLE + 1)}
     last_due = started + SPREAD
     rng = random.Random(SEED)
-    server = FakeServerProcess()
-    env = bot_environment(database, server, sweep_seconds="0.3", bot_username="companion_test_bot")
-    logs = [tmp_path / f"run-{n:02d}.log" for n in range(KILLS + 1)]
+    settings = {"sweep_seconds": "0.3", "bot_username": "companion_test_bot"}
+    arguments: tuple[str, ...] = ("run",)
+    if webhook:
+        port = free_port()
+        server = FakeServerProcess(webhook_target=f"http://127.0.0.1:{port}")
+        settings |= {
+            "webhook_url": f"https://bot.example.org{WEBHOOK_PATH}",
+            "webhook_port": str(port),
+            "webhook_secret": WEBHOOK_SECRET,
+        }
+        arguments = ("run", "--webhook")
+    else:
+        server = FakeServerProcess()
+    env = bot_environment(database, server, **settings)
+    logs = [tmp_path / f"run-{n:02d}.log" for n in range(kills + 1)]
     codes = [invitation(env, logs[0]) for _ in range(ENROLLING)]
-    people = cast(rng, codes)
+    people = cast(rng, codes, kills)
     driver = Driver(server, people)
     boundaries: list[int] = []  # messages recorded when each kill happened
-    plan = [moment for moment, times in MOMENTS.items() for _ in range(times)]
+    plan = [moment for moment, times in kill_moments.items() for _ in range(times)]
     rng.shuffle(plan)
     moments = list(plan)
     unanswered_at_kill: list[int] = []
     bot: subprocess.Popen[bytes] | None = None
     began = time.monotonic()
     try:
-        for run in range(KILLS):
+        for run in range(kills):
             driver.run = run
-            bot = start_bot(env, logs[run])
+            bot = start_bot(env, logs[run], *arguments)
             moment = plan[run]
             if not driver.drive(kill_moment(rng, moment, driver), TRIGGER_TIMEOUT):
                 moments[run] += " (timed out)"
@@ -408,9 +438,9 @@ async def test_twenty_sigkills_during_fanout_and_conversations(tmp_path: Path) -
             boundaries.append(server.control("stats")["sent"])
             server.control("faults", clear="true")
 
-        driver.run = KILLS
+        driver.run = kills
         killing = time.monotonic() - began
-        bot = start_bot(env, logs[KILLS])
+        bot = start_bot(env, logs[kills], *arguments)
 
         def quiet() -> bool:
             return (
@@ -443,7 +473,8 @@ async def test_twenty_sigkills_during_fanout_and_conversations(tmp_path: Path) -
     logged = [sum(text.count(line) for line in DUPLICATE_LINES) for text in log_texts]
     caused = duplicates[1:]  # a kill's duplicates are sent by the run after it
     print(
-        f"\ncrash test: {KILLS} kills ({dict(Counter(m.split(' ')[0] for m in moments))}), "
+        f"\ncrash test ({'webhook' if webhook else 'polling'}): {kills} kills "
+        f"({dict(Counter(m.split(' ')[0] for m in moments))}), "
         f"{len(sent_messages)} messages, {len(driver.pushed)} updates pushed, "
         f"{sum(1 for n in unanswered_at_kill if n)} kills with updates not yet answered "
         f"({sum(unanswered_at_kill)} updates), {sum(t.count('duplicate update') for t in log_texts)} "

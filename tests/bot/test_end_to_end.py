@@ -89,7 +89,9 @@ async def test_webhook_mode_refuses_posts_without_telegrams_secret(
         stop = asyncio.Event()
         task = asyncio.create_task(run_telegram(settings, TOKEN, stop, webhook=True))
         try:
-            for _ in range(1500):  # up to 30 s on a busy machine
+            # The bot calls setWebhook only once its listener is bound: from then on Telegram (and this
+            # test) may post. Up to 30 s on a busy machine.
+            for _ in range(1500):
                 if server.webhook_url:
                     break
                 await asyncio.sleep(0.02)

@@ -20,7 +20,7 @@ async def test_an_update_fetched_but_not_handled_is_delivered_again_after_a_cras
             handled: list[int] = []
             crash = asyncio.Event()
 
-            async def handle_then_die(update: Update) -> None:
+            async def handle_then_die(update: Update) -> bool:
                 handled.append(update.update_id)
                 crash.set()  # the process dies right after handling the first of the batch
                 raise asyncio.CancelledError
@@ -36,10 +36,11 @@ async def test_an_update_fetched_but_not_handled_is_delivered_again_after_a_cras
             again: list[int] = []
             stop = asyncio.Event()
 
-            async def handle(update: Update) -> None:
+            async def handle(update: Update) -> bool:
                 again.append(update.update_id)
                 if update.update_id == third:
                     stop.set()
+                return True
 
             await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
             assert second in again and third in again
@@ -53,11 +54,12 @@ async def test_a_handler_error_does_not_stop_polling_or_repeat_the_update_foreve
             seen: list[int] = []
             stop = asyncio.Event()
 
-            async def handle(update: Update) -> None:
+            async def handle(update: Update) -> bool:
                 seen.append(update.update_id)
                 if update.update_id == bad:
                     raise RuntimeError("a broken handler")
                 stop.set()
+                return True
 
             await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
             assert seen == [bad, good]
@@ -74,10 +76,11 @@ async def test_an_update_the_library_cannot_read_is_skipped_and_the_rest_answere
             seen: list[int] = []
             stop = asyncio.Event()
 
-            async def handle(update: Update) -> None:
+            async def handle(update: Update) -> bool:
                 seen.append(update.update_id)
                 if update.update_id == after:
                     stop.set()
+                return True
 
             await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
         assert seen == [before, after]
@@ -92,9 +95,10 @@ async def test_only_the_updates_the_bot_answers_are_asked_for() -> None:
             seen: list[int] = []
             stop = asyncio.Event()
 
-            async def handle(update: Update) -> None:
+            async def handle(update: Update) -> bool:
                 seen.append(update.update_id)
                 stop.set()
+                return True
 
             await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
         assert seen == [wanted]

@@ -39,7 +39,7 @@ async def test_status_shows_due_rows_dead_letters_and_the_last_poll(tmp_path: Pa
         }
     )
     result = companion("status", env=env)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1 and "SERVICE NOT RUNNING" in result.stderr  # it never ran
     out = result.stdout
     assert "participants by state:\n  active" in out
     assert "checkin / pending                3" in out

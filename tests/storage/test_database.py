@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -62,3 +65,59 @@ async def test_a_migration_merged_later_with_a_lower_number_is_still_applied(tmp
         assert await db.upgrade() == ["0002_due.sql"]
         async with db.read() as tx:
             assert await tx.scalar("SELECT COUNT(*) FROM due") == 0
+
+
+@pytest.fixture
+def loose_umask() -> Iterator[None]:
+    """The usual umask 022, which would leave new files readable by every local user."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def modes(path: Path) -> dict[str, int]:
+    """Permission bits of the database file and of its WAL and shared-memory files, where they exist."""
+    found = {}
+    for suffix in ("", "-wal", "-shm"):
+        target = Path(f"{path}{suffix}")
+        if target.exists():
+            found[suffix or "db"] = stat.S_IMODE(target.stat().st_mode)
+    return found
+
+
+async def test_the_database_its_wal_and_backups_are_readable_by_the_service_only(
+    tmp_path: Path, loose_umask: None
+) -> None:
+    path = tmp_path / "c.db"
+    async with await Database.open(path) as db:
+        async with db.transaction() as tx:
+            await invitations.create(tx, NOW, timedelta(days=1))
+        assert modes(path) == {"db": 0o600, "-wal": 0o600, "-shm": 0o600}
+        await db.backup(tmp_path / "backups" / "copy.db")
+    copy = tmp_path / "backups" / "copy.db"
+    assert modes(copy) == {"db": 0o600}
+    async with await Database.open(copy) as opened, opened.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM invitations") == 1
+    assert set(modes(copy).values()) == {0o600}
+
+
+async def test_an_existing_database_with_wider_modes_is_tightened_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    async with await Database.open(path) as db, db.transaction() as tx:
+        await invitations.create(tx, NOW, timedelta(days=1))
+    for suffix in ("", "-wal", "-shm"):
+        target = Path(f"{path}{suffix}")
+        target.touch()
+        target.chmod(0o664)
+    async with await Database.open(path) as db, db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM invitations") == 1
+        assert set(modes(path).values()) == {0o600}
+
+
+async def test_opening_without_create_refuses_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "gone" / "c.db"
+    with pytest.raises(DatabaseError, match="no database at"):
+        await Database.open(missing, create=False)
+    assert not missing.parent.exists()
