@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     fallback_locale: str = Field("de", description="Language shown (with a marker) when a text is missing.")
     retention_days: int = Field(90, ge=1, le=3650, description="Days before raw answers are deleted.")
     invitation_days: int = Field(14, ge=1, le=365, description="Default validity of invitations.")
-    max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong invitation or coach codes per hour per account, in every state.")
+    max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong codes per hour per account.")
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
