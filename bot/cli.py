@@ -93,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--days", type=int, default=None, help="days until it expires (default 14)")
     invite.add_argument("--json", action="store_true", help='print {"code", "link", "expires_at"}')
-    invite.add_argument("--region", help="the programme's region, for local help information (e.g. bochum)")
+    invite.add_argument(
+        "--region",
+        help="the programme's region, for local help information (e.g. bochum); "
+        "with --coach, the coach's organisation's region unless given",
+    )
     invite.add_argument(
         "--coach", type=int, default=None, help="bind it to this coach (number from `companion coach list`)"
     )
@@ -280,10 +284,11 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
             if args.coach is not None and (coach is None or not coach.active):
                 raise SettingsError(f"--coach {args.coach} has no access; see `companion coach list`")
             now = SystemClock().now()
-            created = await invitations.create(tx, now, timedelta(days=days), region=args.region)
             if coach is not None:
-                await invitations.bind_to_coach(tx, created.id, coach.id)
-            return created
+                return await invitations.create_for_coach(
+                    tx, now, timedelta(days=days), coach.id, args.region
+                )
+            return await invitations.create(tx, now, timedelta(days=days), region=args.region)
 
     created = asyncio.run(create())
     username = bot_username(settings)

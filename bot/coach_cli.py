@@ -94,8 +94,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "stats",
         help="monthly evaluation figures, small counts suppressed",
         description="Per month: invited, enrolled, active in the last 28 days, check-in days, appointment "
-        "answers by kind, signals by kind. Counts from 1 to 4 are shown as <5, and further cells are "
-        "hidden where totals would reveal them (see docs/evaluation.md).",
+        "answers by kind, signals by kind. Counts from 1 to 4 are shown as x; totals add only the "
+        "figures shown (12+), so no two reports can be subtracted to reveal one (see docs/evaluation.md).",
     )
     stats.add_argument("--from", dest="start", default=None, help="first month, YYYY-MM")
     stats.add_argument("--to", dest="end", default=None, help="last month, YYYY-MM")

@@ -1,74 +1,44 @@
-"""`companion stats`: monthly evaluation figures with small counts suppressed.
+"""`companion stats`: monthly evaluation figures with small counts hidden, safe against differencing.
 
-Primary suppression: every cell with a count from 1 to 4 is hidden. Secondary suppression: the table has
-totals (each month's answers and signals by kind add up to a row total; each column adds up to the
-"total" row), so a single hidden cell in any such sum could be worked out as total minus the visible
-cells. Wherever a sum has exactly one hidden cell (the total counted as one of its cells), the smallest
-other non-zero cell of that sum is hidden too (the total itself if all others are zero), and this is
-repeated until no sum has exactly one hidden cell. Every hidden cell shows the same mark, `x`, so a
-reader cannot tell a small count from a cell hidden to protect it. Zero is shown: it reveals nobody.
-
-This stops the differencing of one total. It is the usual heuristic, not a solver for every linear
-combination of several sums; the figures are meant for aggregated reporting, see docs/evaluation.md.
-CSV cells are safe to open in a spreadsheet: a cell that starts like a formula gets a leading quote.
+Every figure goes through `dialogs.disclosure`: a month's cell is shown when its count is 0 or at least 5,
+whatever period is asked, and a total adds up only the cells shown (`12+` when it left hidden ones out).
+So no difference of two reports, nor any other combination of their figures, gives back a hidden count
+(docs/evaluation.md says why). CSV cells are safe to open in a spreadsheet: a cell that starts like a
+formula gets a leading quote.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.settings import SettingsError
+from dialogs.disclosure import Figure, add_up, disclose
 from dialogs.signal_catalogue import STORED_KINDS
 from storage import stats
 from storage.database import Tx
 
-SMALL = range(1, 5)  # counts from 1 to 4 are never shown
-HIDDEN = "x"
 TOTAL = "total"
 ANSWER_KINDS = ("there", "cannot", "new_date", "help")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = tuple[int, int]  # (row, column)
-Sum = tuple[tuple[Cell, ...], Cell]  # the cells that add up, and the cell holding their total
 
 
 @dataclass
 class Table:
     headers: list[str]
     rows: list[str]
-    values: dict[Cell, int | None]  # None: no figure here (active people do not add up over months)
-    sums: list[Sum] = field(default_factory=list)
-    hidden: set[Cell] = field(default_factory=set)
+    values: dict[Cell, int | None]  # the true counts; None: no figure (active people do not add up)
+    figures: dict[Cell, Figure] = field(default_factory=dict)
 
     def shown(self, cell: Cell) -> str:
-        value = self.values.get(cell)
-        if value is None:
+        if self.values.get(cell) is None:
             return ""
-        return HIDDEN if cell in self.hidden else str(value)
-
-
-def suppress(values: Mapping[Cell, int | None], sums: Iterable[Sum]) -> set[Cell]:
-    """The cells to hide: primary (1 to 4), then secondary until no sum has exactly one hidden cell."""
-    hidden = {cell for cell, value in values.items() if value is not None and value in SMALL}
-    groups = [(*members, total) for members, total in sums]
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            if sum(1 for cell in group if cell in hidden) != 1:
-                continue
-            open_cells = [cell for cell in group if cell not in hidden and values.get(cell) is not None]
-            nonzero = [cell for cell in open_cells if (values[cell] or 0) > 0]
-            candidates = nonzero or open_cells
-            if not candidates:
-                continue
-            hidden.add(min(candidates, key=lambda cell: (values[cell] or 0, cell)))
-            changed = True
-    return hidden
+        figure = self.figures.get(cell)
+        return str(figure) if figure is not None else str(self.values[cell])
 
 
 def parse_month(text: str) -> date:
@@ -87,6 +57,22 @@ def _moment(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+def columns() -> list[str]:
+    """The table's header: `participation_ended` is no signal column (it is counted as `ended`)."""
+    return [
+        "month",
+        "invited",
+        "enrolled",
+        "ended",
+        "active_28_days",
+        "checkin_days",
+        *[f"answer_{kind}" for kind in ANSWER_KINDS],
+        "answers_total",
+        *[f"signal_{kind.key}" for kind in STORED_KINDS],
+        "signals_total",
+    ]
+
+
 async def stats_table(tx: Tx, now: datetime, start: date | None, end: date | None) -> Table:
     this_month = date(now.year, now.month, 1)
     first = await stats.first_month(tx)
@@ -97,19 +83,8 @@ async def stats_table(tx: Tx, now: datetime, start: date | None, end: date | Non
     while month <= end:
         months.append(month)
         month = _next(month)
-    signal_kinds = [kind.key for kind in STORED_KINDS]  # participation_ended is counted as `ended`
-    headers = [
-        "month",
-        "invited",
-        "enrolled",
-        "ended",
-        "active_28_days",
-        "checkin_days",
-        *[f"answer_{kind}" for kind in ANSWER_KINDS],
-        "answers_total",
-        *[f"signal_{kind}" for kind in signal_kinds],
-        "signals_total",
-    ]
+    signal_kinds = [kind.key for kind in STORED_KINDS]
+    headers = columns()
     invited, enrolled, ended = await stats.invited(tx), await stats.enrolled(tx), await stats.ended(tx)
     answers, signal_counts = await stats.appointment_answers(tx), await stats.signals_by_kind(tx)
     values: dict[Cell, int | None] = {}
@@ -131,25 +106,29 @@ async def stats_table(tx: Tx, now: datetime, start: date | None, end: date | Non
         line.append(sum(signal_counts.get((key, kind), 0) for kind in signal_kinds))
         for column, value in enumerate(line, start=1):
             values[(row, column)] = value
+    return build_table(headers, labels, values)
+
+
+def build_table(headers: list[str], months: list[str], values: dict[Cell, int | None]) -> Table:
+    """The published table from one row of counts per month: each month's cell disclosed by its own
+    count, then the `total` row and the two total columns added up from what is shown."""
+    figures = {cell: disclose(value) for cell, value in values.items() if value is not None}
+    kinds = {
+        headers.index(total): [c for c, name in enumerate(headers) if name.startswith(prefix)]
+        for total, prefix in (("answers_total", "answer_"), ("signals_total", "signal_"))
+    }
+    for row in range(len(months)):
+        for total, members in kinds.items():
+            figures[(row, total)] = add_up(figures[(row, c)] for c in members)
     total_row = len(months)
-    labels.append(TOTAL)
     active_column = headers.index("active_28_days")
     for column in range(1, len(headers)):
-        values[(total_row, column)] = (
-            None
-            if column == active_column
-            else sum(int(values[(row, column)] or 0) for row in range(len(months)))
-        )
-    sums: list[Sum] = []
-    answer_columns = [headers.index(f"answer_{kind}") for kind in ANSWER_KINDS]
-    signal_columns = [headers.index(f"signal_{kind}") for kind in signal_kinds]
-    for row in range(len(months) + 1):
-        sums.append((tuple((row, c) for c in answer_columns), (row, headers.index("answers_total"))))
-        sums.append((tuple((row, c) for c in signal_columns), (row, headers.index("signals_total"))))
-    for column in range(1, len(headers)):
-        if column != active_column:
-            sums.append((tuple((row, column) for row in range(len(months))), (total_row, column)))
-    return Table(headers, labels, values, sums, suppress(values, sums))
+        if column == active_column:
+            values[(total_row, column)] = None
+            continue
+        values[(total_row, column)] = sum(int(values[(row, column)] or 0) for row in range(total_row))
+        figures[(total_row, column)] = add_up(figures[(row, column)] for row in range(total_row))
+    return Table(headers, [*months, TOTAL], values, figures)
 
 
 def safe_cell(text: str) -> str:
@@ -178,5 +157,6 @@ def render_text(table: Table) -> str:
             if shown:
                 lines.append(f"  {table.headers[column]:32} {shown:>6}")
     lines.append("")
-    lines.append("x = hidden: a count from 1 to 4, or a cell hidden so that totals cannot reveal one.")
+    lines.append("x = hidden: a count from 1 to 4.")
+    lines.append("12+ = a total of the figures shown; hidden ones (1 to 4 each) come on top.")
     return "\n".join(lines) + "\n"

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         description="Days after stopping (or becoming unreachable) before a participant is erased by itself.",
     )
     invitation_days: int = Field(14, ge=1, le=365, description="Default validity of invitations.")
-    max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong invitation codes per hour per account.")
+    max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong codes per hour per account.")
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")

@@ -217,8 +217,9 @@ async def case_command(turn: Turn, args: str) -> None:
 @command("invite", N_("A new invitation link for one participant"), COACHES)
 async def invite_command(turn: Turn, args: str) -> None:
     coach = _coach(turn)
-    created = await invitations.create(turn.tx, turn.now, timedelta(days=turn.config.invitation_days))
-    await invitations.bind_to_coach(turn.tx, created.id, coach.id)
+    created = await invitations.create_for_coach(
+        turn.tx, turn.now, timedelta(days=turn.config.invitation_days), coach.id
+    )
     turn.say(
         turn.tr(
             "Here is a new invitation. Give it to one person only. It works once, until {date}. Whoever "

@@ -79,6 +79,8 @@ async def coach_start(turn: Turn, code: str) -> None:
     if code and await coaches.check_code(turn.tx, code, turn.now) is not None:
         turn.say(turn.tr("This chat is already your coach access."))
     elif code:
+        if not await code_exists(turn, code):
+            await start_attempts.record_failure(turn.tx, turn.chat_id, turn.now)
         turn.say(
             turn.tr(
                 "This is a coach's chat, so it cannot join as a participant. "
@@ -92,6 +94,14 @@ async def coach_start(turn: Turn, code: str) -> None:
     from dialogs.coach_commands import show_coach_menu
 
     await show_coach_menu(turn)
+
+
+async def code_exists(turn: Turn, code: str) -> bool:
+    """Whether `code` was ever issued, as an invitation or a coach's code (used or expired ones too)."""
+    return (
+        await coaches.check_code(turn.tx, code, turn.now) is not None
+        or await invitations.check(turn.tx, code, turn.now) is not None
+    )
 
 
 async def offer_link(turn: Turn, code: str) -> bool:

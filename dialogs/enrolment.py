@@ -42,36 +42,61 @@ CODE_MESSAGES = {
 
 @command("start", N_("Start or take part again"), ALL_STANDINGS | {Standing.COACH}, in_menu=False)
 async def start_command(turn: Turn, args: str) -> None:
+    code = args.strip()
+    if code and await locked_out(turn):
+        return
     standing = standing_of(turn)
     if standing is Standing.COACH:
-        await coach_enrolment.coach_start(turn, args.strip())
+        await coach_enrolment.coach_start(turn, code)
         return
     if standing is Standing.ACTIVE:
-        if args.strip() and await coach_enrolment.offer_link(turn, args.strip()):
+        if code and await coach_enrolment.offer_link(turn, code):
             return
         turn.say(turn.tr("You are already taking part. Good to see you!"))
         await show_menu(turn)
         return
     if standing is Standing.STOPPED:
+        if code and not await coach_enrolment.code_exists(turn, code):
+            await start_attempts.record_failure(turn.tx, turn.chat_id, turn.now)
+            turn.say(turn.tr(CODE_MESSAGES[CodeState.UNKNOWN]))
         begin_consent(turn, RENEW, await all_scope_keys(turn))
         turn.say(turn.tr("Welcome back! Please read and answer these questions again."))
         await show_current(turn)
         return
-    await _redeem(turn, args.strip())
+    await _redeem(turn, code)
+
+
+async def locked_out(turn: Turn) -> bool:
+    """Too many wrong codes within the hour, in any state: say until when no code is accepted and what
+    works meanwhile. Crisis words never get here: the engine answers them first."""
+    until = await start_attempts.locked_until(turn.tx, turn.chat_id, turn.now, turn.config.max_wrong_codes)
+    if until is None:
+        return False
+    if turn.coach is not None:
+        turn.say(
+            turn.tr(
+                "You have tried too many codes. I do not accept any code until {time}. Until then, please "
+                "ask your administrator. Everything else works as usual.",
+                time=turn.tr.time(until),
+            )
+        )
+        return True
+    turn.say(
+        turn.tr(
+            "You have tried too many codes. I do not accept any code until {time}. Until then, your coach "
+            "can help you. /sos and /help work as always.",
+            time=turn.tr.time(until),
+        )
+    )
+    if turn.conversation is not None:
+        await show_current(turn)
+    return True
 
 
 async def _redeem(turn: Turn, code: str) -> None:
     tx, now = turn.tx, turn.now
     if not code:
         turn.say(turn.tr(NEED_INVITATION))
-        return
-    if await start_attempts.recent_failures(tx, turn.chat_id, now) >= turn.config.max_wrong_codes:
-        turn.say(
-            turn.tr(
-                "You have tried too many codes. Please wait one hour and try again, "
-                "or ask your coach for a new link."
-            )
-        )
         return
     if CODE_PATTERN.fullmatch(code) and await coach_enrolment.redeem_coach_code(turn, code):
         return

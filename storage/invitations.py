@@ -86,9 +86,21 @@ async def mark_used(tx: Tx, invitation_id: int, participant_id: int, now: dateti
     )
 
 
-async def bind_to_coach(tx: Tx, invitation_id: int, coach_id: int) -> None:
-    """An invitation from a coach's /invite: whoever opens it is linked to that coach."""
-    await tx.execute("UPDATE invitations SET coach_id = ? WHERE id = ?", (coach_id, invitation_id))
+async def create_for_coach(
+    tx: Tx, now: datetime, valid_for: timedelta, coach_id: int, region: str | None = None
+) -> NewInvitation:
+    """An invitation from a coach (their /invite, or `companion invite --coach`): whoever opens it is
+    linked to that coach, and takes the region of the coach's organisation unless `region` is given."""
+    if region is None:
+        found = await tx.scalar(
+            "SELECT organisations.region FROM coaches"
+            " JOIN organisations ON organisations.id = coaches.organisation_id WHERE coaches.id = ?",
+            (coach_id,),
+        )
+        region = None if found is None else str(found)
+    created = await create(tx, now, valid_for, region)
+    await tx.execute("UPDATE invitations SET coach_id = ? WHERE id = ?", (coach_id, created.id))
+    return created
 
 
 async def coach_of(tx: Tx, invitation_id: int) -> int | None:

@@ -1,4 +1,4 @@
-"""Wrong invitation codes per account, kept one hour under a keyed hash so nobody is identifiable."""
+"""Wrong invitation or coach codes per account, kept one hour under a keyed hash so nobody is identifiable."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from storage import meta
 from storage.database import Tx
-from storage.times import to_db
+from storage.times import from_db, to_db
 
 WINDOW = timedelta(hours=1)
 
@@ -18,12 +18,16 @@ async def _key(tx: Tx, chat_id: int) -> str:
     return hmac.new(secret, str(chat_id).encode(), hashlib.sha256).hexdigest()
 
 
-async def recent_failures(tx: Tx, chat_id: int, now: datetime) -> int:
-    count = await tx.scalar(
-        "SELECT COUNT(*) FROM start_attempts WHERE account_key = ? AND at > ?",
-        (await _key(tx, chat_id), to_db(now - WINDOW)),
+async def locked_until(tx: Tx, chat_id: int, now: datetime, limit: int) -> datetime | None:
+    """While `limit` wrong codes lie within the last hour: the moment the oldest of the last `limit`
+    ages out, when codes are accepted again. None when not locked."""
+    rows = await tx.all(
+        "SELECT at FROM start_attempts WHERE account_key = ? AND at > ? ORDER BY at DESC LIMIT ?",
+        (await _key(tx, chat_id), to_db(now - WINDOW), limit),
     )
-    return int(count or 0)
+    if len(rows) < limit:
+        return None
+    return from_db(rows[-1][0]) + WINDOW
 
 
 async def record_failure(tx: Tx, chat_id: int, now: datetime) -> None:

@@ -145,9 +145,12 @@ class World:
 
         coach_id = await self.default_coach_id() if coach is True else (coach or None)
         async with self.db.transaction() as tx:
-            created = await invitations.create(tx, self.clock.now(), timedelta(days=days))
-            if coach_id:
-                await invitations.bind_to_coach(tx, created.id, coach_id)
+            valid_for = timedelta(days=days)
+            created = (
+                await invitations.create_for_coach(tx, self.clock.now(), valid_for, coach_id)
+                if coach_id
+                else await invitations.create(tx, self.clock.now(), valid_for)
+            )
         return created.code
 
     async def organisation(self, name: str = DEFAULT_ORGANISATION, webhook_url: str | None = None) -> int:

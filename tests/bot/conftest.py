@@ -44,8 +44,7 @@ class RunningBot:
                 now=now,
             )
             await tx.execute("UPDATE coaches SET status = 'active' WHERE id = ?", (coach.coach.id,))
-            created = await invitations.create(tx, now, timedelta(days=14))
-            await invitations.bind_to_coach(tx, created.id, coach.coach.id)
+            created = await invitations.create_for_coach(tx, now, timedelta(days=14), coach.coach.id)
             return created.code
 
     async def say(self, chat_id: int, text: str, **user: object) -> None:

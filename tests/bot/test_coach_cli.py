@@ -126,3 +126,18 @@ def test_audit_verify_and_head(tmp_path: Path, env: dict[str, str]) -> None:  # 
     assert broken.returncode == 1 and "entry 2 was changed" in broken.stderr
     bad_anchor = companion("audit", "verify", "--anchor", "nonsense", env=env)
     assert bad_anchor.returncode == 2
+
+
+def test_invite_for_a_coach_carries_the_organisations_region_unless_overridden(
+    env: dict[str, str],  # noqa: F811
+) -> None:
+    companion("org", "add", "--name", "Jobcenter Bochum", "--region", "bochum", env=env)
+    coach = enrolled_coach(env, "Anna Beispiel", 9101)
+    assert companion("invite", "--coach", str(coach), env=env).returncode == 0
+    assert companion("invite", "--coach", str(coach), "--region", "leverkusen", env=env).returncode == 0
+    assert companion("invite", env=env).returncode == 0
+    assert db_rows(env, "SELECT region FROM invitations ORDER BY id") == [
+        ("bochum",),
+        ("leverkusen",),
+        (None,),
+    ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from storage import coaches, consents
+from dialogs.info import content
+from storage import coaches, consents, organisations
 from tests.dialogs.coach_helpers import invite_code, join, pseudonym_of
 from tests.harness import world
 
@@ -212,3 +213,19 @@ async def test_going_over_the_caseload_limit_warns_the_coach(tmp_path: Path) -> 
         assert "Your caseload now has 3 people, more than the limit of 2." in coach.texts()
         await coach.send("/cases")
         assert "That is more than the limit of 2." in coach.texts()
+
+
+async def test_a_participant_invited_by_a_coach_gets_the_local_help_of_the_organisations_region(
+    tmp_path: Path,
+) -> None:
+    async with world(tmp_path) as w:
+        async with w.db.transaction() as tx:
+            await organisations.create(
+                tx, name="Jobcenter Bochum", region="bochum", webhook_url=None, now=w.clock.now()
+            )
+        coach = await w.coach("Jobcenter Bochum")
+        chat = await join(w, coach, 1001)
+        await chat.send("/sos")
+        assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in chat.last.text.split("Near you:")[1]
+        await chat.send("/info")
+        assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels
