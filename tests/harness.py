@@ -210,9 +210,9 @@ class World:
         async with self.db.transaction() as tx:
             while due := [m for m in await outbox.due(tx, self.clock.now(), 10_000) if m.chat_id == chat_id]:
                 for message in due:
-                    await outbox.mark_sending(tx, message.id)
-                    await outbox.mark_sent(tx, message.id, self.clock.now())
-                taken.extend(due)
+                    if await outbox.mark_sending(tx, message.id):  # as the worker claims: fail closed
+                        await outbox.mark_sent(tx, message.id, self.clock.now())
+                        taken.append(message)
         return taken
 
     async def sweep(self) -> int:
