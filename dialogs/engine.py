@@ -180,8 +180,10 @@ async def route(turn: Turn) -> None:
     if turn.coach is not None and not turn.coach.active and not _reenrolling(turn):
         turn.say(turn.tr(NO_ACCESS))  # a removed coach: neutral, whatever they send
         return
-    if turn.participant is not None and await participants.mark_reachable(
-        turn.tx, turn.participant.id, turn.now
+    if (
+        turn.participant is not None
+        and turn.participant.status is Status.UNREACHABLE
+        and await participants.mark_reachable(turn.tx, turn.participant.id, turn.now)
     ):
         # An unreachable participant wrote to us, so messages reach them again (someone who stopped
         # stays stopped: that takes /start and their consent).

@@ -177,3 +177,17 @@ async def test_withdrawing_a_scope_in_privacy_takes_back_what_is_queued_for_it(t
         await chat.tap("Turn off: Storing how you are")
         assert "a planned message of checkins" in chat.texts()
         assert "a planned message of selfreports" not in chat.texts()
+
+
+async def test_someone_active_who_blocked_the_bot_and_writes_again_takes_part_again(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        chat = w.chat()
+        await join(w, chat)
+        await w.engine.handle(Event(chat.chat_id, EventKind.COMMAND, command="help", text=""))
+        worker = OutboxWorker(w.db, Blocked(), w.clock, Limits(global_rate=1000, per_chat_interval=0))
+        await worker.drain()
+        assert await status(w, chat) == "unreachable"
+        await chat.send("hi")
+        assert await status(w, chat) == "active"
+        assert STOPPED_NOTE not in chat.texts()
+        assert len(await when(w, chat, "2026-11-24 08:00")) == 1  # check-ins go on as chosen
