@@ -10,8 +10,10 @@ it, which is logged too).
 Limits: at most `global_rate` sends in any second (a sliding window plus even spacing), one message per
 chat at a time and `per_chat_interval` seconds between two to the same chat, measured from the end of the
 previous request. Network errors and 5xx answers are retried with exponential backoff; a 429 pauses all
-sending for the `retry_after` Telegram named; a 403 (the person blocked the bot) marks the participant
-unreachable and withdraws everything still waiting for that chat.
+sending for the `retry_after` Telegram named; a 403 (the person blocked the bot) marks an active participant
+unreachable (someone who stopped stays stopped) and withdraws everything still waiting for that chat.
+A planned message carries the consent scope it needs; claiming it drops it unless its participant is still
+active and allows that scope (`outbox.mark_sending_many`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from dialogs.signals import raise_signal_for
 from storage import outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
-from storage.participants import Status
 from storage.sealing import Sealer
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ class OutboxWorker:
         return chat not in self._in_flight and self._chat_free_at.get(chat, 0.0) <= time.monotonic()
 
     async def dispatch(self) -> int:
-        """Start sending every message that may go now; returns how many were started.
+        """Start sending every message that may go now; returns how many were started or dropped.
 
         The outbox query returns only the oldest unsent message of each chat, so order per chat holds.
         Messages are marked `sending` a small group at a time (a fifth of a second's worth), then each is
@@ -215,7 +216,7 @@ class OutboxWorker:
         ready = [message for message in await self._opened(candidates) if self._may_go(message)]
         size = max(1, min(100, int(self.limits.global_rate / 5)))
         groups = [ready[i : i + size] for i in range(0, len(ready), size)]
-        started = 0
+        started = skipped = 0
         marking = asyncio.create_task(self._mark(groups[0])) if groups else None
         for index, group in enumerate(groups):
             assert marking is not None
@@ -226,6 +227,7 @@ class OutboxWorker:
             marking = asyncio.create_task(self._mark(groups[index + 1])) if more else None
             for message in group:
                 if message.id not in marked:
+                    skipped += 1  # withdrawn (dropped at the claim) or taken back: its chat's next may go
                     continue
                 self._in_flight.add(message.chat_id)
                 await self._slots.acquire()
@@ -236,7 +238,7 @@ class OutboxWorker:
                 started += 1
             if marking is None:
                 break
-        return started
+        return started + skipped
 
     async def _opened(self, candidates: list[OutboxMessage]) -> list[OutboxMessage]:
         """Sealed messages opened in memory; one no configured key opens (its key was removed) is given up."""
@@ -353,13 +355,17 @@ class OutboxWorker:
         if outcome.result is Result.BLOCKED:
             await outbox.mark_dead(tx, message.id, "blocked")
             await outbox.cancel_pending(tx, message.chat_id)
-            if message.participant_id is not None:
-                await participants.set_status(tx, message.participant_id, Status.UNREACHABLE, now)
+            # Only an active participant becomes unreachable; someone who stopped stays stopped.
+            if message.participant_id is not None and await participants.mark_unreachable(
+                tx, message.participant_id, now
+            ):
                 # The coach may learn it, if the participant allowed signals (once a day at most).
                 await raise_signal_for(
                     tx, message.participant_id, "unreachable", None, now, unless_within=timedelta(days=1)
                 )
-            log.info("chat of outbox %s blocked the bot; marked unreachable", message.id)
+                log.info("chat of outbox %s blocked the bot; marked unreachable", message.id)
+            else:
+                log.info("chat of outbox %s blocked the bot", message.id)
         elif outcome.result is Result.REJECTED or attempts >= self.limits.max_attempts:
             await outbox.mark_dead(tx, message.id, outcome.error or outcome.result.value)
             log.warning("outbox %s is dead after %d attempts (%s)", message.id, attempts, outcome.error)

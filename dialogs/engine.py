@@ -40,14 +40,24 @@ from dialogs import (  # noqa: F401
 )
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
+from dialogs.consent_texts import CHECKINS
 from dialogs.crisis_words import find_crisis
 from dialogs.events import SOS_TOKEN, Event, EventKind
-from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
+from dialogs.flow import (
+    COMMANDS,
+    DUE_HANDLERS,
+    DUE_SCOPES,
+    FLOWS,
+    ITEM_HANDLERS,
+    Standing,
+    closed,
+    show_current,
+)
 from dialogs.i18n import N_
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
-from storage import buttons, checkpoints, due, participants, updates
+from storage import buttons, checkpoints, consents, due, participants, updates
 from storage.database import Database, unavailable
 from storage.participants import Status
 
@@ -196,9 +206,13 @@ async def route(turn: Turn) -> None:
     if turn.coach is not None and not turn.coach.active and not _reenrolling(turn):
         turn.say(turn.tr(NO_ACCESS))  # a removed coach: neutral, whatever they send
         return
-    if turn.participant is not None and turn.participant.status is Status.UNREACHABLE:
-        # They wrote to us, so messages reach them again.
-        await participants.set_status(turn.tx, turn.participant.id, Status.ACTIVE, turn.now)
+    if (
+        turn.participant is not None
+        and turn.participant.status is Status.UNREACHABLE
+        and await participants.mark_reachable(turn.tx, turn.participant.id, turn.now)
+    ):
+        # An unreachable participant wrote to us, so messages reach them again (someone who stopped
+        # stays stopped: that takes /start and their consent).
         turn.participant = await participants.by_id(turn.tx, turn.participant.id)
     if event.kind is EventKind.UNSUPPORTED:
         await _unsupported(turn)
@@ -219,6 +233,9 @@ async def route(turn: Turn) -> None:
         return
     if standing_of(turn) is Standing.COACH:
         await coach_commands.coach_text(turn, text)
+        return
+    if standing_of(turn) is Standing.STOPPED and turn.flow != "consent":
+        menu.stopped_note(turn)
         return
     if turn.participant is None and turn.conversation is None:
         turn.say(turn.tr(enrolment.NEED_INVITATION))
@@ -313,6 +330,11 @@ async def _choice(turn: Turn) -> None:
         return
     if token.nonce is None:
         handler = ITEM_HANDLERS.get(token.action.split(":", 1)[0])
+        if turn.participant is not None and turn.participant.status is not Status.ACTIVE:
+            # A lasting button from before /stop: a question that is closed, and nothing is stored.
+            # Crisis buttons are never closed: they show the help again.
+            await (crisis_help.show_crisis if token.action.startswith(CRISIS_PREFIX) else closed)(turn)
+            return
         if handler is not None and (turn.participant is not None or turn.coach is not None):
             await handler(turn, token.action)
             return
@@ -331,7 +353,14 @@ async def _due(turn: Turn) -> None:
         owner_ok = turn.coach is not None and turn.coach.id == item.coach_id and turn.coach.active
         owner = f"coach {item.coach_id}"
     else:
-        owner_ok = turn.participant is not None and turn.participant.status is Status.ACTIVE
+        # Fail closed: the participant is active and allows this kind of message now; what it says
+        # carries the scope, so the outbox checks it again at sending.
+        scope = turn.scope = DUE_SCOPES.get(item.kind, CHECKINS)
+        owner_ok = (
+            turn.participant is not None
+            and turn.participant.status is Status.ACTIVE
+            and await consents.is_granted(turn.tx, turn.participant.id, scope)
+        )
         owner = turn.participant.pseudonym if turn.participant else "-"
     if not owner_ok:
         await due.settle(turn.tx, item.id, "cancelled", turn.now)

@@ -325,7 +325,7 @@ async def after_consent(turn: Turn) -> None:
         await begin_setup(turn)
         return
     if turn.participant is not None and turn.participant.status is Status.ACTIVE:
-        await replan(turn)
+        await replan(turn, appointments_too=True)  # after /stop nothing stayed planned, reminders neither
     await show_menu(turn)
 
 

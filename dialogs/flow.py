@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from dialogs.consent_texts import CHECKINS
 from dialogs.turn import Turn
 from storage.due import DueItem
 
@@ -93,14 +94,19 @@ async def closed(turn: Turn) -> None:
 
 DueHandler = Callable[[Turn, DueItem], Awaitable[None]]
 DUE_HANDLERS: dict[str, DueHandler] = {}
+# The consent scope a participant's due row of each kind needs, at the sweep and again at sending.
+DUE_SCOPES: dict[str, str] = {}
 
 
-def on_due(kind: str) -> Callable[[DueHandler], DueHandler]:
+def on_due(kind: str, scope: str = CHECKINS) -> Callable[[DueHandler], DueHandler]:
     """Register what happens when a due row of this kind comes up. The handler runs inside the sweep's
-    transaction; whatever it says goes to the outbox together with the row being settled as done."""
+    transaction; whatever it says goes to the outbox together with the row being settled as done.
+    A participant's row runs only while they are active and `scope` is granted, and what it says is
+    dropped at sending if that is no longer so (a coach's row has no participant scope)."""
 
     def register(handler: DueHandler) -> DueHandler:
         DUE_HANDLERS[kind] = handler
+        DUE_SCOPES[kind] = scope
         return handler
 
     return register

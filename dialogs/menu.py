@@ -9,6 +9,7 @@ from dialogs.events import Choice
 from dialogs.flow import Flow, flow
 from dialogs.i18n import N_
 from dialogs.turn import Turn
+from storage.participants import Status
 
 SOS_LASTING = timedelta(days=365)
 
@@ -34,6 +35,17 @@ def sos_choice(turn: Turn) -> Choice:
     return Choice(turn.tr("🆘 Help now"), "cmd:sos", lasting=SOS_LASTING)
 
 
+STOPPED_NOTE = N_(
+    "You have stopped taking part, so I send you nothing. If you want to take part again, write /start. "
+    "If you need help now, tap the button or write /sos."
+)
+
+
+def stopped_note(turn: Turn) -> None:
+    """What someone who stopped sees instead of the menu: how to come back, and help at once."""
+    turn.say(turn.tr(STOPPED_NOTE), [[sos_choice(turn)]])
+
+
 async def show_menu(turn: Turn) -> None:
     if turn.flow != "menu":
         turn.reset("menu", "idle")
@@ -45,6 +57,9 @@ class MenuFlow(Flow):
     name = "menu"
 
     async def show(self, turn: Turn) -> None:
+        if turn.participant is not None and turn.participant.status is Status.STOPPED:
+            stopped_note(turn)
+            return
         entries = [Choice(turn.tr(label), f"cmd:{name}") for label, name in MENU_ENTRIES]
         rows = [[sos_choice(turn)], *[entries[i : i + 2] for i in range(0, len(entries), 2)]]
         turn.say(turn.tr("What would you like to do?"), rows)

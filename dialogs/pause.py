@@ -14,6 +14,7 @@ from dialogs.flow import Flow, Standing, command, flow, item_number, on_due
 from dialogs.i18n import N_
 from dialogs.menu import show_menu
 from dialogs.planning import local_day, local_to_utc, resume_time, zone_of
+from dialogs.rules import pause_ended
 from dialogs.schedule_settings import replan
 from dialogs.signals import raise_signal
 from dialogs.turn import Turn
@@ -94,6 +95,7 @@ async def pause(turn: Turn, days: int) -> None:
 async def _end_pause(turn: Turn, *, drop_welcome: bool = True) -> None:
     assert turn.participant is not None
     await schedules.update(turn.tx, turn.participant.id, turn.now, paused_until=None)
+    await pause_ended(turn.tx, turn.participant.id, turn.now)
     if drop_welcome:  # never from the welcome's own handler: the engine settles that row afterwards
         await due.drop_pending(turn.tx, turn.participant.id, key_prefix="resume:")
     await replan(turn)

@@ -15,8 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from storage import due, schedules
+from dialogs.consent_texts import CHECKINS
+from storage import consents, due, participants, schedules
 from storage.database import Tx
+from storage.participants import Status
 from storage.schedules import Schedule
 
 SLOTS = ("morning", "evening")
@@ -134,7 +136,19 @@ async def replan(tx: Tx, participant_id: int, timezone: str, now: datetime, grac
     schedule = await schedules.get(tx, participant_id)
     for prefix in PLANNED_PREFIXES:
         await due.drop_pending(tx, participant_id, key_prefix=prefix, after=now)
+    if not await may_plan(tx, participant_id):
+        return 0
     return await _insert(tx, participant_id, schedule, zone_of(timezone), now, grace)
+
+
+async def may_plan(tx: Tx, participant_id: int) -> bool:
+    """Check-ins are planned only for an active participant who allows them now."""
+    participant = await participants.by_id(tx, participant_id)
+    return (
+        participant is not None
+        and participant.status is Status.ACTIVE
+        and await consents.is_granted(tx, participant_id, CHECKINS)
+    )
 
 
 async def _insert(
@@ -153,7 +167,7 @@ async def plan_batch(tx: Tx, after_id: int, limit: int, now: datetime, grace: ti
 
     Returns the last participant id handled, or None when there were no more.
     """
-    batch = await schedules.active_batch(tx, after_id, limit)
+    batch = await schedules.active_batch(tx, after_id, limit, needs=CHECKINS)
     for entry in batch:
         await _insert(tx, entry.participant_id, entry.schedule, zone_of(entry.timezone), now, grace)
     return batch[-1].participant_id if batch else None

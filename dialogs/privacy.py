@@ -11,14 +11,14 @@ from dialogs import consent_texts
 from dialogs.coach_alerts import coach_translator, participation_ended, send_to_coach, withdraw_waiting
 from dialogs.crisis_help import request_contact
 from dialogs.events import Choice
-from dialogs.flow import ALL_STANDINGS, FLOWS, PARTICIPANTS, Flow, Standing, command, flow
+from dialogs.flow import ALL_STANDINGS, DUE_SCOPES, FLOWS, PARTICIPANTS, Flow, Standing, command, flow
 from dialogs.i18n import N_
 from dialogs.menu import show_menu
 from dialogs.org_consent import organisation_name, record_answer
 from dialogs.rules import rule_lines
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
-from storage import audit, coaches, consents, outbox, participants
+from storage import audit, coaches, consents, due, outbox, participants
 from storage.participants import Status
 
 UNLINKED = N_("⚪ {pseudonym} ended the connection with your organisation.")
@@ -67,6 +67,14 @@ async def withdraw_everything(turn: Turn) -> None:
             )
 
 
+async def take_back_scope(turn: Turn, scope: str) -> None:
+    """A participant's own scope was withdrawn: what is planned or queued that needs it goes at once."""
+    assert turn.participant is not None
+    kinds = [kind for kind, needs in DUE_SCOPES.items() if needs == scope]
+    await due.drop_kinds(turn.tx, turn.participant.id, kinds)
+    await outbox.cancel_scope(turn.tx, turn.participant.id, scope)
+
+
 async def stop_participation(turn: Turn) -> None:
     """Withdraw every consent and cancel everything not yet sent; the coaches learn only that it ended."""
     assert turn.participant is not None
@@ -76,6 +84,7 @@ async def stop_participation(turn: Turn) -> None:
     await participants.set_status(tx, participant.id, Status.STOPPED, now)
     turn.participant = await participants.by_id(tx, participant.id)
     await outbox.cancel_pending(tx, turn.chat_id)
+    await due.drop_pending(tx, participant.id)  # nothing planned stays; coming back plans afresh
     turn.reset("menu", "stopped")
     turn.say(
         turn.tr(
@@ -303,6 +312,8 @@ class PrivacyFlow(Flow):
         await record_answer(turn, key, granted=False)
         if organisation_id is not None:
             await withdraw_waiting(turn.tx, turn.participant.id, organisation_id)
+        else:
+            await take_back_scope(turn, scope.key)
         turn.say(turn.tr("Done. “{name}” is now off.", name=turn.tr(scope.title)))
         back = f"org:{organisation_id}" if turn.step.startswith("org:") else "overview"
         turn.goto("privacy", back)

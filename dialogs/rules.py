@@ -1,7 +1,8 @@
 """Rules a participant sets for what their coach is told, listed and changed in /privacy.
 
-"Tell my coach if I have not checked in for N days" (N chosen by the participant) and "tell my coach if
-my mood is low". Both are off until the participant turns them on, and both need the sharing consent:
+"Tell my coach if I have not checked in for N days" (N chosen by the participant; only days with a
+planned check-in count, never a paused one, and it needs a check-in set up) and "tell my coach if my mood
+is low". Both are off until the participant turns them on, and both need the sharing consent:
 a rule never creates a signal by itself.
 """
 
@@ -14,9 +15,10 @@ from dialogs import consent_texts
 from dialogs.events import Choice
 from dialogs.flow import FLOWS, Flow, flow
 from dialogs.i18n import N_
+from dialogs.planning import local_day, plan, zone_of
 from dialogs.signals import allowed, raise_signal_for
 from dialogs.turn import Turn
-from storage import consents, selfreports, signal_rules, signals
+from storage import consents, participants, schedules, selfreports, signal_rules, signals
 from storage.database import Tx
 
 NO_CHECKIN, MOOD_LOW = "no_checkin", "mood_low"
@@ -25,6 +27,10 @@ LOW_MOOD = 2  # 1 or 2 on the 1-5 scale
 LOW_OF_LAST = (3, 5)  # low on at least 3 of the last 5 reports with a mood answer
 MOOD_REPEAT = timedelta(days=7)  # still low a few days later: the coach was told already
 
+NEEDS_A_CHECKIN = N_(
+    "This rule counts the days on which you have a check-in. You have no check-in set up, so it cannot "
+    "work yet. You can set up a check-in first."
+)
 MOOD_RULE = N_("Tell my coach if my mood is low (1 or 2 on 3 of my last 5 reports)")
 
 LastCheckin = Callable[[Tx, int], Awaitable[datetime | None]]
@@ -42,8 +48,23 @@ async def last_checkin(tx: Tx, participant_id: int) -> datetime | None:
     return max(found) if found else None
 
 
+async def silent_days(tx: Tx, participant_id: int, start: datetime, now: datetime) -> int:
+    """Days since `start` that had a check-in planned, by the person's own schedule, and not paused."""
+    participant = await participants.by_id(tx, participant_id)
+    if participant is None:
+        return 0
+    zone = zone_of(participant.timezone)
+    span = (local_day(now, zone) - local_day(start, zone)).days + 1
+    planned = plan(await schedules.get(tx, participant_id), zone, start, span)
+    return len({p.payload["day"] for p in planned if p.kind == "checkin" and p.due_at <= now})
+
+
 async def check_silence_rules(tx: Tx, now: datetime) -> int:
-    """Raise `no_checkin` for every rule whose silence has lasted its N days; once per silence."""
+    """Raise `no_checkin` for every rule whose silence has lasted its N check-in days; once per silence.
+
+    Only days with a planned check-in count: not the weekdays without one, not the days of a pause (and
+    the count starts afresh when a pause ends, see `pause_ended`): the person's own choices decide.
+    """
     raised = 0
     for rule in await signal_rules.of_kind(tx, NO_CHECKIN):
         if rule.days is None:
@@ -52,12 +73,17 @@ async def check_silence_rules(tx: Tx, now: datetime) -> int:
         start = max(rule.since, last) if last is not None else rule.since
         if rule.fired_at is not None and rule.fired_at >= start:
             continue
-        if now - start < timedelta(days=rule.days):
+        if await silent_days(tx, rule.participant_id, start, now) < rule.days:
             continue
         if await raise_signal_for(tx, rule.participant_id, NO_CHECKIN, str(rule.days), now):
             await signal_rules.mark_fired(tx, rule.participant_id, NO_CHECKIN, now)
             raised += 1
     return raised
+
+
+async def pause_ended(tx: Tx, participant_id: int, now: datetime) -> None:
+    """The days of a pause never count as silence: the no-check-in rule counts afresh from its end."""
+    await signal_rules.count_from(tx, participant_id, NO_CHECKIN, now)
 
 
 def mood_is_low(moods: Sequence[int]) -> bool:
@@ -148,10 +174,13 @@ class RulesFlow(Flow):
             await FLOWS["privacy"].show(turn)
             return
         if action == "set:no_checkin":
+            if not (await schedules.get(tx, pid)).has_checkins:
+                turn.say(turn.tr(NEEDS_A_CHECKIN), [[Choice(turn.tr("⏰ Set up check-ins"), "cmd:settings")]])
+                return
             turn.goto("rules", "days")
         elif action.startswith("days:") and turn.step == "days":
             days = int(action.removeprefix("days:"))
-            if days in DAY_CHOICES:
+            if days in DAY_CHOICES and (await schedules.get(tx, pid)).has_checkins:
                 await signal_rules.set_rule(tx, pid, NO_CHECKIN, days, turn.now)
                 turn.say(turn.tr("Saved: {rule}.", rule=no_checkin_text(turn, days)))
             turn.goto("rules", "list")

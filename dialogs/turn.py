@@ -40,6 +40,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     outbox_ids: list[int] = field(default_factory=list)
     erased: bool = False  # the engine checkpoints the WAL so erased rows leave the disk
+    scope: str | None = None  # a due row's consent scope: what it says to the participant needs it at sending
     _forgotten: bool = False
 
     @classmethod
@@ -175,6 +176,7 @@ class Turn:
                 now=self.now,
                 answer=self.event.kind is not EventKind.DUE and reply.chat_id == self.chat_id,
                 sealer=sealer_for(self.config.encryption_keys),  # it may show sealed free text opened
+                scope=self.scope if reply.participant_id is not None else None,
             )
             self.outbox_ids.append(message_id)
         return self.outbox_ids

@@ -44,6 +44,21 @@ async def record(
     )
 
 
+def granted_sql(participant_id: str, scope: str) -> str:
+    """An SQL condition: the participant's own consent `scope` is granted now (both are SQL expressions,
+    column names or placeholders; never values)."""
+    return (
+        "COALESCE((SELECT consents.granted FROM consents"  # noqa: S608 (expressions given by the code)
+        f" WHERE consents.participant_id = {participant_id} AND consents.scope = {scope}"
+        " AND consents.organisation_id IS NULL ORDER BY consents.id DESC LIMIT 1), 0) = 1"
+    )
+
+
+async def is_granted(tx: Tx, participant_id: int, scope: str) -> bool:
+    """Whether the participant's own consent `scope` is granted now."""
+    return bool(await tx.scalar(f"SELECT {granted_sql('?', '?')}", (participant_id, scope)))
+
+
 async def history(tx: Tx, participant_id: int) -> list[ConsentRecord]:
     rows = await tx.all(
         "SELECT scope, granted, text_version, text_sha256, locale, at, organisation_id FROM consents"

@@ -157,6 +157,18 @@ async def cancel(tx: Tx, participant_id: int, now: datetime, *, key_prefix: str 
     )
 
 
+async def drop_kinds(tx: Tx, participant_id: int, kinds: list[str]) -> int:
+    """Delete a participant's pending rows of these kinds (a consent they need was withdrawn), so the
+    same keys can be planned again if it is given again."""
+    if not kinds:
+        return 0
+    marks = ",".join("?" * len(kinds))
+    return await tx.execute(
+        f"DELETE FROM due WHERE participant_id = ? AND status = 'pending' AND kind IN ({marks})",  # noqa: S608
+        (participant_id, *kinds),
+    )
+
+
 async def drop_pending(
     tx: Tx, participant_id: int, *, key_prefix: str = "", after: datetime | None = None
 ) -> int:

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from storage import consents
 from storage.database import Row, Tx
 from storage.sealing import Sealer, SealError
 from storage.times import to_db
@@ -65,18 +66,21 @@ async def enqueue(
     about_participant_id: int | None = None,
     answer: bool = False,
     sealer: Sealer | None = None,
+    scope: str | None = None,
 ) -> int:
     """Queue a message. `about_participant_id`: a coach's alert or a webhook about this participant,
     taken back when their consent is withdrawn and deleted with them. `answer`: a reply to what the person
-    just did, sent before scheduled messages. `sealer`: store text and attachment sealed."""
+    just did, sent before scheduled messages. `sealer`: store text and attachment sealed. `scope`: the
+    participant's consent a planned message needs; it is dropped at sending unless the participant is still
+    active and the scope still granted."""
     content = attachment.content if attachment else None
     if sealer is not None:
         text = sealer.seal(text).decode("ascii")  # a Fernet token is ASCII
         content = None if content is None else sealer.seal_bytes(content)
     return await tx.insert(
         "INSERT INTO outbox (chat_id, participant_id, text, buttons, attachment_name, attachment, status,"
-        " not_before, created_at, kind, target, about_participant_id, answer, sealed)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
+        " not_before, created_at, kind, target, about_participant_id, answer, sealed, scope)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             chat_id,
             participant_id,
@@ -91,6 +95,7 @@ async def enqueue(
             about_participant_id,
             int(answer),
             int(sealer is not None),
+            scope,
         ),
     )
 
@@ -140,7 +145,26 @@ async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
     return [_message(row) for row in rows]
 
 
+# A planned message whose participant stopped (or is gone) or whose consent scope is withdrawn.
+_WITHDRAWN = (
+    "scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM participants"  # noqa: S608 (no values in it)
+    " WHERE participants.id = outbox.participant_id AND participants.status = 'active'"
+    f" AND {consents.granted_sql('participants.id', 'outbox.scope')})"
+)
+
+
+async def _drop_withdrawn(tx: Tx, message_ids: list[int]) -> None:
+    """Fail closed at the moment of sending: what the person no longer allows is dropped, not sent."""
+    marks = ",".join("?" * len(message_ids))
+    await tx.execute(
+        f"DELETE FROM outbox WHERE id IN ({marks}) AND status = 'pending' AND {_WITHDRAWN}",  # noqa: S608
+        message_ids,
+    )
+
+
 async def mark_sending(tx: Tx, message_id: int) -> bool:
+    """Claim a message for sending; False when it is no longer pending or was dropped as withdrawn."""
+    await _drop_withdrawn(tx, [message_id])
     changed = await tx.execute(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
         (message_id,),
@@ -160,9 +184,10 @@ async def mark_sent(tx: Tx, message_id: int, now: datetime) -> None:
 
 
 async def mark_sending_many(tx: Tx, message_ids: list[int]) -> set[int]:
-    """`mark_sending` for several rows in one statement; returns the ids that were pending."""
+    """`mark_sending` for several rows in one statement; returns the ids claimed (pending, not withdrawn)."""
     if not message_ids:
         return set()
+    await _drop_withdrawn(tx, message_ids)
     marks = ",".join("?" * len(message_ids))
     rows = await tx.all(
         f"UPDATE outbox SET status = 'sending', attempts = attempts + 1"  # noqa: S608 (only placeholders)
@@ -222,6 +247,14 @@ async def cancel_pending(tx: Tx, chat_id: int) -> int:
     """Withdraw everything not yet sent to a chat (after /stop, /delete or a block)."""
     return await tx.execute(
         "DELETE FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending')", (chat_id,)
+    )
+
+
+async def cancel_scope(tx: Tx, participant_id: int, scope: str) -> int:
+    """Take back the planned messages that need a consent scope just withdrawn."""
+    return await tx.execute(
+        "DELETE FROM outbox WHERE participant_id = ? AND scope = ? AND status = 'pending'",
+        (participant_id, scope),
     )
 
 

@@ -105,6 +105,25 @@ async def set_status(tx: Tx, participant_id: int, status: Status, now: datetime)
     )
 
 
+async def mark_unreachable(tx: Tx, participant_id: int, now: datetime) -> bool:
+    """The person blocked the bot. Only an active participant becomes unreachable: someone who stopped
+    stays stopped (else their next message would make them active again). True when it changed."""
+    return await _change_status(tx, participant_id, Status.ACTIVE, Status.UNREACHABLE, now)
+
+
+async def mark_reachable(tx: Tx, participant_id: int, now: datetime) -> bool:
+    """An unreachable participant wrote to us, so messages reach them again; nobody else changes."""
+    return await _change_status(tx, participant_id, Status.UNREACHABLE, Status.ACTIVE, now)
+
+
+async def _change_status(tx: Tx, participant_id: int, old: Status, new: Status, now: datetime) -> bool:
+    changed = await tx.execute(
+        "UPDATE participants SET status = ?, status_at = ? WHERE id = ? AND status = ?",
+        (new.value, to_db(now), participant_id, old.value),
+    )
+    return changed == 1
+
+
 async def count_by_status(tx: Tx) -> dict[str, int]:
     rows = await tx.all("SELECT status, COUNT(*) FROM participants GROUP BY status")
     return {row[0]: row[1] for row in rows}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 
+from storage import consents
 from storage.database import Row, Tx
 from storage.times import maybe_from_db, to_db
 
@@ -31,6 +32,11 @@ class Schedule:
 
     def paused_at(self, moment: datetime) -> bool:
         return self.paused_until is not None and moment < self.paused_until
+
+    @property
+    def has_checkins(self) -> bool:
+        """A check-in time is set on at least one weekday."""
+        return bool(self.weekdays) and (self.morning is not None or self.evening is not None)
 
     @property
     def has_quiet_hours(self) -> bool:
@@ -103,13 +109,15 @@ class Plannable:
     schedule: Schedule
 
 
-async def active_batch(tx: Tx, after_id: int, limit: int) -> list[Plannable]:
-    """Active participants with a stored schedule, by id, for the daily planning job."""
+async def active_batch(tx: Tx, after_id: int, limit: int, needs: str) -> list[Plannable]:
+    """Active participants with a stored schedule and the consent scope `needs` granted, by id, for the
+    daily planning job."""
     rows = await tx.all(
-        "SELECT schedules.*, participants.timezone FROM schedules"
+        "SELECT schedules.*, participants.timezone FROM schedules"  # noqa: S608 (only placeholders)
         " JOIN participants ON participants.id = schedules.participant_id"
         " WHERE participants.status = 'active' AND schedules.participant_id > ?"
+        f" AND {consents.granted_sql('participants.id', '?')}"
         " ORDER BY schedules.participant_id LIMIT ?",
-        (after_id, limit),
+        (after_id, needs, limit),
     )
     return [Plannable(row["participant_id"], row["timezone"], from_row(row)) for row in rows]

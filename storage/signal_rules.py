@@ -58,6 +58,14 @@ async def of_kind(tx: Tx, kind: str) -> list[Rule]:
     return [_rule(row) for row in rows]
 
 
+async def count_from(tx: Tx, participant_id: int, kind: str, now: datetime) -> None:
+    """Count the rule's silence from `now` on (after a pause); whether it fired stays as it was."""
+    await tx.execute(
+        "UPDATE signal_rules SET since = ? WHERE participant_id = ? AND kind = ? AND since < ?",
+        (to_db(now), participant_id, kind, to_db(now)),
+    )
+
+
 async def mark_fired(tx: Tx, participant_id: int, kind: str, now: datetime) -> None:
     await tx.execute(
         "UPDATE signal_rules SET fired_at = ? WHERE participant_id = ? AND kind = ?",

@@ -213,14 +213,13 @@ class World:
         taken: list[OutboxMessage] = []
         async with self.db.transaction() as tx:
             while due := [m for m in await outbox.due(tx, self.clock.now(), 10_000) if m.chat_id == chat_id]:
-                for message in due:
-                    await outbox.mark_sending(tx, message.id)
-                    await outbox.mark_sent(tx, message.id, self.clock.now())
                 sealer = sealer_for(self.engine.config.encryption_keys)
                 for message in due:
-                    opened = outbox.opened(message, sealer)
-                    assert opened is not None, f"outbox {message.id} cannot be opened"
-                    taken.append(opened)
+                    if await outbox.mark_sending(tx, message.id):  # as the worker claims: fail closed
+                        await outbox.mark_sent(tx, message.id, self.clock.now())
+                        opened = outbox.opened(message, sealer)
+                        assert opened is not None, f"outbox {message.id} cannot be opened"
+                        taken.append(opened)
         return taken
 
     async def sweep(self) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from dialogs.clock import FakeClock
-from storage import coaches, organisations, outbox, participants
+from storage import coaches, consents, organisations, outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
 
@@ -270,3 +270,69 @@ async def test_an_answer_to_a_tap_does_not_wait_behind_a_fan_out(tmp_path: Path)
     # It goes after the group being sent and the one already marked (two fifths of a second), not last.
     assert delivered.index(999) <= 2 * group, delivered.index(999)
     await db.close()
+
+
+async def test_a_block_after_stop_leaves_the_person_stopped(tmp_path: Path) -> None:
+    """Only an active participant becomes unreachable: someone who stopped stays stopped, and a later
+    message from them cannot make them active again with every consent withdrawn."""
+    sender = ScriptedSender(Outcome(Result.BLOCKED, error="403"))
+    db, worker, _ = await setup(tmp_path, sender, ["You have stopped."])
+    async with db.transaction() as tx:
+        await participants.set_status(tx, 1, participants.Status.STOPPED, NOW)
+    await worker.drain()
+    async with db.read() as tx:
+        person = await participants.by_id(tx, 1)
+        assert person is not None and person.status is participants.Status.STOPPED
+        assert not await participants.mark_unreachable(tx, 1, NOW)
+    await db.close()
+
+
+async def queue(db: Database, text: str, scope: str | None) -> None:
+    async with db.transaction() as tx:
+        await outbox.enqueue(
+            tx,
+            chat_id=7,
+            participant_id=1,
+            text=text,
+            buttons=[],
+            attachment=None,
+            not_before=NOW,
+            now=NOW,
+            scope=scope,
+        )
+
+
+async def test_a_scheduled_message_is_dropped_at_sending_once_its_person_stopped(tmp_path: Path) -> None:
+    sender = ScriptedSender()
+    db, worker, _ = await setup(tmp_path, sender, [])
+    await consent(db, "checkins", granted=True)
+    await queue(db, "good morning prompt", "checkins")
+    await queue(db, "the answer to a tap", None)
+    async with db.transaction() as tx:
+        await participants.set_status(tx, 1, participants.Status.STOPPED, NOW)
+    await worker.drain()
+    assert sender.delivered == ["the answer to a tap"]  # answers need no scope; planned messages do
+    async with db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM outbox WHERE status != 'sent'") == 0
+    await db.close()
+
+
+async def test_a_scheduled_message_is_dropped_at_sending_once_its_scope_is_withdrawn(tmp_path: Path) -> None:
+    sender = ScriptedSender()
+    db, worker, _ = await setup(tmp_path, sender, [])
+    await consent(db, "checkins", granted=True)
+    await consent(db, "selfreports", granted=True)
+    await queue(db, "a reminder", "checkins")
+    await queue(db, "about your reports", "selfreports")
+    await consent(db, "selfreports", granted=False)
+    await queue(db, "never allowed", "mood_trend")
+    await worker.drain()
+    assert sender.delivered == ["a reminder"]
+    await db.close()
+
+
+async def consent(db: Database, scope: str, *, granted: bool) -> None:
+    async with db.transaction() as tx:
+        await consents.record(
+            tx, 1, scope=scope, granted=granted, text_version="v", text_sha256="h", locale="de", now=NOW
+        )

@@ -21,6 +21,7 @@ from storage import (
     appointments,
     buttons,
     checkins,
+    consents,
     due,
     meta,
     outbox,
@@ -163,6 +164,16 @@ async def test_daily_planning_fills_the_coming_days_for_everyone_active(tmp_path
         async with db.transaction() as tx:
             await participants.set_status(tx, 2, participants.Status.STOPPED, NOW)
             person = await participants.create(tx, chat_id=99, locale="en", timezone="Europe/Berlin", now=NOW)
+            await consents.record(  # check-ins are planned only with their consent
+                tx,
+                person.id,
+                scope="checkins",
+                granted=True,
+                text_version="v",
+                text_sha256="h",
+                locale="en",
+                now=NOW,
+            )
             await schedules.update(tx, person.id, NOW, morning=time(9))
         scheduler = Scheduler(db, engine, clock)
         await scheduler.plan()

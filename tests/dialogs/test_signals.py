@@ -15,6 +15,7 @@ from dialogs.rules import mood_is_low
 from dialogs.signal_catalogue import SIGNAL_KINDS
 from dialogs.signals import raise_signal_for
 from storage import participants, signals
+from tests.dialogs.schedule_world import at_berlin, join
 from tests.dialogs.test_enrolment import enrol
 from tests.dialogs.test_selfreports import report
 from tests.harness import DEFAULT_ORGANISATION, Chat, World, world
@@ -133,27 +134,79 @@ async def test_the_no_checkin_rule_fires_once_per_silence(tmp_path: Path) -> Non
     config = EngineConfig()
     async with world(tmp_path, config) as w:
         chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=True)
+        await join(w, chat, morning="08:00", evening=None, sharing=True)
         await set_rule(chat, "Add: tell my coach if I have not checked in", "3 days")
         assert "Saved: Tell my coach if I have not checked in for 3 days." in chat.texts()
-        w.clock.advance(timedelta(days=2, hours=23))
+        # Set on Monday at 10:00: the check-ins of Tuesday, Wednesday and Thursday at 08:00 are the 3 days.
+        w.clock.set(at_berlin("2026-11-26 07:59"))
         assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        w.clock.advance(timedelta(hours=2))
+        w.clock.set(at_berlin("2026-11-26 08:01"))
         assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
         assert await kinds(w) == [("no_checkin", "3")]
         w.clock.advance(timedelta(days=5))
         assert (await run_daily(w.db, w.clock.now(), config)).signals == 0  # same silence: told once
         await report(chat)  # a sign of life ends the silence
-        w.clock.advance(timedelta(days=3, hours=1))
+        w.clock.advance(timedelta(days=3))
         assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
         assert await kinds(w) == [("no_checkin", "3"), ("no_checkin", "3")]
+
+
+async def test_the_no_checkin_rule_counts_only_days_with_a_check_in_and_no_pause(tmp_path: Path) -> None:
+    config = EngineConfig()
+    async with world(tmp_path, config) as w:
+        chat = w.chat()
+        await join(w, chat, morning="08:00", evening=None, sharing=True)
+        await set_rule(chat, "Add: tell my coach if I have not checked in", "3 days")
+        await chat.send("/pause 14")
+        for day in range(24, 30):  # five quiet days and more, all paused
+            w.clock.set(at_berlin(f"2026-11-{day} 12:00"))
+            assert (await run_daily(w.db, w.clock.now(), config)).signals == 0, day
+        await chat.send("/resume")  # the count starts afresh after a pause
+        for day in (30,):
+            w.clock.set(at_berlin(f"2026-11-{day} 12:00"))
+            assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
+        w.clock.set(at_berlin("2026-12-01 12:00"))
+        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
+        w.clock.set(at_berlin("2026-12-02 12:00"))
+        assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
+        assert await kinds(w) == [("paused", "2026-12-07"), ("no_checkin", "3")]
+
+
+async def test_weekdays_without_a_check_in_do_not_count(tmp_path: Path) -> None:
+    config = EngineConfig()
+    async with world(tmp_path, config) as w:
+        chat = w.chat()
+        await join(w, chat, morning="08:00", evening=None, sharing=True)
+        async with w.db.transaction() as tx:
+            await tx.execute("UPDATE schedules SET weekdays = '1'")  # Mondays only
+        await set_rule(chat, "Add: tell my coach if I have not checked in", "2 days")
+        w.clock.set(at_berlin("2026-11-29 12:00"))  # six days on, no Monday yet
+        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
+        w.clock.set(at_berlin("2026-12-06 12:00"))  # one Monday in thirteen days
+        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
+        w.clock.set(at_berlin("2026-12-07 09:00"))  # the second Monday
+        assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
+
+
+async def test_the_no_checkin_rule_needs_a_check_in_and_offers_to_set_one_up(tmp_path: Path) -> None:
+    config = EngineConfig()
+    async with world(tmp_path, config) as w:
+        chat = w.chat()
+        await enrol(w, chat, sharing=True)  # check-ins "set up later"
+        await set_rule(chat, "Add: tell my coach if I have not checked in")
+        assert "no check-in set up" in chat.last.text
+        assert "3 days" not in chat.last.labels
+        async with w.db.read() as tx:
+            assert await tx.scalar("SELECT COUNT(*) FROM signal_rules") == 0
+        await chat.tap("Set up check-ins")
+        assert chat.last.text.startswith("Your check-ins:")
 
 
 async def test_rules_are_listed_changed_and_removed_in_privacy(tmp_path: Path) -> None:
     config = EngineConfig()
     async with world(tmp_path, config) as w:
         chat = w.chat()
-        await enrol(w, chat, sharing=True)
+        await join(w, chat, sharing=True)
         await chat.send("/privacy")
         assert "Rules for telling your coach:\nYou have not set any rules." in chat.last.text
         await set_rule(chat, "Add: tell my coach if I have not checked in", "5 days")
@@ -179,7 +232,7 @@ async def test_without_sharing_consent_no_signal_ever_exists(tmp_path: Path) -> 
     config = EngineConfig()
     async with world(tmp_path, config) as w:
         chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=False, crisis=False)
+        await join(w, chat, sharing=False)
         await set_rule(chat, "Add: tell my coach if I have not checked in", "2 days")
         await set_rule(chat, "Add: tell my coach if my mood is low")
         for _ in range(5):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -121,3 +122,45 @@ async def test_opening_without_create_refuses_a_missing_database(tmp_path: Path)
     with pytest.raises(DatabaseError, match="no database at"):
         await Database.open(missing, create=False)
     assert not missing.parent.exists()
+
+
+async def test_migration_0011_stops_whom_the_old_403_path_left_without_consent(tmp_path: Path) -> None:
+    """Before 0011 a 403 on the goodbye made a stopped person unreachable, and their next message made them
+    active again with every consent withdrawn. Whoever has the check-in consent withdrawn has stopped."""
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for number, name, sql in _migrations():
+        if number < 11:
+            raw.executescript(sql)
+            raw.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+    people = {1: ("active", 1), 2: ("unreachable", 0), 3: ("active", 0), 4: ("unreachable", 1)}
+    for pid, (status, granted) in people.items():
+        raw.execute(
+            "INSERT INTO participants (id, pseudonym, chat_id, locale, timezone, status, enrolled_at,"
+            " status_at) VALUES (?, ?, ?, 'de', 'Europe/Berlin', ?, ?, ?)",
+            (pid, f"P-000{pid}", pid, status, NOW.isoformat(), NOW.isoformat()),
+        )
+        for answer in (1, 0)[: 2 - granted]:  # granted at enrolment, withdrawn by /stop for some
+            raw.execute(
+                "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
+                " VALUES (?, 'checkins', ?, 'v', 'h', 'de', ?)",
+                (pid, answer, NOW.isoformat()),
+            )
+        raw.execute(
+            "INSERT INTO due (participant_id, kind, key, due_at, grace_until, status, created_at)"
+            " VALUES (?, 'checkin', 'checkin:morning:2026-11-24', ?, ?, 'pending', ?)",
+            (pid, NOW.isoformat(), NOW.isoformat(), NOW.isoformat()),
+        )
+    raw.commit()
+    raw.close()
+    async with await Database.open(path) as db, db.read() as tx:
+        rows = await tx.all("SELECT id, status FROM participants ORDER BY id")
+        assert [tuple(row) for row in rows] == [
+            (1, "active"),
+            (2, "stopped"),
+            (3, "stopped"),
+            (4, "unreachable"),
+        ]
+        planned = await tx.all("SELECT participant_id FROM due WHERE status = 'pending' ORDER BY 1")
+        assert [row[0] for row in planned] == [1, 4]
