@@ -27,6 +27,7 @@ from storage import (
     due,
     invitations,
     meta,
+    org_pseudonyms,
     outbox,
     participants,
     selfreports,
@@ -130,7 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Add an appointment for a participant. They are told in the chat and confirm it with "
         "one tap; until then it is only proposed, and declining removes it.",
     )
-    add.add_argument("--participant", required=True, metavar="P-XXXX", help="the participant's pseudonym")
+    add.add_argument(
+        "--participant",
+        required=True,
+        metavar="P-XXXX",
+        help="the participant's pseudonym (the internal one or an organisation's)",
+    )
     add.add_argument(
         "--at", required=True, metavar='"YYYY-MM-DD HH:MM"', help="local time in the participant's time zone"
     )
@@ -407,13 +413,17 @@ async def add_appointment(
         raise UsageError(f'cannot read --at {at!r}; write it like "2026-12-01 10:00"') from None
     async with db.transaction() as tx:
         now = clock.now()
+        # The internal pseudonym, or the one an organisation knows the person by (a coach may only know
+        # that one); they never collide, and the answer names the pseudonym the operator typed.
         participant = await participants.by_pseudonym(tx, pseudonym)
+        if participant is None and (known_to := await org_pseudonyms.participant_of(tx, pseudonym)):
+            participant = await participants.by_id(tx, known_to)
         if participant is None:
             raise UsageError(f"no participant with the pseudonym {pseudonym!r}")
+        named = pseudonym.strip().upper()
         if participant.status is not participants.Status.ACTIVE:
             raise UsageError(
-                f"{participant.pseudonym} is {participant.status.value}: they cannot be told now, "
-                "so nothing was added"
+                f"{named} is {participant.status.value}: they cannot be told now, so nothing was added"
             )
         zone = participant.timezone
         starts_at = local_moment(local.date(), local.time(), ZoneInfo(zone))
@@ -432,7 +442,7 @@ async def add_appointment(
         )
     await Engine(db, clock, config).handle(Event(participant.chat_id, EventKind.DUE, due_id=due_id))
     return (
-        f"Appointment {created.id} proposed to {participant.pseudonym} for {local:%Y-%m-%d %H:%M} ({zone}). "
+        f"Appointment {created.id} proposed to {named} for {local:%Y-%m-%d %H:%M} ({zone}). "
         "They are asked in the chat to confirm it."
     )
 

@@ -26,7 +26,17 @@ from dialogs.i18n import N_, Translator
 from dialogs.signal_catalogue import KIND_BY_KEY
 from dialogs.signals import after_signal
 from dialogs.turn import Turn
-from storage import audit, buttons, coaches, organisations, outbox, participants, signal_deliveries, signals
+from storage import (
+    audit,
+    buttons,
+    coaches,
+    org_pseudonyms,
+    organisations,
+    outbox,
+    participants,
+    signal_deliveries,
+    signals,
+)
 from storage.coaches import Coach
 from storage.database import Tx
 from storage.due import DueItem
@@ -44,6 +54,11 @@ DIGEST_GRACE = timedelta(hours=4)
 HELD_GRACE = timedelta(hours=12)
 DIGEST_MAX = 20  # signals shown one by one in a digest; the rest are counted
 WEBHOOK_SCHEMA = 1
+
+
+async def known_as(tx: Tx, coach: Coach, participant_id: int, now: datetime) -> str:
+    """The pseudonym the coach's organisation knows the participant by: the only one its staff see."""
+    return await org_pseudonyms.for_organisation(tx, participant_id, coach.organisation_id, now)
 
 
 def coach_translator(coach: Coach) -> Translator:
@@ -154,15 +169,16 @@ async def _deliver_now(
     tx: Tx, coach: Coach, participant: Participant, signal: signals.Signal, delivery_id: int, now: datetime
 ) -> None:
     tr = coach_translator(coach)
+    known = await known_as(tx, coach, participant.id, now)
     await send_to_coach(
         tx,
         coach,
-        alert_text(tr, participant.pseudonym, signal),
+        alert_text(tr, known, signal),
         now,
         choices=ack_choices(tr, delivery_id),
         about=participant.id,
     )
-    await _audit_delivery(tx, coach, participant.pseudonym, signal, "chat", now)
+    await _audit_delivery(tx, coach, known, signal, "chat", now)
 
 
 async def _audit_delivery(
@@ -220,12 +236,13 @@ async def post_webhooks(tx: Tx, participant: Participant, signal: signals.Signal
         since = (await granted_since(tx, participant.id, organisation_id)).get(kind.scope)
         if since is None or signal.created_at < since:
             continue
+        known = await org_pseudonyms.for_organisation(tx, participant.id, organisation_id, now)
         body = {
             "schema": WEBHOOK_SCHEMA,
             "id": str(uuid.uuid4()),
             "type": "signal",
             "organisation": organisation.name,
-            "pseudonym": participant.pseudonym,
+            "pseudonym": known,
             "kind": signal.kind,
             "category": signal.category,
             "time": to_db(signal.created_at),
@@ -235,7 +252,7 @@ async def post_webhooks(tx: Tx, participant: Participant, signal: signals.Signal
             tx,
             action=audit.SIGNAL_DELIVERED,
             now=now,
-            pseudonym=participant.pseudonym,
+            pseudonym=known,
             organisation=organisation.name,
             detail={"kind": signal.kind, "channel": "webhook"},
         )
@@ -317,9 +334,10 @@ async def _send_waiting(turn: Turn, *, urgent_only: bool, header: bool) -> int:
         )
     for number, (delivery, signal, participant) in enumerate(ready):
         await signal_deliveries.settle(turn.tx, delivery.id, "sent", turn.now)
+        known = await known_as(turn.tx, coach, participant.id, turn.now)
         if number < DIGEST_MAX:
-            turn.say(alert_text(tr, participant.pseudonym, signal), ack_choices(tr, delivery.id))
-        await _audit_delivery(turn.tx, coach, participant.pseudonym, signal, "digest", turn.now)
+            turn.say(alert_text(tr, known, signal), ack_choices(tr, delivery.id))
+        await _audit_delivery(turn.tx, coach, known, signal, "digest", turn.now)
     if len(ready) > DIGEST_MAX:
         more = len(ready) - DIGEST_MAX
         turn.say(tr.ngettext("{n} more signal is in /cases.", "{n} more signals are in /cases.", more))
@@ -364,6 +382,7 @@ async def ack_item(turn: Turn, action: str) -> None:
         return
     participant = await participants.by_id(turn.tx, delivery.participant_id)
     assert participant is not None
+    known = await known_as(turn.tx, coach, participant.id, turn.now)
     await signal_deliveries.acknowledge(
         turn.tx,
         signal_id=signal.id,
@@ -376,7 +395,7 @@ async def ack_item(turn: Turn, action: str) -> None:
         turn.tx,
         action=audit.SIGNAL_ACKNOWLEDGED,
         now=turn.now,
-        pseudonym=participant.pseudonym,
+        pseudonym=known,
         coach_id=coach.id,
         coach_name=coach.name,
         organisation=coach.organisation,
@@ -386,7 +405,7 @@ async def ack_item(turn: Turn, action: str) -> None:
         turn.say(
             turn.tr(
                 "Noted: you will get in touch with {pseudonym}. Your team sees this in /case.",
-                pseudonym=participant.pseudonym,
+                pseudonym=known,
             )
         )
     else:
@@ -403,12 +422,13 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
     linked = await coaches.coaches_of(tx, participant.id)
     await withdraw_waiting(tx, participant.id, None)
     for coach in linked:
-        await send_to_coach(tx, coach, coach_translator(coach)(ENDED, pseudonym=participant.pseudonym), now)
+        known = await known_as(tx, coach, participant.id, now)
+        await send_to_coach(tx, coach, coach_translator(coach)(ENDED, pseudonym=known), now)
         await audit.append(
             tx,
             action=audit.PARTICIPATION_ENDED,
             now=now,
-            pseudonym=participant.pseudonym,
+            pseudonym=known,
             coach_id=coach.id,
             coach_name=coach.name,
             organisation=coach.organisation,
@@ -417,12 +437,13 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
         organisation = await organisations.by_id(tx, organisation_id)
         if organisation is None or not organisation.webhook_url:
             continue
+        known = await org_pseudonyms.for_organisation(tx, participant.id, organisation_id, now)
         body: dict[str, object] = {
             "schema": WEBHOOK_SCHEMA,
             "id": str(uuid.uuid4()),
             "type": "participation_ended",
             "organisation": name,
-            "pseudonym": participant.pseudonym,
+            "pseudonym": known,
             "kind": None,
             "category": None,
             "time": to_db(now),
@@ -432,7 +453,7 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
             tx,
             action=audit.PARTICIPATION_ENDED,
             now=now,
-            pseudonym=participant.pseudonym,
+            pseudonym=known,
             organisation=name,
             detail={"channel": "webhook"},
         )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dialogs.appointment_plan import propose
 from dialogs.appointment_text import KIND_ICONS, kind_label
 from dialogs.appointment_time import BadInput, local_moment, parse_clock, parse_day
+from dialogs.coach_alerts import known_as
 from dialogs.coach_commands import REFUSED, find_case, show_coach_menu
 from dialogs.events import Choice
 from dialogs.flow import COACHES, Flow, command, flow, show_current
@@ -64,7 +65,8 @@ class CoachAppointmentFlow(Flow):
             for participant_id in await coaches.caseload(turn.tx, turn.coach.id):
                 participant = await participants.by_id(turn.tx, participant_id)
                 if participant is not None and participant.status is Status.ACTIVE:
-                    choices.append(Choice(participant.pseudonym, f"who:{participant.id}"))
+                    known = await known_as(turn.tx, turn.coach, participant.id, turn.now)
+                    choices.append(Choice(known, f"who:{participant.id}"))
             if not choices:
                 turn.say(turn.tr("Nobody is connected with you yet. /invite makes an invitation link."))
                 await show_coach_menu(turn)
@@ -89,10 +91,11 @@ class CoachAppointmentFlow(Flow):
         elif turn.step == "time":
             turn.say(turn.tr("At what time? Please write it like 9:30 or 14:45."), [cancel])
         elif turn.step == "confirm":
+            assert turn.coach is not None  # _chosen found one
             turn.say(
                 turn.tr(
                     "Propose to {pseudonym}: {kind}, {day} at {time}? They are asked to confirm it.",
-                    pseudonym=participant.pseudonym,
+                    pseudonym=await known_as(turn.tx, turn.coach, participant.id, turn.now),
                     kind=kind_label(turn.tr, str(turn.data["kind"])),
                     day=turn.tr.date(date.fromisoformat(str(turn.data["day"])), "medium"),
                     time=str(turn.data["time"]),
@@ -158,19 +161,16 @@ class CoachAppointmentFlow(Flow):
         await propose(
             turn.tx, participant, starts_at=starts_at, kind=kind, place=None, note=None, now=turn.now
         )
+        known = await known_as(turn.tx, coach, participant.id, turn.now)
         await audit.append(
             turn.tx,
             action=APPOINTMENT_PROPOSED,
             now=turn.now,
-            pseudonym=participant.pseudonym,
+            pseudonym=known,
             coach_id=coach.id,
             coach_name=coach.name,
             organisation=coach.organisation,
             detail={"kind": kind},
         )
-        turn.say(
-            turn.tr(
-                "Proposed. {pseudonym} is asked in the chat to confirm it.", pseudonym=participant.pseudonym
-            )
-        )
+        turn.say(turn.tr("Proposed. {pseudonym} is asked in the chat to confirm it.", pseudonym=known))
         await show_coach_menu(turn)

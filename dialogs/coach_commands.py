@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from dialogs.coach_alerts import URGENT_KINDS, replan_digests
+from dialogs.coach_alerts import URGENT_KINDS, known_as, replan_digests
 from dialogs.coach_summary import CoachSummary, render_summary, signal_text, summary_for_coach
 from dialogs.events import Choice
 from dialogs.flow import COACHES, Flow, command, flow, show_current
 from dialogs.i18n import N_
 from dialogs.turn import Turn
-from storage import audit, coaches, invitations, participants
+from storage import audit, coaches, invitations, org_pseudonyms, participants
 from storage.coaches import Coach
 from storage.participants import PSEUDONYM_ALPHABET, Participant
 from storage.signal_deliveries import CONTACT
@@ -83,15 +83,18 @@ def _coach(turn: Turn) -> Coach:
 
 
 async def find_case(turn: Turn, typed: str) -> Participant | None:
-    """The participant behind a typed pseudonym, only if linked to this coach; None in every other case
-    (malformed, unknown, erased, someone else's), so the answer never tells these apart."""
+    """The participant behind a typed pseudonym, only if it is the one the coach's organisation knows
+    them by and they are linked to this coach; None in every other case (malformed, unknown, erased,
+    someone else's, another organisation's pseudonym, the internal one), so the answer never tells these
+    apart."""
     coach = _coach(turn)
     wanted = typed.strip().upper().replace(" ", "")
     if len(wanted) == 4:
         wanted = "P-" + wanted
     if not PSEUDONYM.fullmatch(wanted):
         return None
-    participant = await participants.by_pseudonym(turn.tx, wanted)
+    participant_id = await org_pseudonyms.participant_known_as(turn.tx, coach.organisation_id, wanted)
+    participant = await participants.by_id(turn.tx, participant_id) if participant_id else None
     if participant is None or not await coaches.is_linked(turn.tx, coach.id, participant.id):
         return None
     return participant
@@ -190,7 +193,8 @@ async def _pick(turn: Turn) -> None:
     for participant_id in await coaches.caseload(turn.tx, coach.id):
         participant = await participants.by_id(turn.tx, participant_id)
         if participant is not None:
-            choices.append(Choice(participant.pseudonym, f"case:{participant.pseudonym}"))
+            known = await known_as(turn.tx, coach, participant.id, turn.now)
+            choices.append(Choice(known, f"case:{known}"))
     rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
     rows.append([Choice(turn.tr("Back to the menu"), "menu")])
     turn.say(turn.tr("Tap a pseudonym to see what you may see, or write /case P-XXXX."), rows)
@@ -208,7 +212,7 @@ async def case_command(turn: Turn, args: str) -> None:
         turn.say(turn.tr(REFUSED))
         await show_coach_menu(turn)
         return
-    await _log_read(turn, participant.pseudonym, audit.CASE_READ)
+    await _log_read(turn, summary.pseudonym, audit.CASE_READ)
     turn.say(render_summary(turn.tr, summary))
     turn.say(turn.tr("The participant can see exactly this in /coachview, and that you looked."))
     await show_coach_menu(turn)

@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 
 from dialogs import consent_texts
-from dialogs.coach_alerts import coach_translator, plan_digests, send_to_coach
+from dialogs.coach_alerts import coach_translator, known_as, plan_digests, send_to_coach
 from dialogs.events import Choice
 from dialogs.flow import FLOWS, Flow, closed, flow, on_item, show_current
 from dialogs.i18n import N_
@@ -226,6 +226,7 @@ async def linked(turn: Turn, participant: Participant, coach_id: int) -> None:
     if coach is None or not coach.active:
         return
     await coaches.link(turn.tx, participant.id, coach.id, turn.now)
+    known = await known_as(turn.tx, coach, participant.id, turn.now)
     invitation_id = turn.data.get("invitation_id")
     if invitation_id is not None and turn.data.get("mode") != "enrol":
         await invitations.mark_linked(turn.tx, int(invitation_id), participant.id, turn.now)
@@ -233,7 +234,7 @@ async def linked(turn: Turn, participant: Participant, coach_id: int) -> None:
         turn.tx,
         action=audit.LINKED,
         now=turn.now,
-        pseudonym=participant.pseudonym,
+        pseudonym=known,
         coach_id=coach.id,
         coach_name=coach.name,
         organisation=coach.organisation,
@@ -244,7 +245,7 @@ async def linked(turn: Turn, participant: Participant, coach_id: int) -> None:
         coach,
         tr(
             "🟢 {pseudonym} is now connected with you. /case {pseudonym} shows what you may see.",
-            pseudonym=participant.pseudonym,
+            pseudonym=known,
         ),
         turn.now,
     )

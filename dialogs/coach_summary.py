@@ -19,7 +19,16 @@ from dialogs.appointment_text import KIND_LABELS, kind_label
 from dialogs.consent_texts import APPOINTMENTS, CHECKIN_COUNTS, MOOD_TREND
 from dialogs.i18n import N_, Translator
 from dialogs.signal_catalogue import CHOICE, DATE, DAYS, HELP_CATEGORIES, KIND_BY_KEY, SIGNAL_KINDS
-from storage import appointments, checkins, consents, participants, selfreports, signal_deliveries, signals
+from storage import (
+    appointments,
+    checkins,
+    consents,
+    org_pseudonyms,
+    participants,
+    selfreports,
+    signal_deliveries,
+    signals,
+)
 from storage.database import Tx
 from storage.participants import Status
 
@@ -49,7 +58,7 @@ class UpcomingAppointment:
 
 @dataclass(frozen=True)
 class CoachSummary:
-    pseudonym: str
+    pseudonym: str  # the one this organisation knows the participant by
     organisation: str
     taking_part: bool
     scopes: frozenset[str]  # what the participant allows this organisation now
@@ -147,7 +156,7 @@ async def summary_for_coach(
             for a in (await appointments.upcoming(tx, participant_id, now))[:UPCOMING_SHOWN]
         )
     return CoachSummary(
-        participant.pseudonym,
+        await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now),
         organisation,
         participant.status is not Status.STOPPED,
         scopes,

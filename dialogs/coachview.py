@@ -6,7 +6,7 @@ from dialogs.coach_summary import render_summary, summary_for_coach
 from dialogs.flow import PARTICIPANTS, command, show_current
 from dialogs.i18n import N_
 from dialogs.turn import Turn
-from storage import audit, coaches
+from storage import audit, coaches, org_pseudonyms
 
 LOOKS_SHOWN = 10
 
@@ -30,9 +30,10 @@ async def coachview_command(turn: Turn, args: str) -> None:
         if summary is not None:
             turn.say(turn.tr("This is exactly what {organisation} can see about you:", organisation=name))
             turn.say(render_summary(turn.tr, summary))
+    # Reads are logged under the pseudonym the reader saw (before 0015: the internal one).
     looks = await audit.about(
         turn.tx,
-        participant.pseudonym,
+        (participant.pseudonym, *await org_pseudonyms.all_of(turn.tx, participant.id)),
         since=participant.enrolled_at,
         actions=(audit.CASE_READ, audit.CASELOAD_READ),
         limit=LOOKS_SHOWN,

@@ -14,7 +14,7 @@ from dialogs.menu import show_menu
 from dialogs.selfreport import readable_notes
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
-from storage import personal_data
+from storage import org_pseudonyms, personal_data
 from storage.database import Tx
 from storage.outbox import Attachment
 from storage.participants import Participant, Status
@@ -30,7 +30,10 @@ async def mydata_command(turn: Turn, args: str) -> None:
         "pseudonym": participant.pseudonym,
         "exported_at": to_db(turn.now),
         "tables": await personal_data.export(
-            turn.tx, participant.id, participant.chat_id, participant.pseudonym
+            turn.tx,
+            participant.id,
+            participant.chat_id,
+            (participant.pseudonym, *await org_pseudonyms.all_of(turn.tx, participant.id)),
         ),
         # The same self-reports with their notes opened (in the tables above the notes are encrypted).
         "selfreports_readable": await readable_notes(turn),

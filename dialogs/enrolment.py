@@ -287,7 +287,8 @@ class ConsentFlow(Flow):
             await invitations.mark_used(tx, invitation_id, participant.id, now)
             turn.attach_participant(participant)
             welcome = turn.tr(
-                "Welcome! Your pseudonym is {pseudonym}. Your coach knows you by this name only.",
+                "Welcome! Your pseudonym is {pseudonym}. I do not store your name. Each organisation that "
+                "works with you knows you by a pseudonym of its own: /privacy shows them.",
                 pseudonym=participant.pseudonym,
             )
             linked_to = turn.data.get("coach_id")

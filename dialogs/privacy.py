@@ -8,7 +8,13 @@ something off acts at once and takes back what still waits in the outbox for tha
 from __future__ import annotations
 
 from dialogs import consent_texts
-from dialogs.coach_alerts import coach_translator, participation_ended, send_to_coach, withdraw_waiting
+from dialogs.coach_alerts import (
+    coach_translator,
+    known_as,
+    participation_ended,
+    send_to_coach,
+    withdraw_waiting,
+)
 from dialogs.crisis_help import request_contact
 from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, DUE_SCOPES, FLOWS, PARTICIPANTS, Flow, Standing, command, flow
@@ -18,7 +24,7 @@ from dialogs.org_consent import organisation_name, record_answer
 from dialogs.rules import rule_lines
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
-from storage import audit, coaches, consents, due, outbox, participants
+from storage import audit, coaches, consents, due, org_pseudonyms, outbox, participants
 from storage.participants import Status
 
 UNLINKED = N_("⚪ {pseudonym} ended the connection with your organisation.")
@@ -105,6 +111,17 @@ def _mark(granted: bool) -> str:
     return "✅" if granted else "⬜"
 
 
+async def _known_as_line(turn: Turn, organisation_id: int, name: str) -> str:
+    """Which pseudonym the organisation knows the participant by (each has its own, so none can join)."""
+    assert turn.participant is not None
+    known = await org_pseudonyms.for_organisation(turn.tx, turn.participant.id, organisation_id, turn.now)
+    return turn.tr(
+        "{organisation} knows you as {pseudonym}, and whether you take part.",
+        organisation=name,
+        pseudonym=known,
+    )
+
+
 def _toggle_label(turn: Turn, scope: consent_texts.Scope, granted: bool) -> str:
     name = turn.tr(scope.title)
     return turn.tr("Turn off: {name}", name=name) if granted else turn.tr("Turn on: {name}", name=name)
@@ -164,11 +181,7 @@ class PrivacyFlow(Flow):
             if active:
                 key = consent_texts.key_for(scope.key, organisation_id)
                 choices.append([Choice(_toggle_label(turn, scope, scope.key in granted), f"toggle:{key}")])
-        lines.append(
-            turn.tr(
-                "{organisation} always knows your pseudonym and whether you take part.", organisation=name
-            )
-        )
+        lines.append(await _known_as_line(turn, organisation_id, name))
         return lines
 
     async def _show_overview(self, turn: Turn, organisations: list[tuple[int, str]]) -> None:
@@ -205,6 +218,7 @@ class PrivacyFlow(Flow):
                 titles = [turn.tr(s.title) for s in consent_texts.ORGANISATION_SCOPES if s.key in allowed]
                 lines += ["", turn.tr("{organisation} may see:", organisation=name)]
                 lines.append(", ".join(titles) if titles else turn.tr("Only whether you take part."))
+                lines.append(await _known_as_line(turn, organisation_id, name))
                 choices.append(
                     [Choice(turn.tr("Change: {organisation}", organisation=name), f"org:{organisation_id}")]
                 )
@@ -349,14 +363,13 @@ class PrivacyFlow(Flow):
         ]
         await coaches.unlink_organisation(turn.tx, participant.id, organisation_id)
         for coach in linked:
-            await send_to_coach(
-                turn.tx, coach, coach_translator(coach)(UNLINKED, pseudonym=participant.pseudonym), turn.now
-            )
+            known = await known_as(turn.tx, coach, participant.id, turn.now)
+            await send_to_coach(turn.tx, coach, coach_translator(coach)(UNLINKED, pseudonym=known), turn.now)
             await audit.append(
                 turn.tx,
                 action=audit.UNLINKED,
                 now=turn.now,
-                pseudonym=participant.pseudonym,
+                pseudonym=known,
                 coach_id=coach.id,
                 coach_name=coach.name,
                 organisation=coach.organisation,

@@ -123,14 +123,16 @@ def _entry(row: Row) -> Entry:
 
 
 async def about(
-    tx: Tx, pseudonym: str, *, since: datetime, actions: tuple[str, ...], limit: int = 20
+    tx: Tx, pseudonyms: tuple[str, ...], *, since: datetime, actions: tuple[str, ...], limit: int = 20
 ) -> list[Entry]:
-    """The newest entries about a participant, of the given actions, from `since` on."""
+    """The newest entries about a participant (named by any of their pseudonyms), of the given actions,
+    from `since` on."""
+    names = ",".join("?" * len(pseudonyms))
     marks = ",".join("?" * len(actions))
     rows = await tx.all(
-        f"SELECT * FROM audit_log WHERE pseudonym = ? AND at >= ? AND action IN ({marks})"  # noqa: S608
+        f"SELECT * FROM audit_log WHERE pseudonym IN ({names}) AND at >= ? AND action IN ({marks})"  # noqa: S608
         " ORDER BY id DESC LIMIT ?",
-        (pseudonym, to_db(since), *actions, limit),
+        (*pseudonyms, to_db(since), *actions, limit),
     )
     return [_entry(row) for row in rows]
 

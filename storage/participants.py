@@ -45,14 +45,16 @@ def _from_row(row: Row) -> Participant:
     )
 
 
-async def _new_pseudonym(tx: Tx) -> str:
+async def new_pseudonym(tx: Tx) -> str:
+    """A pseudonym nobody holds, internal or an organisation's, and the audit log does not name."""
     while True:
         candidate = "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(4))
         # A pseudonym the audit log still names is never handed out again: the log must not mix two people.
         taken = await tx.scalar(
             "SELECT 1 FROM participants WHERE pseudonym = ?"
+            " UNION ALL SELECT 1 FROM organisation_pseudonyms WHERE pseudonym = ?"
             " UNION ALL SELECT 1 FROM audit_log WHERE pseudonym = ?",
-            (candidate, candidate),
+            (candidate, candidate, candidate),
         )
         if taken is None:
             return candidate
@@ -61,7 +63,7 @@ async def _new_pseudonym(tx: Tx) -> str:
 async def create(
     tx: Tx, *, chat_id: int, locale: str, timezone: str, now: datetime, region: str | None = None
 ) -> Participant:
-    pseudonym = await _new_pseudonym(tx)
+    pseudonym = await new_pseudonym(tx)
     row_id = await tx.insert(
         "INSERT INTO participants"
         " (pseudonym, chat_id, locale, timezone, status, enrolled_at, status_at, region)"

@@ -4,8 +4,8 @@ A table holds personal data when it has a `participant_id` column (or a `chat_id
 exist before a participant does). Export reads them all; erasure deletes them all and then checks.
 
 The audit log names people only by pseudonym: export includes the entries about the participant (found
-by a `pseudonym` column), erasure leaves them (it cannot delete them, and after erasure the pseudonym
-points to nobody).
+by a `pseudonym` column, under the internal pseudonym or an organisation's), erasure leaves them (it
+cannot delete them, and after erasure the pseudonym points to nobody).
 """
 
 from __future__ import annotations
@@ -39,20 +39,28 @@ def _plain(value: Any) -> Any:
 
 
 async def export(
-    tx: Tx, participant_id: int, chat_id: int, pseudonym: str | None = None
+    tx: Tx, participant_id: int, chat_id: int, pseudonyms: tuple[str, ...] = ()
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every row tied to the participant, table by table (with the pseudonym: the audit entries too)."""
+    """Every row tied to the participant, table by table (with their pseudonyms, the internal one and
+    each organisation's: the audit entries too)."""
     result: dict[str, list[dict[str, Any]]] = {}
     seen: set[str] = set()
-    keys: list[tuple[str, object]] = [("participant_id", participant_id), ("chat_id", chat_id)]
-    if pseudonym is not None:
-        keys.append(("pseudonym", pseudonym))
-    for column, key in keys:
+    keys: list[tuple[str, tuple[object, ...]]] = [
+        ("participant_id", (participant_id,)),
+        ("chat_id", (chat_id,)),
+    ]
+    if pseudonyms:
+        keys.append(("pseudonym", pseudonyms))
+    for column, values in keys:
+        marks = ",".join("?" * len(values))
         for table in await _tables_with(tx, column):
             if table in NOT_EXPORTED or table in seen:
                 continue
             seen.add(table)
-            rows = await tx.all(f"SELECT * FROM {table} WHERE {column} = ? ORDER BY rowid", (key,))  # noqa: S608
+            rows = await tx.all(
+                f"SELECT * FROM {table} WHERE {column} IN ({marks}) ORDER BY rowid",  # noqa: S608
+                values,
+            )
             result[table] = [{k: _plain(row[k]) for k in row.keys()} for row in rows]  # noqa: SIM118
     return result
 

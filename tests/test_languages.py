@@ -229,7 +229,10 @@ async def test_enrolment_in_another_language_end_to_end(
             pseudonym = str(await tx.scalar("SELECT pseudonym FROM participants"))
             locales = {row["locale"] for row in await tx.all("SELECT locale FROM consents")}
         assert locales == {locale}
-        welcome = "Welcome! Your pseudonym is {pseudonym}. Your coach knows you by this name only."
+        welcome = (
+            "Welcome! Your pseudonym is {pseudonym}. I do not store your name. Each organisation that "
+            "works with you knows you by a pseudonym of its own: /privacy shows them."
+        )
         assert tr(welcome, pseudonym=pseudonym) in transcript
         assert tr("Your consent history:") in transcript
         assert "TelefonSeelsorge" in transcript and "0800 111 0 111" in transcript

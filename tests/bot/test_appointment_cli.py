@@ -13,6 +13,7 @@ from dialogs.config import EngineConfig
 from storage import participants
 from storage.participants import Status
 from tests.dialogs.appointment_helpers import KEYED, appointment_rows, enrol, participant, pending, plain
+from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import World, world
 
 
@@ -59,6 +60,17 @@ async def test_the_participant_is_told_and_confirms_with_one_tap(tmp_path: Path)
         ]
         await chat.tap("✅ Yes, confirm it")
         assert chat.last.text == "You have already confirmed this appointment."
+
+
+async def test_an_organisations_pseudonym_is_accepted_too(tmp_path: Path) -> None:
+    """A coach knows the person only by their organisation's pseudonym and may pass that on to staff."""
+    async with world(tmp_path) as w:
+        coach = await w.coach()
+        chat = await join(w, coach, 1001)
+        seen = await known_as(w, coach, chat)
+        printed = await propose(w, seen.lower(), "2026-12-01 10:00", "jobcentre")
+        assert printed.startswith(f"Appointment 1 proposed to {seen} for 2026-12-01 10:00 (Europe/Berlin).")
+        assert any("Job centre" in s.text for s in await chat.receive())
 
 
 async def test_declining_removes_the_proposal(tmp_path: Path) -> None:

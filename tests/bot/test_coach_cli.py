@@ -113,7 +113,7 @@ def test_audit_verify_and_head(tmp_path: Path, env: dict[str, str]) -> None:  # 
     coach = enrolled_coach(env, "Anna Beispiel", 9101)
     code = companion("invite", "--coach", str(coach), env=env).stdout.strip().splitlines()[-1]
     companion("console", "--chat-id", "1001", stdin=f"/start {code}\n2\n1\n2\n2\n2\n", env=env)
-    pseudonym = db_rows(env, "SELECT pseudonym FROM participants")[0][0]
+    pseudonym = db_rows(env, "SELECT pseudonym FROM organisation_pseudonyms")[0][0]  # what the coach knows
     companion("console", "--chat-id", "9101", stdin=f"/case {pseudonym}\n/cases\n", env=env)
     ok = companion("audit", "verify", env=env)
     assert ok.returncode == 0 and "the audit log is intact: 3 entries" in ok.stdout

@@ -159,8 +159,10 @@ class Story:
         assert found
         return found.group(1)
 
-    async def join(self, chat: int, code: str, user: dict[str, str], *, crisis: bool) -> str:
-        """Join with a coach's invitation, allowing everything but perhaps the crisis alert; the pseudonym."""
+    async def join(self, chat: int, code: str, user: dict[str, str], *, crisis: bool) -> tuple[str, str]:
+        """Join with a coach's invitation, allowing everything but perhaps the crisis alert; the internal
+        pseudonym (the welcome names it) and the one the coach's organisation knows."""
+        start = self.mark()
         await self.say(chat, f"/start {code}", "Please choose your language.", **user)
         await self.tap(chat, "English", "May I send you check-ins", **user)
         await self.tap(chat, "Yes, I agree", "May I store your answers", **user)
@@ -171,7 +173,10 @@ class Story:
         assert found
         await self.say(chat, "08:00", "And in the evening?", **user)
         await self.tap(chat, "No evening check-in", "What would you like to do?", **user)
-        return found.group(0)
+        notice = await self.expect(COACH, "is now connected with you", start)
+        seen = re.search(r"P-[0-9A-Z]{4}", notice.text or "")
+        assert seen and seen.group(0) != found.group(0)
+        return found.group(0), seen.group(0)
 
     async def in_db(self, work: Callable[[Database], Awaitable[None]]) -> None:
         """Change the database as time would (the bot keeps running on it)."""
@@ -292,8 +297,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
 
             # -- a stranger with a wrong code, then two participants with the coach's invitations ------------
             await s.say(STRANGER, "/start Zxqsentinelcode-wrong", "invitation", **stranger)
-            pseudonym = await s.join(ANNA, await s.invitation(), anna, crisis=True)
-            ben_pseudonym = await s.join(BEN, await s.invitation(), ben, crisis=False)
+            internal, pseudonym = await s.join(ANNA, await s.invitation(), anna, crisis=True)
+            _, ben_pseudonym = await s.join(BEN, await s.invitation(), ben, crisis=False)
             assert pseudonym != ben_pseudonym
 
             # -- text where none is expected, forged buttons, an oversized answer -------------------------
@@ -492,7 +497,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
     assert entries and int(entries.group(1)) >= 20, audit_text
     assert "Telegram refused outbox" in log_text  # the 400 happened
     assert "crisis input answered directly" in log_text  # the lock happened
-    assert pseudonym in log_text  # logs speak of pseudonyms ...
+    assert internal in log_text and pseudonym not in log_text  # logs speak of internal pseudonyms ...
     for said in ("What would you like to do?", "Your pseudonym is", "You are not alone", "Place:"):
         assert said not in log_text  # ... and of event kinds, never of message text
 
@@ -514,6 +519,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             for secret in private:
                 found = [line for line in text.splitlines() if secret.lower() in line.lower()]
                 assert not found, f"{secret!r} in {where}: {found[:3]}"
+    # The coach's organisation knows Anna only by its own pseudonym, never by the internal one.
+    assert not [t for t in coach_seen + webhook if internal in t]
 
     # Names and words that were never meant to be kept: not even in the participants' own chats or the file.
     never_kept = [

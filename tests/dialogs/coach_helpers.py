@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from storage import coaches, org_pseudonyms, participants
 from tests.harness import Chat, World
 
 CODE = re.compile(r"/start (\S+)")
@@ -41,6 +42,7 @@ async def join(
 
 
 def pseudonym_of(chat: Chat) -> str:
+    """The internal pseudonym, as the welcome names it (operators and logs use it; no coach sees it)."""
     found = re.search(r"Your pseudonym is (P-[0-9A-Z]{4})", chat.texts())
     assert found, chat.transcript()
     return found.group(1)
@@ -53,3 +55,14 @@ async def connect(participant: Chat, coach: Chat, *, sharing: bool = True, crisi
     await participant.tap("Yes" if sharing else "No")
     await participant.tap("Yes" if crisis else "No")
     await coach.receive()
+
+
+async def known_as(w: World, coach: Chat, participant: Chat) -> str:
+    """The pseudonym the coach's organisation knows the participant by: the one its coaches see."""
+    async with w.db.read() as tx:
+        staff = await coaches.by_chat(tx, coach.chat_id)
+        person = await participants.by_chat(tx, participant.chat_id)
+        assert staff is not None and person is not None
+        known = await org_pseudonyms.known(tx, person.id, staff.organisation_id)
+    assert known is not None, "not linked to that coach's organisation"
+    return known

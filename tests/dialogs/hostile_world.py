@@ -30,7 +30,7 @@ from storage.outbox import TELEGRAM, OutboxMessage
 from storage.sealing import new_key
 from storage.times import from_db
 from tests.dialogs.appointment_helpers import add
-from tests.dialogs.coach_helpers import join, pseudonym_of
+from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import START, Chat, World
 
 CONFIG = EngineConfig(encryption_keys=(new_key(),))  # with a key, free text is asked for and stored sealed
@@ -94,7 +94,7 @@ async def _populate(w: World) -> tuple[dict[str, Chat], list[str]]:
     await enrolled.tap("8:00")
     await enrolled.tap("No evening")
     await add(enrolled, "24.11.", "10:00", place="Praxis Dr. Beispiel", note="bring the letter")
-    await coach.send("/appointment " + pseudonym_of(enrolled))
+    await coach.send("/appointment " + await known_as(w, coach, enrolled))
     await coach.tap("Job centre")
     await coach.send("3.12.")
     await coach.send("9:00")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dialogs.signals import raise_signal_for
 from storage import audit, participants
-from tests.dialogs.coach_helpers import join, pseudonym_of
+from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import Chat, World, world
 
 
@@ -33,8 +33,10 @@ async def test_a_contact_request_reaches_the_coach_at_once_with_two_buttons(tmp_
         await participant.send("/sos")
         await participant.tap("Please contact me")
         shown = await coach.receive()
-        assert [s.text.split(":")[0] for s in shown] == [f"🔴 {pseudonym_of(participant)}"] * 2
-        assert shown[-1].text.startswith(f"🔴 {pseudonym_of(participant)}: Asked to be contacted (")
+        assert [s.text.split(":")[0] for s in shown] == [f"🔴 {await known_as(w, coach, participant)}"] * 2
+        assert shown[-1].text.startswith(
+            f"🔴 {await known_as(w, coach, participant)}: Asked to be contacted ("
+        )
         assert shown[-1].labels == ["👁 Seen", "📞 I will get in touch"]
         assert ("signal_delivered", '{"channel":"chat","kind":"contact_requested"}') in await actions(w)
 
@@ -49,7 +51,7 @@ async def test_other_signals_wait_for_the_daily_digest(tmp_path: Path) -> None:
         w.clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # 08:00 in Berlin
         await w.sweep()
         shown = await coach.receive()
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         assert [s.text.split(" (")[0] for s in shown] == [
             "Your daily summary: 2 new signals.",
             f"🟡 {pseudonym}: Needs a new date for an appointment",
@@ -89,7 +91,7 @@ async def test_turning_sharing_on_again_does_not_reveal_older_signals(tmp_path: 
         w.clock.advance(timedelta(minutes=5))
         await participant.tap("Turn on: Short signals for your coach")
         await participant.tap("Yes")
-        await coach.send(f"/case {pseudonym_of(participant)}")
+        await coach.send(f"/case {await known_as(w, coach, participant)}")
         assert "No signals." in coach.seen[-3].text
         w.clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
         await w.sweep()
@@ -162,12 +164,17 @@ async def test_stopping_tells_the_coaches_only_that_participation_ended(tmp_path
         assert await raise_for(w, participant, "new_date_needed")
         await participant.send("/stop")
         shown = await coach.receive()
-        assert [s.text for s in shown] == [f"⚪ {pseudonym_of(participant)}: participation ended."]
+        assert [s.text for s in shown] == [
+            f"⚪ {await known_as(w, coach, participant)}: participation ended."
+        ]
         w.clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
         await w.sweep()
         assert await coach.receive() == []  # the waiting signal is not delivered any more
-        await coach.send(f"/case {pseudonym_of(participant)}")
-        assert coach.seen[-3].text == f"Participant {pseudonym_of(participant)}\nParticipation ended."
+        await coach.send(f"/case {await known_as(w, coach, participant)}")
+        assert (
+            coach.seen[-3].text
+            == f"Participant {await known_as(w, coach, participant)}\nParticipation ended."
+        )
         # Deleting afterwards does not tell them twice.
         await participant.send("/delete")
         await participant.tap("Yes, delete everything")
@@ -178,7 +185,7 @@ async def test_after_erasure_only_the_pseudonym_remains_in_the_audit_log(tmp_pat
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await participant.send("/sos")
         await participant.tap("Please contact me")
         await coach.send(f"/case {pseudonym}")
@@ -204,7 +211,7 @@ async def test_mydata_contains_the_audit_entries_about_the_participant(tmp_path:
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001)
-        await coach.send(f"/case {pseudonym_of(participant)}")
+        await coach.send(f"/case {await known_as(w, coach, participant)}")
         await participant.send("/mydata")
         document = json.loads(next(s.attachment for s in participant.seen if s.attachment) or b"")
         entries = document["tables"]["audit_log"]
@@ -230,7 +237,7 @@ async def test_webhook_posts_are_queued_only_where_allowed(tmp_path: Path) -> No
             "kind": "contact_requested",
             "category": None,
             "organisation": "Suchtberatung Nord",
-            "pseudonym": pseudonym_of(participant),
+            "pseudonym": await known_as(w, counsellor, participant),
         }
         assert set(body) == {"schema", "id", "type", "kind", "category", "organisation", "pseudonym", "time"}
         await participant.send("/stop")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.dialogs.coach_helpers import join, pseudonym_of
+from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import world
 
 REFUSED = "I cannot show you this case. You can see the participants in your /cases list."
@@ -14,7 +14,7 @@ async def test_a_coach_proposes_an_appointment_and_the_participant_confirms(tmp_
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await coach.send("/appointment")
         assert coach.last.text == "For whom is the appointment?"
         await coach.tap(pseudonym)
@@ -48,7 +48,7 @@ async def test_appointment_for_someone_not_linked_is_refused_alike(tmp_path: Pat
         mine = await w.coach()
         other = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
         theirs = await join(w, other, 1001)
-        first = [s.text for s in await mine.send(f"/appointment {pseudonym_of(theirs)}")]
+        first = [s.text for s in await mine.send(f"/appointment {await known_as(w, other, theirs)}")]
         second = [s.text for s in await mine.send("/appointment P-2222")]
         assert first == second and first[0] == REFUSED
 
@@ -57,7 +57,7 @@ async def test_cancel_and_a_participant_who_stopped_meanwhile(tmp_path: Path) ->
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await coach.send(f"/appointment {pseudonym}")
         await coach.tap("Cancel")
         assert "Okay, nothing was proposed." in coach.texts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage import audit, coaches
-from tests.dialogs.coach_helpers import invite_code, join, pseudonym_of
+from tests.dialogs.coach_helpers import invite_code, join, known_as
 from tests.harness import Chat, world
 
 REFUSED = "I cannot show you this case. You can see the participants in your /cases list."
@@ -24,20 +24,21 @@ async def test_cases_lists_status_in_colour_and_words_and_the_latest_signal(tmp_
         await ask_contact(asking)
         stopped = await join(w, coach, 1003)
         await stopped.send("/stop")
+        names = {chat.chat_id: await known_as(w, coach, chat) for chat in (quiet, asking, stopped)}
         await coach.send("/cases")
         listing = coach.seen[-2].text
         assert listing.startswith("Your caseload: 3 people.")
         lines = listing.splitlines()
-        first = next(i for i, line in enumerate(lines) if line.startswith(pseudonym_of(asking)))
+        first = next(i for i, line in enumerate(lines) if line.startswith(names[asking.chat_id]))
         assert lines[first].endswith("🔴 Asked to be contacted")
         assert lines[first + 1].strip().startswith("Latest: Asked to be contacted")
-        assert f"{pseudonym_of(quiet)} – 🟢 takes part" in listing
-        assert f"{pseudonym_of(stopped)} – ⚪ participation ended" in listing
-        assert listing.index(pseudonym_of(asking)) < listing.index(pseudonym_of(quiet))
-        assert listing.index(pseudonym_of(quiet)) < listing.index(pseudonym_of(stopped))
+        assert f"{names[quiet.chat_id]} – 🟢 takes part" in listing
+        assert f"{names[stopped.chat_id]} – ⚪ participation ended" in listing
+        assert listing.index(names[asking.chat_id]) < listing.index(names[quiet.chat_id])
+        assert listing.index(names[quiet.chat_id]) < listing.index(names[stopped.chat_id])
         # One tap from the list opens a case.
-        await coach.tap(pseudonym_of(quiet))
-        assert coach.seen[-3].text.startswith(f"Participant {pseudonym_of(quiet)}")
+        await coach.tap(names[quiet.chat_id])
+        assert coach.seen[-3].text.startswith(f"Participant {names[quiet.chat_id]}")
 
 
 async def test_an_empty_caseload_points_to_invite(tmp_path: Path) -> None:
@@ -51,7 +52,7 @@ async def test_case_shows_only_what_the_organisation_may_see(tmp_path: Path) -> 
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001, sharing=True, crisis=False)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await participant.send("/sos")  # crisis not allowed: no crisis signal
         await participant.tap("Please contact me")
         await coach.send(f"/case {pseudonym.lower()}")
@@ -81,7 +82,13 @@ async def test_a_refused_case_reads_the_same_whether_the_pseudonym_exists_or_not
         other = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
         theirs = await join(w, other, 1001)
         answers = []
-        for typed in (pseudonym_of(theirs), "P-2222", "nonsense", "P-" + "9" * 40, "'; DROP TABLE x"):
+        for typed in (
+            await known_as(w, other, theirs),
+            "P-2222",
+            "nonsense",
+            "P-" + "9" * 40,
+            "'; DROP TABLE x",
+        ):
             shown = await mine.send(f"/case {typed}")
             answers.append([(s.text, s.labels) for s in shown])
         assert all(answer == answers[0] for answer in answers)
@@ -95,12 +102,12 @@ async def test_every_read_is_in_the_audit_log_and_shown_to_the_participant(tmp_p
     async with world(tmp_path) as w:
         coach = await w.coach(name="Anna Beispiel")
         participant = await join(w, coach, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await coach.send(f"/case {pseudonym}")
         await coach.send("/cases")
         async with w.db.read() as tx:
             entries = await audit.about(
-                tx, pseudonym, since=w.clock.now(), actions=(audit.CASE_READ, audit.CASELOAD_READ)
+                tx, (pseudonym,), since=w.clock.now(), actions=(audit.CASE_READ, audit.CASELOAD_READ)
             )
         assert [e.action for e in entries] == ["caseload_read", "case_read"]
         assert entries[0].coach_name == "Anna Beispiel" and entries[0].organisation == "Jobcenter Musterstadt"
@@ -114,7 +121,7 @@ async def test_coachview_shows_exactly_what_case_shows(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await ask_contact(participant)
         await coach.send(f"/case {pseudonym}")
         case = coach.seen[-3].text
@@ -129,7 +136,7 @@ async def test_the_buttons_on_a_signal_are_recorded_for_the_team(tmp_path: Path)
         anna = await w.coach(name="Anna Beispiel")
         carl = await w.coach(name="Carl Kollege", chat_id=9102)
         participant = await join(w, anna, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, anna, participant)
         await participant.send(f"/start {await invite_code(carl)}")
         await participant.tap("Yes, connect")
         await carl.receive()
@@ -274,7 +281,7 @@ async def test_counts_and_the_mood_trend_come_from_check_ins_and_reports(tmp_pat
                     " VALUES (?, ?, ?, ?)",
                     (person.id, to_db(moment), moment.date().isoformat(), f'{{"mood": {mood}}}'),
                 )
-        await coach.send(f"/case {pseudonym_of(participant)}")
+        await coach.send(f"/case {await known_as(w, coach, participant)}")
         case = coach.seen[-3].text
         assert "Days with a check-in: 3 of the last 7, 6 of the last 28." in case
         assert case.splitlines()[-1] == "Mood: going up"  # a direction, never a value

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dialogs.info import content
 from storage import coaches, consents, organisations
-from tests.dialogs.coach_helpers import invite_code, join, pseudonym_of
+from tests.dialogs.coach_helpers import invite_code, join, known_as
 from tests.harness import world
 
 
@@ -67,7 +67,7 @@ async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(
         texts = participant.texts()
         assert "You were invited by Anna Beispiel from Jobcenter Musterstadt." in texts
         assert "May I share short signals with Jobcenter Musterstadt?" in texts
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         assert f"🟢 {pseudonym} is now connected with you." in coach.texts()
         async with w.db.read() as tx:
             rows = await tx.all("SELECT scope, granted, organisation_id FROM consents ORDER BY id")
@@ -119,7 +119,7 @@ async def test_a_participant_connects_with_a_second_organisation_only_by_saying_
         jobcentre = await w.coach(name="Anna Beispiel")
         counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
         participant = await join(w, jobcentre, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, jobcentre, participant)
         code = await invite_code(counsellor)
         await participant.send(f"/start {code}")
         assert "Ben Muster from Suchtberatung Nord would like to accompany you" in participant.last.text
@@ -134,6 +134,8 @@ async def test_a_participant_connects_with_a_second_organisation_only_by_saying_
         await participant.tap("No")
         await participant.tap("Yes")
         await counsellor.receive()
+        assert await known_as(w, counsellor, participant) != pseudonym  # its own, not the job centre's
+        pseudonym = await known_as(w, counsellor, participant)
         assert f"🟢 {pseudonym} is now connected with you." in counsellor.texts()
         await counsellor.send(f"/case {pseudonym}")
         assert "Participant " + pseudonym in counsellor.texts()
@@ -180,7 +182,7 @@ async def test_a_removed_coach_gets_a_neutral_answer_to_everything(tmp_path: Pat
     async with world(tmp_path) as w:
         coach = await w.coach()
         participant = await join(w, coach, 1001)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, coach, participant)
         await participant.send("/sos")
         await participant.tap("Please contact me")
         await coach.receive()

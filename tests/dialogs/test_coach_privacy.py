@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from storage import buttons, consents, participants
-from tests.dialogs.coach_helpers import connect, join, pseudonym_of
+from tests.dialogs.coach_helpers import connect, join, known_as
 from tests.harness import world
 
 
@@ -78,7 +78,7 @@ async def test_ending_a_connection_tells_that_organisation_and_nothing_more_reac
         counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
         participant = await join(w, jobcentre, 1001)
         await connect(participant, counsellor, sharing=True)
-        pseudonym = pseudonym_of(participant)
+        pseudonym = await known_as(w, counsellor, participant)
         await participant.send("/privacy")
         await participant.tap("Change: Suchtberatung Nord")
         await participant.tap("End the connection with Suchtberatung Nord")

@@ -1,6 +1,7 @@
 """Over random organisations, coaches, participants, links, consents and signals: no coach ever receives
 anything outside their organisation's granted scope, and no coach reads a case not linked to them (the
-refusal is the same whether the pseudonym exists or not). Webhooks obey the same rule."""
+refusal is the same whether the pseudonym exists or not). Webhooks obey the same rule. A coach meets a
+participant only under the pseudonym the coach's own organisation knows them by."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from dialogs.consent_texts import ORGANISATION_SCOPES, TEXT_VERSION
 from dialogs.i18n import Translator
 from dialogs.signal_catalogue import STORED_KINDS
 from dialogs.signals import raise_signal_for
-from storage import coaches, consents, organisations, participants
-from tests.harness import world
+from storage import coaches, consents, org_pseudonyms, organisations, participants
+from tests.harness import World, world
 
 SCOPES = [scope.key for scope in ORGANISATION_SCOPES]
 KINDS = [kind for kind in STORED_KINDS if kind.category_format == ""]  # notices are never raised
@@ -120,24 +121,37 @@ async def check(graph: Graph, tmp: Path) -> None:
 
         w.clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # the digest comes
         await w.sweep()
-        by_pseudonym = {person.pseudonym: p for p, person in enumerate(people)}
+        async with w.db.read() as tx:
+            known = await tx.all(
+                "SELECT pseudonym, participant_id, organisation_id FROM organisation_pseudonyms"
+            )
+        ids = [person.id for person in people]
+        by_pseudonym = {row[0]: ids.index(row[1]) for row in known}
+        org_of = {row[0]: org_ids.index(row[2]) for row in known}
         for c in range(len(graph.coach_orgs)):
             chat = w.chat(9000 + c)
             for message in await chat.receive():
                 for pseudonym in PSEUDONYM.findall(message.text):
                     assert linked(by_pseudonym[pseudonym], c), message.text
+                    assert org_of[pseudonym] == graph.coach_orgs[c], message.text
                 alert = ALERT.match(message.text)
                 if alert:
                     kind = LABEL_TO_KIND[alert.group(2)]
                     assert allowed(by_pseudonym[alert.group(1)], c, kind.scope), message.text
             refusal = [(s.text, s.labels) for s in await chat.send("/case P-ZZZZ")]
             for p, person in enumerate(people):
-                shown = await chat.send(f"/case {person.pseudonym}")
+                async with w.db.transaction() as tx:  # what the coach's /cases would show, if linked
+                    seen = await org_pseudonyms.for_organisation(
+                        tx, person.id, org_ids[graph.coach_orgs[c]], w.clock.now()
+                    )
+                for typed in {person.pseudonym, *(await known_as_elsewhere(w, person.id, seen))}:
+                    assert [(s.text, s.labels) for s in await chat.send(f"/case {typed}")] == refusal
+                shown = await chat.send(f"/case {seen}")
                 if not linked(p, c):
                     assert [(s.text, s.labels) for s in shown] == refusal
                     continue
                 case = shown[0].text
-                assert case.startswith(f"Participant {person.pseudonym}")
+                assert case.startswith(f"Participant {seen}")
                 for line in case.splitlines():
                     label = line.split(": ", 1)[-1]
                     if line.startswith("• ") and label in LABEL_TO_KIND:
@@ -151,9 +165,16 @@ async def check(graph: Graph, tmp: Path) -> None:
             body = json.loads(post["text"])
             o = org_ids.index(post["target"])
             p = by_pseudonym[body["pseudonym"]]
+            assert org_of[body["pseudonym"]] == o
             assert any(linked(p, c) for c, org in enumerate(graph.coach_orgs) if org == o)
             scope = next(k.scope for k in KINDS if k.key == body["kind"])
             assert scope in graph.grants[(p, o)]
+
+
+async def known_as_elsewhere(w: World, participant_id: int, own: str) -> list[str]:
+    """The participant's pseudonyms at every other organisation."""
+    async with w.db.read() as tx:
+        return [p for p in await org_pseudonyms.all_of(tx, participant_id) if p != own]
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
