@@ -27,7 +27,7 @@ from dialogs.maintenance import run_daily
 from storage import buttons, coaches, conversations, due, outbox
 from storage.database import Database, Tx
 from storage.outbox import TELEGRAM, OutboxMessage
-from storage.sealing import new_key
+from storage.sealing import new_key, sealer_for
 from storage.times import from_db
 from tests.dialogs.appointment_helpers import add
 from tests.dialogs.coach_helpers import join, known_as
@@ -143,13 +143,16 @@ def template() -> Template:
 
 
 async def _drain(tx: Tx, clock: FakeClock) -> list[OutboxMessage]:
-    """Take every message that may go now, as if Telegram delivered it."""
+    """Take every message that may go now, as if Telegram delivered it (opened, as the worker sends it)."""
     taken: list[OutboxMessage] = []
+    sealer = sealer_for(CONFIG.encryption_keys)
     while batch := await outbox.due(tx, clock.now(), 10_000):
         for message in batch:
             await outbox.mark_sending(tx, message.id)
             await outbox.mark_sent(tx, message.id, clock.now())
-        taken.extend(batch)
+            opened = outbox.opened(message, sealer)
+            assert opened is not None, f"outbox {message.id} cannot be opened"
+            taken.append(opened)
     return taken
 
 
