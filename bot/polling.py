@@ -30,9 +30,15 @@ ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 
 
 async def poll_updates(
-    bot: Bot, handle: Callable[[Update], Awaitable[None]], stop: asyncio.Event, *, hold: int = POLL_TIMEOUT
+    bot: Bot,
+    handle: Callable[[Update], Awaitable[None]],
+    stop: asyncio.Event,
+    *,
+    hold: int = POLL_TIMEOUT,
+    first: Callable[[Update], bool] | None = None,
 ) -> None:
-    """Fetch and handle updates one by one until `stop` is set."""
+    """Fetch and handle updates one by one until `stop` is set; in each batch those `first` picks (crisis
+    input) go before the rest, so help never waits behind a flood of other updates."""
     offset: int | None = None
     failures = 0
     while not stop.is_set():
@@ -69,6 +75,9 @@ async def poll_updates(
                 await _back_off(again, failures, stop)
                 continue
         failures = 0
+        if first is not None:
+            # The offset moves past the whole batch only at the next poll, so the order within it is free.
+            updates = sorted(updates, key=lambda u: not (isinstance(u, Update) and first(u)))
         for update in updates:
             if isinstance(update, Update):
                 try:

@@ -87,7 +87,10 @@ async def open_core(
             db,
             RoutingSender(sender, webhooks),
             clock,
-            limits or Limits(settings.global_rate, settings.per_chat_interval),
+            limits
+            or Limits(
+                settings.global_rate, settings.per_chat_interval, max_retry_after=settings.max_retry_after
+            ),
         )
         config = settings.engine_config()
         engine = Engine(db, clock, config, on_enqueued=worker.wake)
@@ -153,7 +156,7 @@ async def _serve_telegram(
     from telegram.request import HTTPXRequest
 
     from bot.polling import poll_updates
-    from bot.telegram_transport import PollRecordingRequest, TelegramSender
+    from bot.telegram_transport import PollRecordingRequest, TelegramSender, is_crisis_update
 
     timeout = settings.send_timeout
     requests = HTTPXRequest(
@@ -188,7 +191,12 @@ async def _serve_telegram(
         else:
             await application.bot.delete_webhook(drop_pending_updates=False)
             polling = asyncio.create_task(
-                poll_updates(application.bot, lambda update: handle_update(update, core.dispatcher), stop)
+                poll_updates(
+                    application.bot,
+                    lambda update: handle_update(update, core.dispatcher),
+                    stop,
+                    first=is_crisis_update,
+                )
             )
         await application.start()
         mode = "serving a webhook for" if webhook else "polling"

@@ -28,6 +28,7 @@ from dialogs import (  # noqa: F401
     enrolment,
     help,
     info,
+    intake,
     language,
     lookback,
     menu,
@@ -40,10 +41,12 @@ from dialogs import (  # noqa: F401
 )
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
+from dialogs.crisis import is_crisis_input
 from dialogs.crisis_words import find_crisis
 from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing, closed, show_current
 from dialogs.i18n import N_
+from dialogs.intake import StrangerLimit
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
@@ -59,6 +62,7 @@ class Outcome:
     outbox_ids: list[int] = field(default_factory=list)
     duplicate: bool = False
     failed: bool = False
+    refused: bool = False  # an intake limit (dialogs/intake.py): not handled, nothing stored
 
 
 class Engine:
@@ -74,11 +78,20 @@ class Engine:
         self.clock = clock
         self.config = config
         self._on_enqueued = on_enqueued
+        self.strangers = StrangerLimit(config)
 
     async def handle(self, event: Event) -> Outcome:
         now = self.clock.now()
+        crisis = is_crisis_input(event)
+        if not crisis and self.strangers.refused(event.chat_id, now):
+            log.debug("update %s not handled: a stranger's allowance is used up", event.update_id)
+            return Outcome(refused=True)
         try:
             async with self.db.transaction() as tx:
+                refusal = await intake.refusal(tx, event.chat_id, crisis, self.config)
+                if refusal is not None:
+                    log.debug("update %s not handled: %s", event.update_id, refusal)
+                    return Outcome(refused=True)
                 if event.update_id is not None and not await updates.claim(tx, event.update_id, now):
                     log.info("duplicate update %s ignored", event.update_id)
                     return Outcome(duplicate=True)
@@ -101,6 +114,10 @@ class Engine:
             )
             return await self._apologise(event)
         log.info("handled %s for %s, %d replies", event.kind, pseudonym, len(ids))
+        if turn.participant is None and turn.coach is None and turn.conversation is None:
+            self.strangers.answered(event.chat_id, now)
+        else:
+            self.strangers.known(event.chat_id)
         if turn.erased:
             await self.db.checkpoint()
         self._wake(ids, answers=True)
