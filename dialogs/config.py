@@ -31,7 +31,7 @@ class EngineConfig:
     # answers until they are sent; a chat the bot does not know gets `stranger_answers` at once, then one
     # per `stranger_interval_seconds`. Crisis input is always answered.
     max_queued_replies: int = 5
-    stranger_answers: int = 2
+    stranger_answers: int = 3
     stranger_interval_seconds: float = 60.0
 
     @property

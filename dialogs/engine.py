@@ -65,6 +65,10 @@ class Outcome:
     refused: bool = False  # an intake limit (dialogs/intake.py): not handled, nothing stored
 
 
+class _Refused(Exception):
+    """An intake limit turned the update away (dialogs/intake.py)."""
+
+
 class Engine:
     def __init__(
         self,
@@ -88,13 +92,12 @@ class Engine:
             return Outcome(refused=True)
         try:
             async with self.db.transaction() as tx:
-                refusal = await intake.refusal(tx, event.chat_id, crisis, self.config)
-                if refusal is not None:
-                    log.debug("update %s not handled: %s", event.update_id, refusal)
-                    return Outcome(refused=True)
                 if event.update_id is not None and not await updates.claim(tx, event.update_id, now):
                     log.info("duplicate update %s ignored", event.update_id)
                     return Outcome(duplicate=True)
+                refusal = await intake.refusal(tx, event.chat_id, crisis, self.config)
+                if refusal is not None:
+                    raise _Refused(refusal)  # rolls the claim back: nothing of it is stored
                 turn = await Turn.open(tx, event, now, self.config)
                 await route(turn)
                 ids = await turn.finish()
@@ -105,6 +108,9 @@ class Engine:
                     if turn.coach
                     else "-"
                 )
+        except _Refused as refusal:
+            log.debug("update %s not handled: %s", event.update_id, refusal)
+            return Outcome(refused=True)
         except Exception as exc:
             log.error(
                 "handling a %s event failed (%s)\n%s",
