@@ -20,6 +20,7 @@ import argparse
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from benchmarks.common import (
     Presser,
@@ -27,6 +28,7 @@ from benchmarks.common import (
     fake_server,
     fmt_ms,
     header,
+    median,
     percentile,
     privacy_loop,
     seed_participants,
@@ -144,6 +146,43 @@ def run(flood: int, seconds: float, rate: float, keep: bool) -> Figures:
             return figures
 
 
+def claim_cost(backlog: int, rounds: int = 50) -> float:
+    """Median seconds of one outbox claim (500 candidates) with 50 chats waiting and one chat with
+    `backlog` answers queued ahead of them."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from storage import outbox
+    from storage.database import Database
+
+    async def measure(work: Path) -> float:
+        now = datetime.now(UTC)
+        async with await Database.open(work / "claim.db") as db:
+            async with db.transaction() as tx:
+                for chat in [STRANGER] * backlog + list(range(1, 51)):
+                    await outbox.enqueue(
+                        tx,
+                        chat_id=chat,
+                        participant_id=None,
+                        text="x",
+                        buttons=[],
+                        attachment=None,
+                        not_before=now,
+                        now=now,
+                        answer=True,
+                    )
+            times = []
+            for _ in range(rounds):
+                async with db.read() as tx:
+                    began = time.perf_counter()
+                    await outbox.due(tx, now, 500)
+                    times.append(time.perf_counter() - began)
+            return median(times)
+
+    with workdir() as work:
+        return asyncio.run(measure(work))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.flood", description=__doc__.split("\n")[0])
     parser.add_argument("--flood", type=int, default=2000, help="updates from the stranger (default 2000)")
@@ -154,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = 8.0 if args.quick else args.seconds
     header("a flood from one chat: crisis cards and button presses", args.quick)
+    print(
+        f"outbox claim (500 candidates, 50 chats waiting): {fmt_ms(claim_cost(10))} with 10 rows queued in "
+        f"one chat, {fmt_ms(claim_cost(10_000))} with 10,000 (medians of 50)",
+        flush=True,
+    )
     print(
         f"plan: {args.flood} `/start junk` from one stranger, then /sos and '{CRISIS_PHRASE}' from two "
         f"participants and one more every 0.5 s for {seconds:.0f} s; {PRESSERS} participants press at "
