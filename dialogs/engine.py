@@ -87,7 +87,8 @@ class Engine:
     async def handle(self, event: Event) -> Outcome:
         now = self.clock.now()
         crisis = is_crisis_input(event)
-        if not crisis and self.strangers.refused(event.chat_id, now):
+        limited = event.update_id is not None  # from Telegram; the console's typed lines are not limited
+        if limited and not crisis and self.strangers.refused(event.chat_id, now):
             log.debug("update %s not handled: a stranger's allowance is used up", event.update_id)
             return Outcome(refused=True)
         try:
@@ -95,7 +96,7 @@ class Engine:
                 if event.update_id is not None and not await updates.claim(tx, event.update_id, now):
                     log.info("duplicate update %s ignored", event.update_id)
                     return Outcome(duplicate=True)
-                refusal = await intake.refusal(tx, event.chat_id, crisis, self.config)
+                refusal = await intake.refusal(tx, event.chat_id, crisis, self.config) if limited else None
                 if refusal is not None:
                     raise _Refused(refusal)  # rolls the claim back: nothing of it is stored
                 turn = await Turn.open(tx, event, now, self.config)
@@ -120,7 +121,7 @@ class Engine:
             )
             return await self._apologise(event)
         log.info("handled %s for %s, %d replies", event.kind, pseudonym, len(ids))
-        if turn.participant is None and turn.coach is None and turn.conversation is None:
+        if limited and turn.participant is None and turn.coach is None and turn.conversation is None:
             self.strangers.answered(event.chat_id, now)
         else:
             self.strangers.known(event.chat_id)

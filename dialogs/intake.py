@@ -11,7 +11,8 @@ writes faster than it can be answered would queue work for hours. Before an upda
   in the database and costs no transaction; a restart forgets it, which costs at most one more answer.
 
 A refused update is not handled and not recorded: nothing of it is stored. Should Telegram deliver it
-again, it is decided afresh.
+again, it is decided afresh. The limits apply to updates from Telegram (those with an update id), not to
+lines typed into `companion console`.
 """
 
 from __future__ import annotations
