@@ -18,10 +18,10 @@ from collections import deque
 
 from bot.delivery import Result, Sender
 from dialogs.config import EngineConfig
-from dialogs.crisis import crisis_card, local_help
+from dialogs.crisis import crisis_card, is_crisis_input, local_help
 from dialogs.crisis_words import find_crisis
 from dialogs.engine import Engine, Outcome
-from dialogs.events import SOS_TOKEN, Event, EventKind
+from dialogs.events import Event, EventKind
 from dialogs.i18n import N_, Translator, shipped_locales
 from dialogs.sanitize import clean
 from storage.outbox import OutboxMessage
@@ -41,19 +41,12 @@ NO_STORAGE = N_(
 
 def crisis_locale(event: Event, config: EngineConfig) -> str | None:
     """The card's language when `event` is crisis input, else None."""
-    if event.kind is EventKind.COMMAND and event.command.lower() == "sos":
-        return config.locale_for_hint(event.language_hint)
-    if event.kind is EventKind.CHOICE and event.token == SOS_TOKEN:
-        return config.locale_for_hint(event.language_hint)
-    if event.kind is EventKind.TEXT:
-        pattern = find_crisis(clean(event.text))
-        if pattern is not None:
-            return (
-                pattern.lang
-                if pattern.lang in shipped_locales()
-                else config.locale_for_hint(event.language_hint)
-            )
-    return None
+    if not is_crisis_input(event):
+        return None
+    pattern = find_crisis(clean(event.text)) if event.kind is EventKind.TEXT else None
+    if pattern is not None and pattern.lang in shipped_locales():
+        return pattern.lang
+    return config.locale_for_hint(event.language_hint)
 
 
 def direct_card(event: Event, locale: str, config: EngineConfig) -> OutboxMessage:

@@ -10,10 +10,11 @@ it, which is logged too).
 Limits: at most `global_rate` sends in any second (a sliding window plus even spacing), one message per
 chat at a time and `per_chat_interval` seconds between two to the same chat, measured from the end of the
 previous request. Network errors and 5xx answers are retried with exponential backoff; a 429 pauses all
-sending for the `retry_after` Telegram named; a 403 (the person blocked the bot) marks an active participant
-unreachable (someone who stopped stays stopped) and withdraws everything still waiting for that chat.
-A planned message carries the consent scope it needs; claiming it drops it unless its participant is still
-active and allows that scope (`outbox.mark_sending_many`).
+sending for the `retry_after` Telegram named, at most `max_retry_after` seconds (a crisis card must never
+wait for minutes; crisis cards go first when sending resumes, see `outbox.due`); a 403 (the person blocked
+the bot) marks an active participant unreachable (someone who stopped stays stopped) and withdraws
+everything still waiting for that chat. A planned message carries the consent scope it needs; claiming it
+drops it unless its participant is still active and allows that scope (`outbox.mark_sending_many`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Limits:
     max_attempts: int = 12
     concurrency: int = 16  # requests under way at once; the HTTP connection pool has as many connections
     batch: int = 500  # candidates read per query
+    max_retry_after: float = 30.0  # the longest pause a 429 may impose, whatever Telegram asks
 
 
 def backoff(attempts: int) -> timedelta:
@@ -98,9 +100,14 @@ class Pacer:
         self.under_way = 0
         self.due = 0.0
         self.paused_until = 0.0
+        self._closed = asyncio.Event()
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+
+    def close(self) -> None:
+        """Stop handing out slots: a waiting `acquire` returns False at once (shutdown during a pause)."""
+        self._closed.set()
 
     def _wait(self, now: float) -> float:
         while self.answered and self.answered[0] <= now - 1.0:
@@ -110,16 +117,19 @@ class Pacer:
             wait = max(wait, self.answered[0] + 1.0 - now if self.answered else self.RECHECK)
         return wait
 
-    async def acquire(self) -> None:
-        """Wait for a send slot; every `acquire` must be followed by `done` when the answer is in."""
-        while True:
+    async def acquire(self) -> bool:
+        """Wait for a send slot; every `acquire` that returns True must be followed by `done` when the
+        answer is in. False: the pacer was closed, send nothing more."""
+        while not self._closed.is_set():
             now = time.monotonic()
             wait = self._wait(now)
             if wait <= 0:
                 self.under_way += 1
                 self.due = max(self.due, now) + self.interval
-                return
-            await asyncio.sleep(wait)
+                return True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), timeout=wait)
+        return False
 
     def done(self) -> None:
         self.under_way -= 1
@@ -175,18 +185,30 @@ class OutboxWorker:
         return ids
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; then at once, even in the middle of a 429 pause: rows marked but
+        not yet requested go back to pending, and only requests already under way are waited for."""
         await self.recover()
-        while not stop.is_set():
-            try:
-                dispatched = await self.dispatch()
-            except Exception as exc:
-                # The database is failing (locked, gone, disk full). Keep the service up, so the crisis
-                # card still reaches people directly, and try again shortly.
-                log.error("the outbox cannot be read (%s); trying again", type(exc).__name__)
-                dispatched = 0
-            if dispatched:
-                continue
-            await self.wait_for_work(1.0)
+
+        async def close_on_stop() -> None:
+            await stop.wait()
+            self.pacer.close()
+            self.wake()
+
+        closer = asyncio.create_task(close_on_stop())
+        try:
+            while not stop.is_set():
+                try:
+                    dispatched = await self.dispatch()
+                except Exception as exc:
+                    # The database is failing (locked, gone, disk full). Keep the service up, so the crisis
+                    # card still reaches people directly, and try again shortly.
+                    log.error("the outbox cannot be read (%s); trying again", type(exc).__name__)
+                    dispatched = 0
+                if dispatched:
+                    continue
+                await self.wait_for_work(1.0)
+        finally:
+            closer.cancel()
         await self.join()
 
     def _idle_wait(self) -> float:
@@ -225,13 +247,20 @@ class OutboxWorker:
             # unless answers to someone came in meanwhile: then this group is the last, and they go next.
             more = index + 1 < len(groups) and not self._answers_waiting
             marking = asyncio.create_task(self._mark(groups[index + 1])) if more else None
-            for message in group:
+            for position, message in enumerate(group):
                 if message.id not in marked:
                     skipped += 1  # withdrawn (dropped at the claim) or taken back: its chat's next may go
                     continue
                 self._in_flight.add(message.chat_id)
                 await self._slots.acquire()
-                await self.pacer.acquire()
+                if not await self.pacer.acquire():  # stopped: what is marked but not requested goes back
+                    self._slots.release()
+                    self._in_flight.discard(message.chat_id)
+                    unsent = [m.id for m in group[position:] if m.id in marked]
+                    if marking is not None:
+                        unsent += await marking
+                    await self._unmark(unsent)
+                    return started
                 task = asyncio.create_task(self._deliver(message))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
@@ -256,6 +285,9 @@ class OutboxWorker:
             log.error("%d sealed outbox messages cannot be opened with any configured key", len(unreadable))
             self.wake()  # the chats' next messages may go now
         return readable
+
+    async def _unmark(self, message_ids: list[int]) -> None:
+        await self._write(lambda tx: outbox.unmark_sending(tx, message_ids), "unsent messages")
 
     async def _mark(self, group: list[OutboxMessage]) -> set[int]:
         async with self.db.transaction() as tx:
@@ -370,9 +402,10 @@ class OutboxWorker:
             await outbox.mark_dead(tx, message.id, outcome.error or outcome.result.value)
             log.warning("outbox %s is dead after %d attempts (%s)", message.id, attempts, outcome.error)
         elif outcome.result is Result.RATE_LIMITED:
-            self.pacer.pause(outcome.retry_after)
-            await outbox.mark_retry(tx, message.id, now + timedelta(seconds=outcome.retry_after), "429")
-            log.warning("rate limited: waiting %.0f s", outcome.retry_after)
+            wait = min(outcome.retry_after, self.limits.max_retry_after)
+            self.pacer.pause(wait)
+            await outbox.mark_retry(tx, message.id, now + timedelta(seconds=wait), "429")
+            log.warning("rate limited: waiting %.0f s (Telegram asked for %.0f s)", wait, outcome.retry_after)
         else:
             await outbox.mark_retry(tx, message.id, now + backoff(attempts), outcome.error or "retry")
             log.info("outbox %s will be retried (%s, attempt %d)", message.id, outcome.error, attempts)

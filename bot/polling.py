@@ -34,8 +34,16 @@ ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 Handler = Callable[[Update], Awaitable[bool]]  # True once the update is stored (or needs no storing)
 
 
-async def poll_updates(bot: Bot, handle: Handler, stop: asyncio.Event, *, hold: int = POLL_TIMEOUT) -> None:
-    """Fetch and handle updates one by one until `stop` is set."""
+async def poll_updates(
+    bot: Bot,
+    handle: Handler,
+    stop: asyncio.Event,
+    *,
+    hold: int = POLL_TIMEOUT,
+    first: Callable[[Update], bool] | None = None,
+) -> None:
+    """Fetch and handle updates one by one until `stop` is set; in each batch those `first` picks (crisis
+    input) go before the rest, so help never waits behind a flood of other updates."""
     offset: int | None = None
     failures = 0
     unstored = 0  # batches in a row that stopped at an update the database could not store
@@ -74,12 +82,17 @@ async def poll_updates(bot: Bot, handle: Handler, stop: asyncio.Event, *, hold: 
                 continue
         failures = 0
         batch = [update.update_id if isinstance(update, Update) else update for update in updates]
+        if first is not None:
+            # The offset confirms by the batch's ids (`next_offset`), so the order of handling is free.
+            updates = sorted(updates, key=lambda u: not (isinstance(u, Update) and first(u)))
         settled_ids: set[int] = set()
-        for update, update_id in zip(updates, batch, strict=True):
+        for update in updates:
             # One that is not stored stays with Telegram; the rest are still tried (crisis input gets its
             # card even when nothing can be stored), and those handled are recognised when they come again.
-            if not isinstance(update, Update) or await settled(handle, update):
-                settled_ids.add(update_id)
+            if not isinstance(update, Update):
+                settled_ids.add(update)
+            elif await settled(handle, update):
+                settled_ids.add(update.update_id)
         offset = next_offset(offset, batch, settled_ids)
         if set(batch) - settled_ids:
             unstored += 1

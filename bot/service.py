@@ -90,7 +90,10 @@ async def open_core(
             db,
             RoutingSender(sender, webhooks),
             clock,
-            limits or Limits(settings.global_rate, settings.per_chat_interval),
+            limits
+            or Limits(
+                settings.global_rate, settings.per_chat_interval, max_retry_after=settings.max_retry_after
+            ),
             sealer_for(settings.key_list),
         )
         config = settings.engine_config()
@@ -156,7 +159,7 @@ async def _serve_telegram(
     from telegram.request import HTTPXRequest
 
     from bot.polling import poll_updates
-    from bot.telegram_transport import PollRecordingRequest, TelegramSender
+    from bot.telegram_transport import PollRecordingRequest, TelegramSender, is_crisis_update
 
     timeout = settings.send_timeout
     requests = HTTPXRequest(
@@ -188,7 +191,7 @@ async def _serve_telegram(
             await listening.enter_async_context(start_webhook(application, settings, handle))
         else:
             await application.bot.delete_webhook(drop_pending_updates=False)
-            polling = asyncio.create_task(poll_updates(application.bot, handle, stop))
+            polling = asyncio.create_task(poll_updates(application.bot, handle, stop, first=is_crisis_update))
         mode = "serving a webhook for" if webhook else "polling"
         log.info("%s Telegram as @%s", mode, application.bot.username)
         if core.engine.config.bot_username is None:  # coaches' /invite links need it

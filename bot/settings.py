@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     max_wrong_codes: int = Field(5, ge=1, le=100, description="Wrong codes per hour per account.")
     global_rate: float = Field(30.0, gt=0, le=10_000, description="Messages per second, all chats together.")
     per_chat_interval: float = Field(1.0, ge=0, le=60, description="Seconds between messages to one chat.")
+    max_retry_after: float = Field(
+        30.0,
+        ge=1,
+        le=3600,
+        description="Longest pause after Telegram's 429, whatever retry_after it names (crisis cards wait).",
+    )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     encryption_keys: SecretStr | None = Field(
         None,

@@ -18,12 +18,19 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import Outcome, Result
 from dialogs.clock import Clock
+from dialogs.crisis import is_crisis_input
 from dialogs.events import Event, EventKind
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+
+
+def is_crisis_update(update: Update) -> bool:
+    """/sos, the help button or crisis words: handled before the rest of a batch."""
+    event = event_from_update(update)
+    return event is not None and is_crisis_input(event)
 
 
 def event_from_update(update: Update) -> Event | None:

@@ -33,6 +33,12 @@ class EngineConfig:
     caseload_limit: int = 25
     invitation_days: int = 14
     bot_username: str | None = None
+    # Intake limits (dialogs/intake.py): a chat with this many messages still queued gets no further
+    # answers until they are sent; a chat the bot does not know gets `stranger_answers` at once, then one
+    # per `stranger_interval_seconds`. Crisis input is always answered.
+    max_queued_replies: int = 5
+    stranger_answers: int = 3
+    stranger_interval_seconds: float = 60.0
 
     def erasure_at(self, left_at: datetime) -> datetime:
         """When someone who stopped (or became unreachable) at `left_at` is erased: the first daily upkeep

@@ -13,8 +13,11 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from dialogs.crisis_words import find_crisis
+from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.i18n import N_, Translator
 from dialogs.info_content import ContentError, InfoContent, cached_content
+from dialogs.sanitize import clean
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +95,13 @@ def crisis_card(tr: Translator, local: Sequence[str] = ()) -> str:
         lines += [f"• {line}" for line in local]
     lines.append(tr("TelefonSeelsorge is free and anonymous. You can also talk to your coach."))
     return "\n".join(lines)
+
+
+def is_crisis_input(event: Event) -> bool:
+    """/sos, the help button's fixed word, or crisis words in a text: recognised without a database, and
+    answered ahead of everything else, from any chat."""
+    if event.kind is EventKind.COMMAND:
+        return event.command.lower() == "sos"
+    if event.kind is EventKind.CHOICE:
+        return event.token == SOS_TOKEN
+    return event.kind is EventKind.TEXT and find_crisis(clean(event.text)) is not None

@@ -45,7 +45,7 @@ async def show_crisis(turn: Turn) -> None:
                     "They will not learn what you wrote."
                 )
             )
-    turn.say("\n\n".join(parts), choices)
+    turn.say("\n\n".join(parts), choices, crisis=True)
 
 
 async def crisis_words(turn: Turn, text: str) -> None:

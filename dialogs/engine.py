@@ -28,6 +28,7 @@ from dialogs import (  # noqa: F401
     enrolment,
     help,
     info,
+    intake,
     language,
     lookback,
     menu,
@@ -41,6 +42,7 @@ from dialogs import (  # noqa: F401
 from dialogs.clock import Clock
 from dialogs.config import EngineConfig
 from dialogs.consent_texts import CHECKINS
+from dialogs.crisis import is_crisis_input
 from dialogs.crisis_words import find_crisis
 from dialogs.events import SOS_TOKEN, Event, EventKind
 from dialogs.flow import (
@@ -54,6 +56,7 @@ from dialogs.flow import (
     show_current,
 )
 from dialogs.i18n import N_
+from dialogs.intake import StrangerLimit
 from dialogs.sanitize import clean, too_long
 from dialogs.standing import standing_of
 from dialogs.turn import Turn
@@ -73,9 +76,14 @@ class Outcome:
     duplicate: bool = False
     failed: bool = False
     redeliver: bool = False
+    refused: bool = False  # an intake limit (dialogs/intake.py): not handled, nothing stored
 
 
 NOT_STORED = Outcome(failed=True, redeliver=True)
+
+
+class _Refused(Exception):
+    """An intake limit turned the update away (dialogs/intake.py)."""
 
 
 class Engine:
@@ -91,14 +99,23 @@ class Engine:
         self.clock = clock
         self.config = config
         self._on_enqueued = on_enqueued
+        self.strangers = StrangerLimit(config)
 
     async def handle(self, event: Event) -> Outcome:
         now = self.clock.now()
+        crisis = is_crisis_input(event)
+        limited = event.update_id is not None  # from Telegram; the console's typed lines are not limited
+        if limited and not crisis and self.strangers.refused(event.chat_id, now):
+            log.debug("update %s not handled: a stranger's allowance is used up", event.update_id)
+            return Outcome(refused=True)
         try:
             async with self.db.transaction() as tx:
                 if event.update_id is not None and not await updates.claim(tx, event.update_id, now):
                     log.info("duplicate update %s ignored", event.update_id)
                     return Outcome(duplicate=True)
+                refusal = await intake.refusal(tx, event.chat_id, crisis, self.config) if limited else None
+                if refusal is not None:
+                    raise _Refused(refusal)  # rolls the claim back: nothing of it is stored
                 turn = await Turn.open(tx, event, now, self.config)
                 await route(turn)
                 ids = await turn.finish()
@@ -109,6 +126,9 @@ class Engine:
                     if turn.coach
                     else "-"
                 )
+        except _Refused as refusal:
+            log.debug("update %s not handled: %s", event.update_id, refusal)
+            return Outcome(refused=True)
         except Exception as exc:
             if unavailable(exc):
                 return self._not_stored(event, exc)
@@ -125,6 +145,10 @@ class Engine:
                     return self._not_stored(event, again)
                 raise
         log.info("handled %s for %s, %d replies", event.kind, pseudonym, len(ids))
+        if limited and turn.participant is None and turn.coach is None and turn.conversation is None:
+            self.strangers.answered(event.chat_id, now)
+        else:
+            self.strangers.known(event.chat_id)
         if turn.erased and not await checkpoints.settle(self.db):
             log.warning("a reader holds the database log; the checkpoint after erasure is retried later")
         self._wake(ids, answers=True)

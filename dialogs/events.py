@@ -56,3 +56,4 @@ class Reply:
     choices: tuple[tuple[Choice, ...], ...] = ()
     attachment: Attachment | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    crisis: bool = False  # the crisis card: sent before every other message

@@ -8,7 +8,7 @@ the replies to the outbox and saves the conversation, all inside the event's tra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,6 +94,8 @@ class Turn:
         text: str,
         choices: Sequence[Sequence[Choice]] = (),
         attachment: Attachment | None = None,
+        *,
+        crisis: bool = False,
     ) -> None:
         self.replies.append(
             Reply(
@@ -102,6 +104,7 @@ class Turn:
                 text=text,
                 choices=tuple(tuple(line) for line in choices if line),
                 attachment=attachment,
+                crisis=crisis,
             )
         )
 
@@ -131,13 +134,7 @@ class Turn:
         if self.conversation is not None:
             self.conversation.participant_id = participant.id
         self.replies = [
-            Reply(
-                r.chat_id,
-                participant.id if r.chat_id == participant.chat_id else r.participant_id,
-                r.text,
-                r.choices,
-                r.attachment,
-            )
+            replace(r, participant_id=participant.id) if r.chat_id == participant.chat_id else r
             for r in self.replies
         ]
 
@@ -149,6 +146,9 @@ class Turn:
         elif self.conversation is not None:
             await conversations.save(self.tx, self.conversation, self.now)
             await buttons.forget_questions(self.tx, self.chat_id, self.conversation.nonce)
+        # A turn that shows the crisis card goes ahead of everything queued, its other replies to the
+        # person included, so they still arrive in the order said.
+        crisis = any(reply.crisis for reply in self.replies)
         for reply in self.replies:
             # The help button carries a fixed word, so it works even when the database does not.
             wanted = [
@@ -177,6 +177,7 @@ class Turn:
                 answer=self.event.kind is not EventKind.DUE and reply.chat_id == self.chat_id,
                 sealer=sealer_for(self.config.encryption_keys),  # it may show sealed free text opened
                 scope=self.scope if reply.participant_id is not None else None,
+                crisis=crisis and reply.chat_id == self.chat_id,
             )
             self.outbox_ids.append(message_id)
         return self.outbox_ids

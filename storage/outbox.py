@@ -67,20 +67,21 @@ async def enqueue(
     answer: bool = False,
     sealer: Sealer | None = None,
     scope: str | None = None,
+    crisis: bool = False,
 ) -> int:
     """Queue a message. `about_participant_id`: a coach's alert or a webhook about this participant,
     taken back when their consent is withdrawn and deleted with them. `answer`: a reply to what the person
     just did, sent before scheduled messages. `sealer`: store text and attachment sealed. `scope`: the
     participant's consent a planned message needs; it is dropped at sending unless the participant is still
-    active and the scope still granted."""
+    active and the scope still granted. `crisis`: the crisis card, sent before everything else."""
     content = attachment.content if attachment else None
     if sealer is not None:
         text = sealer.seal(text).decode("ascii")  # a Fernet token is ASCII
         content = None if content is None else sealer.seal_bytes(content)
     return await tx.insert(
         "INSERT INTO outbox (chat_id, participant_id, text, buttons, attachment_name, attachment, status,"
-        " not_before, created_at, kind, target, about_participant_id, answer, sealed, scope)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+        " not_before, created_at, kind, target, about_participant_id, answer, sealed, scope, crisis)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             chat_id,
             participant_id,
@@ -96,6 +97,7 @@ async def enqueue(
             int(answer),
             int(sealer is not None),
             scope,
+            int(crisis),
         ),
     )
 
@@ -134,12 +136,13 @@ def opened(message: OutboxMessage, sealer: Sealer | None) -> OutboxMessage | Non
 
 
 async def due(tx: Tx, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Messages that may go now: only the oldest unsent one of each chat, so nothing overtakes a message
-    that waits for a retry; answers to what someone just did first, then the rest in the order due."""
+    """Messages that may go now: only each chat's head (its crisis card, else its oldest unsent message,
+    so nothing else overtakes a message that waits for a retry); crisis cards first, then answers to what
+    someone just did, then the rest in the order due. Reads heads only (migration 0012), so one chat's
+    long queue costs nothing here."""
     rows = await tx.all(
-        "SELECT * FROM outbox AS o WHERE status = 'pending' AND not_before <= ? AND NOT EXISTS ("
-        " SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id AND e.id < o.id"
-        " AND e.status IN ('pending', 'sending')) ORDER BY answer DESC, not_before, id LIMIT ?",
+        "SELECT * FROM outbox WHERE head = 1 AND status = 'pending' AND not_before <= ?"
+        " ORDER BY crisis DESC, answer DESC, not_before, id LIMIT ?",
         (to_db(now), limit),
     )
     return [_message(row) for row in rows]
@@ -233,6 +236,41 @@ async def mark_dead(tx: Tx, message_id: int, error: str) -> None:
         "UPDATE outbox SET status = 'dead', last_error = ?, text = NULL, buttons = NULL, attachment = NULL"
         " WHERE id = ?",
         (error, message_id),
+    )
+
+
+async def unmark_sending(tx: Tx, message_ids: list[int]) -> None:
+    """Rows marked `sending` whose request never left (the worker was stopped first): pending again, as if
+    never tried, so the next start neither counts an attempt nor logs a possible duplicate."""
+    if not message_ids:
+        return
+    marks = ",".join("?" * len(message_ids))
+    await tx.execute(
+        f"UPDATE outbox SET status = 'pending', attempts = attempts - 1"  # noqa: S608 (only placeholders)
+        f" WHERE id IN ({marks}) AND status = 'sending'",
+        message_ids,
+    )
+
+
+async def queued_for(tx: Tx, chat_id: int, at_most: int) -> int:
+    """Unsent messages to a chat, counted up to `at_most` (the intake limit needs no more)."""
+    return int(
+        await tx.scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE chat_id = ?"
+            " AND status IN ('pending', 'sending') LIMIT ?)",
+            (chat_id, at_most),
+        )
+    )
+
+
+async def crisis_card_queued(tx: Tx, chat_id: int) -> bool:
+    return (
+        await tx.scalar(
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending') AND crisis = 1"
+            " LIMIT 1",
+            (chat_id,),
+        )
+        is not None
     )
 
 

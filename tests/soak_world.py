@@ -365,7 +365,7 @@ class Soak:
 
         async def recording(event: Event) -> EngineOutcome:
             outcome = await handle(event)
-            if event.update_id is not None and not outcome.duplicate:
+            if event.update_id is not None and not outcome.duplicate and not outcome.refused:
                 self.replies[event.update_id] = list(outcome.outbox_ids)
                 action = self.action_of_update.get(event.update_id)
                 if action is not None:

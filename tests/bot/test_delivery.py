@@ -336,3 +336,53 @@ async def consent(db: Database, scope: str, *, granted: bool) -> None:
         await consents.record(
             tx, 1, scope=scope, granted=granted, text_version="v", text_sha256="h", locale="de", now=NOW
         )
+
+
+async def test_a_429_pauses_sending_at_most_the_configured_bound(tmp_path: Path) -> None:
+    sender = ScriptedSender(Outcome(Result.RATE_LIMITED, retry_after=3600))
+    db, worker, clock = await setup(tmp_path, sender, ["hello"])
+    worker = OutboxWorker(
+        db, sender, clock, Limits(global_rate=1000, per_chat_interval=0, max_retry_after=30)
+    )
+    paused: list[float] = []
+    worker.pacer.pause = paused.append  # type: ignore[method-assign]  # no real waiting in a test
+    await worker.drain()
+    assert paused == [30]  # not the hour Telegram asked for
+    clock.advance(timedelta(seconds=30))
+    await worker.drain()
+    assert sender.delivered == ["hello"]
+    await db.close()
+
+
+async def test_after_a_429_crisis_cards_go_first_when_sending_resumes(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "c.db")
+    clock = FakeClock(NOW)
+    sender = ScriptedSender(Outcome(Result.RATE_LIMITED, retry_after=5))
+
+    async def enqueue(chat: int, text: str, crisis: bool = False) -> None:
+        async with db.transaction() as tx:
+            await outbox.enqueue(
+                tx,
+                chat_id=chat,
+                participant_id=None,
+                text=text,
+                buttons=[],
+                attachment=None,
+                not_before=clock.now(),
+                now=clock.now(),
+                answer=True,
+                crisis=crisis,
+            )
+
+    await enqueue(1, "answer 1")
+    worker = OutboxWorker(db, sender, clock, Limits(global_rate=1000, per_chat_interval=0))
+    worker.pacer.pause = lambda seconds: None  # type: ignore[method-assign]
+    await worker.drain()  # Telegram says: wait 5 s
+    for chat in range(2, 40):
+        await enqueue(chat, f"answer {chat}")
+    await enqueue(99, "crisis card", crisis=True)
+    clock.advance(timedelta(seconds=5))
+    await worker.drain()
+    assert sender.delivered[0] == "crisis card"
+    assert len(sender.delivered) == 40
+    await db.close()

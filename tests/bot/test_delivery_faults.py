@@ -276,3 +276,29 @@ async def test_no_429_under_telegrams_limits(tmp_path: Path) -> None:
         assert rig.texts(7) == ["burst 0", "burst 1", "burst 2"]  # in order
         times = [m.at for m in server.messages_to(7)]
         assert all(later - earlier >= 1.0 for earlier, later in itertools.pairwise(times))
+
+
+async def test_stopping_during_a_long_429_pause_ends_at_once_and_leaves_nothing_half_sent(rig: Rig) -> None:
+    rig.server.faults.fail_next("sendMessage", 429, retry_after=300)
+    worker = OutboxWorker(
+        rig.db,
+        rig.worker.sender,
+        rig.clock,
+        Limits(global_rate=30, per_chat_interval=0, max_retry_after=600),
+    )
+    first = await rig.enqueue(1, "one")
+    second = await rig.enqueue(2, "two")
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    for _ in range(3000):  # until Telegram has said "wait 300 s" (a guard against hanging, not a measure)
+        if rig.server.stats.errors.get(429):
+            break
+        await asyncio.sleep(0.01)
+    assert rig.server.stats.errors.get(429) == 1
+    assert worker.pacer.paused_until > 0
+    stop.set()
+    await asyncio.wait_for(running, timeout=60)  # well under the 300 s pause
+    assert not running.cancelled()
+    assert (await rig.row(first))["status"] == "pending"
+    assert (await rig.row(second))["status"] == "pending"  # not left `sending` (a "possible duplicate")
+    assert rig.texts(2) == []

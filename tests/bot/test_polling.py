@@ -8,6 +8,7 @@ import pytest
 from telegram import Bot, Update
 
 from bot.polling import poll_updates
+from bot.telegram_transport import is_crisis_update
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123:POLL"
@@ -102,3 +103,27 @@ async def test_only_the_updates_the_bot_answers_are_asked_for() -> None:
 
             await asyncio.wait_for(poll_updates(bot, handle, stop, hold=1), timeout=20)
         assert seen == [wanted]
+
+
+async def test_crisis_input_in_a_batch_is_handled_before_the_rest_of_the_batch() -> None:
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:
+        for n in range(40):
+            server.push_command(66, "start", f"junk{n}")
+        sos = server.push_command(9, "sos")
+        words = server.push_message(10, "ich will nicht mehr leben")
+        button, _ = server.push_callback(11, "sos")
+        last = server.push_message(12, "hello")
+        async with Bot(TOKEN, base_url=server.base_url) as bot:
+            order: list[int] = []
+            stop = asyncio.Event()
+
+            async def handle(update: Update) -> None:
+                order.append(update.update_id)
+                if len(order) == 44:
+                    stop.set()
+
+            await asyncio.wait_for(
+                poll_updates(bot, handle, stop, hold=1, first=is_crisis_update), timeout=20
+            )
+            assert order[:3] == [sos, words, button]
+            assert order[-1] == last and len(order) == 44
