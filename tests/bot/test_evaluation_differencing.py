@@ -67,7 +67,8 @@ def printed(table: Table, truth: dict[Base, int]) -> list[set[Base]]:
     return figures
 
 
-def rank(vectors: list[list[Fraction]]) -> int:
+def reduced(vectors: list[list[Fraction]]) -> list[list[Fraction]]:
+    """The vectors brought to reduced row echelon form (each pivot the only non-zero in its column)."""
     rows = [list(vector) for vector in vectors]
     found = 0
     width = len(rows[0]) if rows else 0
@@ -81,27 +82,24 @@ def rank(vectors: list[list[Fraction]]) -> int:
                 factor = rows[i][column] / rows[found][column]
                 rows[i] = [a - factor * b for a, b in zip(rows[i], rows[found], strict=True)]
         found += 1
-    return found
+    return rows[:found]
 
 
 def revealed(figures: list[set[Base]], truth: dict[Base, int]) -> list[Base]:
-    """Small counts that some linear combination of the printed figures gives back."""
+    """Small counts that some linear combination of the printed figures gives back.
+
+    A count's unit vector lies in the span of the figures exactly when a row of the span's reduced row
+    echelon form is that unit vector (scaled): a non-pivot column cannot be reached at all, and a pivot row
+    with other non-zeros leaves them behind whatever multiple of the others is subtracted."""
     cells = sorted({cell for figure in figures for cell in figure} | set(truth))
     index = {cell: i for i, cell in enumerate(cells)}
-
-    def vector(cells_in: set[Base]) -> list[Fraction]:
-        out = [Fraction(0)] * len(cells)
-        for cell in cells_in:
-            out[index[cell]] = Fraction(1)
-        return out
-
-    basis = [vector(figure) for figure in figures]
-    base_rank = rank(basis)
-    return [
-        cell
-        for cell, value in truth.items()
-        if 1 <= value <= 4 and rank([*basis, vector({cell})]) == base_rank
-    ]
+    basis = [[Fraction(int(cell in figure)) for cell in cells] for figure in figures]
+    units = set()
+    for row in reduced(basis):
+        nonzero = [i for i, value in enumerate(row) if value != 0]
+        if len(nonzero) == 1:
+            units.add(nonzero[0])
+    return [cell for cell, value in truth.items() if 1 <= value <= 4 and index[cell] in units]
 
 
 async def write_history(path: Path, history: list[tuple[int, int, int]]) -> dict[Base, int]:
