@@ -12,8 +12,8 @@ from dialogs.clock import FakeClock
 from dialogs.config import EngineConfig
 from dialogs.engine import Engine, Outcome
 from dialogs.events import Event, EventKind
-from storage import coaches, due, invitations, organisations, outbox
-from storage.database import Database
+from storage import coaches, consents, due, invitations, organisations, outbox
+from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
 from storage.sealing import sealer_for
 
@@ -245,3 +245,26 @@ async def world(tmp_path: Path, config: EngineConfig | None = None) -> AsyncIter
         yield current
     finally:
         await current.db.close()  # a test may have reopened it to simulate a restart
+
+
+async def record_consent(
+    tx: Tx,
+    participant_id: int,
+    scope: str,
+    now: datetime,
+    *,
+    granted: bool = True,
+    organisation_id: int | None = None,
+) -> None:
+    """A consent as a test needs it: the scope and the answer matter, not the text that was shown."""
+    await consents.record(
+        tx,
+        participant_id,
+        scope=scope,
+        granted=granted,
+        text_version="v",
+        text_sha256="h",
+        locale="en",
+        now=now,
+        organisation_id=organisation_id,
+    )

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from dialogs.clock import FakeClock
-from storage import coaches, consents, organisations, outbox, participants
+from storage import coaches, organisations, outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
+from tests.harness import record_consent
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -333,9 +334,7 @@ async def test_a_scheduled_message_is_dropped_at_sending_once_its_scope_is_withd
 
 async def consent(db: Database, scope: str, *, granted: bool) -> None:
     async with db.transaction() as tx:
-        await consents.record(
-            tx, 1, scope=scope, granted=granted, text_version="v", text_sha256="h", locale="de", now=NOW
-        )
+        await record_consent(tx, 1, scope, NOW, granted=granted)
 
 
 async def test_a_429_pauses_sending_at_most_the_configured_bound(tmp_path: Path) -> None:

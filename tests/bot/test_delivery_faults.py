@@ -20,9 +20,10 @@ from bot.cli import configure_logging
 from bot.delivery import Limits, OutboxWorker
 from bot.telegram_transport import TelegramSender
 from dialogs.clock import FakeClock, SystemClock
-from storage import coaches, consents, organisations, outbox, participants
+from storage import coaches, organisations, outbox, participants
 from storage.database import Database
 from tests.fake_bot_api import FakeBotApi
+from tests.harness import record_consent
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 
@@ -58,17 +59,7 @@ class Rig:
                     )
                     await coaches.link(tx, person.id, coach.coach.id, NOW)
                     await tx.execute("UPDATE coaches SET status = 'active' WHERE id = ?", (coach.coach.id,))
-                    await consents.record(
-                        tx,
-                        person.id,
-                        scope="sharing",
-                        granted=True,
-                        text_version="t",
-                        text_sha256="h",
-                        locale="en",
-                        now=NOW,
-                        organisation_id=organisation.id,
-                    )
+                    await record_consent(tx, person.id, "sharing", NOW, organisation_id=organisation.id)
             return await outbox.enqueue(
                 tx,
                 chat_id=chat_id,

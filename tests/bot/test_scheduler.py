@@ -21,7 +21,6 @@ from storage import (
     appointments,
     buttons,
     checkins,
-    consents,
     due,
     meta,
     outbox,
@@ -33,6 +32,7 @@ from storage import (
 from storage.database import Database
 from storage.due import DueItem
 from storage.outbox import OutboxMessage
+from tests.harness import record_consent
 
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
 
@@ -164,16 +164,9 @@ async def test_daily_planning_fills_the_coming_days_for_everyone_active(tmp_path
         async with db.transaction() as tx:
             await participants.set_status(tx, 2, participants.Status.STOPPED, NOW)
             person = await participants.create(tx, chat_id=99, locale="en", timezone="Europe/Berlin", now=NOW)
-            await consents.record(  # check-ins are planned only with their consent
-                tx,
-                person.id,
-                scope="checkins",
-                granted=True,
-                text_version="v",
-                text_sha256="h",
-                locale="en",
-                now=NOW,
-            )
+            await record_consent(
+                tx, person.id, "checkins", NOW
+            )  # check-ins are planned only with their consent
             await schedules.update(tx, person.id, NOW, morning=time(9))
         scheduler = Scheduler(db, engine, clock)
         await scheduler.plan()

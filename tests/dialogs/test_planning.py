@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from dialogs import planning
 from dialogs.planning import in_quiet_hours, local_to_utc, parse_time, plan
-from storage import consents, due, participants, schedules
+from storage import due, participants, schedules
 from storage.database import Database
 from storage.schedules import Schedule
+from tests.harness import record_consent
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NO_QUIET = {"quiet_start": time(0), "quiet_end": time(0)}
@@ -157,16 +158,9 @@ async def test_planning_twice_changes_nothing_and_replanning_moves_rows(tmp_path
     try:
         async with db.transaction() as tx:
             person = await participants.create(tx, chat_id=9, locale="en", timezone="Europe/Berlin", now=now)
-            await consents.record(  # check-ins are planned only with their consent
-                tx,
-                person.id,
-                scope="checkins",
-                granted=True,
-                text_version="v",
-                text_sha256="h",
-                locale="en",
-                now=now,
-            )
+            await record_consent(
+                tx, person.id, "checkins", now
+            )  # check-ins are planned only with their consent
             await schedules.update(tx, person.id, now, morning=time(8), evening=time(20))
             first = await planning.replan(tx, person.id, "Europe/Berlin", now, grace)
             assert await planning.plan_batch(tx, 0, 100, now, grace) == person.id

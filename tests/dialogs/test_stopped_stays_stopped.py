@@ -12,11 +12,11 @@ from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from dialogs.events import Event, EventKind
-from storage import consents, outbox, participants
+from storage import outbox, participants
 from storage.outbox import OutboxMessage
 from tests.dialogs.schedule_world import join, pending_keys, when
 from tests.dialogs.test_enrolment import enrol
-from tests.harness import Chat, World, world
+from tests.harness import Chat, World, record_consent, world
 
 STOPPED_NOTE = "You have stopped taking part"
 
@@ -139,16 +139,7 @@ async def test_the_sweep_and_planning_check_the_consent_in_force(tmp_path: Path)
         async with w.db.transaction() as tx:
             participant = await participants.by_chat(tx, chat.chat_id)
             assert participant is not None
-            await consents.record(
-                tx,
-                participant.id,
-                scope="checkins",
-                granted=False,
-                text_version="v",
-                text_sha256="h",
-                locale="en",
-                now=w.clock.now(),
-            )
+            await record_consent(tx, participant.id, "checkins", w.clock.now(), granted=False)
         assert await when(w, chat, "2026-11-24 08:00") == []
         assert await when(w, chat, "2026-11-25 20:00") == []
         assert await pending_keys(w) == []  # the rows planned before were cancelled, none were added
