@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from dialogs.clock import FakeClock
@@ -187,7 +187,7 @@ class Session:
         }
         self.codes = [*base.codes, *(code for text in base.texts for code in CODE.findall(text))]
         self.pseudonyms = [found for text in base.texts for found in PSEUDONYM.findall(text)]
-        self.sent: list[Event] = []
+        self.sent: list[tuple[Event, datetime]] = []  # with the time each was first sent
         self.update_id = 1000
 
     async def open(self) -> None:
@@ -225,7 +225,7 @@ class Session:
             language_hint=hint,
             update_id=self.update_id,
         )
-        self.sent.append(made)
+        self.sent.append((made, self.clock.now()))
         return made
 
     async def deliver(self, event: Event) -> Outcome:
