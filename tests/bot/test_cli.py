@@ -171,6 +171,7 @@ def test_invite_for_a_region_and_an_unknown_region(env: dict[str, str]) -> None:
     assert wrong.returncode == 2 and "known regions" in wrong.stderr and "bochum" in wrong.stderr
 
 
+@pytest.mark.slow
 def test_status_exit_code_says_when_polling_has_stalled(env: dict[str, str], tmp_path: Path) -> None:
     import sqlite3
 

@@ -6,7 +6,11 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.bot.test_cli import companion, env  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 
 def db_rows(env: dict[str, str], sql: str) -> list[tuple[object, ...]]:  # noqa: F811

@@ -33,10 +33,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.seed import CHAT_BASE, seed
 from storage.database import Database
 from storage.times import to_db
 from tests.processes import FakeServerProcess, bot_environment, free_port, start_bot
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 SEED = 8_2026
 # How many kills at each kind of moment (see `kill_moment`), in a seeded order.

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ from bot.evaluation import TOTAL, Table, build_table, columns, stats_table
 from dialogs.disclosure import HIDDEN
 from storage import invitations, participants, signals
 from storage.database import Database
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 NOW = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)
 MONTHS = [date(2026, month, 1) for month in (9, 10, 11, 12)]

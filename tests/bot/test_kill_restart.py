@@ -9,9 +9,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from benchmarks.seed import CHAT_BASE, seed
 from storage.database import Database
 from tests.processes import FakeServerProcess, bot_environment, start_bot, wait_until
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 PEOPLE = 120
 

@@ -32,6 +32,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from dialogs.appointment_plan import REMINDER
 from dialogs.signal_catalogue import SIGNAL_KINDS
 from storage import due, participants, schedules
@@ -40,6 +42,8 @@ from storage.sealing import new_key
 from storage.times import to_db
 from tests.fake_bot_api import FakeBotApi, SentMessage
 from tests.webhook_receiver import serve_webhook
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 TOKEN = "4242:SENTINEL-TOKEN"
 ROOT = Path(__file__).resolve().parents[2]

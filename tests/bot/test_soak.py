@@ -18,7 +18,10 @@ from tests.soak_world import LogCollector, SoakConfig, soak_world, verify
 
 PARTICIPANTS = int(os.environ.get("COMPANION_SOAK_PARTICIPANTS", "40"))
 
-pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
+]
 
 
 async def test_a_week_at_a_ten_percent_fault_rate_loses_nothing(tmp_path: Path) -> None:

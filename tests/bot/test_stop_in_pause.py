@@ -7,9 +7,13 @@ import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from benchmarks.seed import seed
 from storage.database import Database
 from tests.processes import FakeServerProcess, bot_environment, start_bot, wait_until
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 RETRY_AFTER = 300  # seconds Telegram asks for; the bound is raised above it, so the whole pause is honoured
 

@@ -19,6 +19,8 @@ from bot.settings import Settings
 from storage.database import Database
 from tests.fake_bot_api import FakeBotApi
 
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
+
 TOKEN = "123456:STORAGE"
 SECRET = "webhook-secret-for-tests"
 CHAT = 5_000_000

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,8 @@ from dialogs.signal_catalogue import STORED_KINDS
 from dialogs.signals import raise_signal_for
 from storage import coaches, consents, org_pseudonyms, organisations, participants
 from tests.harness import World, world
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 SCOPES = [scope.key for scope in ORGANISATION_SCOPES]
 KINDS = [kind for kind in STORED_KINDS if kind.category_format == ""]  # notices are never raised

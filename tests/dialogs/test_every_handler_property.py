@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
@@ -34,6 +35,8 @@ from storage import buttons
 from tests.dialogs.hostile_world import ACTORS, GROUP_CHAT, Session, open_session
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import world
+
+pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 T = TypeVar("T")
 TELEGRAM_KEEPS_UPDATES = timedelta(hours=24)
