@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.i18n import N_
+from dialogs.local_time import local_to_utc
+from dialogs.quiet_hours import QuietHours
 from storage.due import DEFAULT_GRACE
 
 # Reminder codes, in the order they are offered. "eve" and "1d" are wall-clock rules (the evening before at
@@ -118,61 +120,13 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def _wall(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """Like `local_moment`, but a missing time moves forward by the gap (02:30 becomes 03:30)."""
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class QuietHours:
-    """No messages from `start` until `end`, local time; over midnight when start > end; none if equal."""
-
-    start: time
-    end: time
-
-    def contains(self, moment: datetime, zone: ZoneInfo) -> bool:
-        local = moment.astimezone(zone).time()
-        if self.start == self.end:
-            return False
-        if self.start < self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
-
-    def began(self, moment: datetime, zone: ZoneInfo) -> datetime:
-        """When the quiet period containing `moment` began."""
-        local = moment.astimezone(zone)
-        day = local.date()
-        if self.start > self.end and local.time() < self.end:
-            day -= timedelta(days=1)
-        return _wall(day, self.start, zone)
-
-    def ends(self, moment: datetime, zone: ZoneInfo) -> datetime:
-        """When the quiet period containing `moment` ends."""
-        local = moment.astimezone(zone)
-        day = local.date()
-        if self.start > self.end and local.time() >= self.start:
-            day += timedelta(days=1)
-        return _wall(day, self.end, zone)
-
-    def next_start(self, moment: datetime, zone: ZoneInfo) -> datetime | None:
-        """The first start of quiet hours after `moment`."""
-        if self.start == self.end:
-            return None
-        day = moment.astimezone(zone).date()
-        for offset in range(3):
-            candidate = _wall(day + timedelta(days=offset), self.start, zone)
-            if candidate > moment:
-                return candidate
-        return None
-
-
 def reminder_moment(code: str, starts_at: datetime, zone: ZoneInfo) -> datetime:
     """When a reminder would be due before quiet hours are taken into account."""
     local = starts_at.astimezone(zone)
     if code == "eve":
-        return _wall(local.date() - timedelta(days=1), EVENING_AT, zone)
+        return local_to_utc(local.date() - timedelta(days=1), EVENING_AT, zone)
     if code == "1d":
-        return _wall(local.date() - timedelta(days=1), local.time(), zone)
+        return local_to_utc(local.date() - timedelta(days=1), local.time(), zone)
     return starts_at - _BEFORE[code]
 
 

@@ -23,6 +23,7 @@ from dialogs.coach_summary import CoachSignal, granted_since, signal_text
 from dialogs.events import Choice
 from dialogs.flow import closed, item_number, on_due, on_item, show_current
 from dialogs.i18n import N_, Translator
+from dialogs.quiet_hours import QuietHours
 from dialogs.signal_catalogue import KIND_BY_KEY
 from dialogs.signals import after_signal
 from dialogs.turn import Turn
@@ -71,11 +72,9 @@ def _clock(text: str) -> time:
 
 
 def in_quiet_hours(coach: Coach, now: datetime) -> bool:
-    start, end = _clock(coach.quiet_start), _clock(coach.quiet_end)
-    if start == end:
-        return False
-    local = now.astimezone(ZoneInfo(coach.timezone)).time()
-    return start <= local < end if start < end else (local >= start or local < end)
+    return QuietHours(_clock(coach.quiet_start), _clock(coach.quiet_end)).contains(
+        now, ZoneInfo(coach.timezone)
+    )
 
 
 def next_local(coach: Coach, at: time, now: datetime) -> datetime:

@@ -12,8 +12,9 @@ from datetime import time, timedelta
 from dialogs.events import Choice
 from dialogs.flow import Flow, Standing, command, flow, item_number, on_due
 from dialogs.i18n import N_
+from dialogs.local_time import local_day, local_to_utc
 from dialogs.menu import show_menu
-from dialogs.planning import local_day, local_to_utc, resume_time, zone_of
+from dialogs.planning import resume_time, zone_of
 from dialogs.rules import pause_ended
 from dialogs.schedule_settings import replan
 from dialogs.signals import raise_signal

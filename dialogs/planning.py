@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.consent_texts import CHECKINS
+from dialogs.local_time import local_day, local_to_utc
+from dialogs.quiet_hours import QuietHours
 from storage import consents, due, participants, schedules
 from storage.database import Tx
 from storage.participants import Status
@@ -61,44 +63,13 @@ def zone_of(name: str) -> ZoneInfo:
         return ZoneInfo("Europe/Berlin")
 
 
-def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a local wall-clock time; gaps move forward, repeated times take the first."""
-    # fold=0: a repeated time means its first occurrence; in a gap it uses the offset from before the
-    # change, which lands the same distance after the gap (02:30 becomes 03:30).
-    return datetime.combine(day, at, tzinfo=zone).replace(fold=0).astimezone(UTC)
-
-
-def local_day(moment: datetime, zone: ZoneInfo) -> date:
-    return moment.astimezone(zone).date()
-
-
-def in_quiet_hours(moment: datetime, zone: ZoneInfo, schedule: Schedule) -> bool:
-    if not schedule.has_quiet_hours:
-        return False
-    local = moment.astimezone(zone).time().replace(tzinfo=None)
-    start, end = schedule.quiet_start, schedule.quiet_end
-    if start < end:
-        return start <= local < end
-    return local >= start or local < end
-
-
-def time_is_quiet(at: time, schedule: Schedule) -> bool:
-    """Whether a local time of day falls inside the quiet hours."""
-    if not schedule.has_quiet_hours:
-        return False
-    start, end = schedule.quiet_start, schedule.quiet_end
-    if start < end:
-        return start <= at < end
-    return at >= start or at < end
-
-
 def may_send(schedule: Schedule, zone: ZoneInfo, moment: datetime) -> bool:
     """Nothing is sent during a pause or during quiet hours."""
-    return not schedule.paused_at(moment) and not in_quiet_hours(moment, zone, schedule)
+    return not schedule.paused_at(moment) and not QuietHours.of(schedule).contains(moment, zone)
 
 
 def lookback_time(schedule: Schedule) -> time:
-    if time_is_quiet(LOOKBACK_TIME, schedule):
+    if QuietHours.of(schedule).covers(LOOKBACK_TIME):
         return schedule.quiet_end
     return LOOKBACK_TIME
 
@@ -110,6 +81,7 @@ def resume_time(schedule: Schedule) -> time:
 def plan(schedule: Schedule, zone: ZoneInfo, now: datetime, days: int = PLAN_DAYS) -> list[Planned]:
     """The check-in prompts and look-backs from now on for `days` local days; pure."""
     planned: list[Planned] = []
+    quiet = QuietHours.of(schedule)
     today = local_day(now, zone)
     for offset in range(days):
         day = today + timedelta(days=offset)
@@ -123,7 +95,7 @@ def plan(schedule: Schedule, zone: ZoneInfo, now: datetime, days: int = PLAN_DAY
             wanted.append(("lookback", f"lookback:{day}", lookback_time(schedule), {"day": str(day)}))
         for kind, key, at, payload in wanted:
             moment = local_to_utc(day, at, zone)
-            if moment <= now or schedule.paused_at(moment) or in_quiet_hours(moment, zone, schedule):
+            if moment <= now or schedule.paused_at(moment) or quiet.contains(moment, zone):
                 continue
             planned.append(Planned(kind, key, moment, payload))
     planned.sort(key=lambda p: p.due_at)

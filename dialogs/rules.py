@@ -15,7 +15,8 @@ from dialogs import consent_texts
 from dialogs.events import Choice
 from dialogs.flow import FLOWS, Flow, flow
 from dialogs.i18n import N_
-from dialogs.planning import local_day, plan, zone_of
+from dialogs.local_time import local_day
+from dialogs.planning import plan, zone_of
 from dialogs.signals import allowed, raise_signal_for
 from dialogs.turn import Turn
 from storage import consents, participants, schedules, selfreports, signal_rules, signals

@@ -17,7 +17,8 @@ from dialogs.events import Choice
 from dialogs.flow import Flow, Standing, command, flow
 from dialogs.i18n import N_, Translator
 from dialogs.menu import show_menu
-from dialogs.planning import parse_time, time_is_quiet
+from dialogs.planning import parse_time
+from dialogs.quiet_hours import QuietHours
 from dialogs.turn import Turn
 from storage import participants, schedules
 from storage.schedules import EVERY_DAY, Schedule
@@ -148,14 +149,14 @@ def overview_lines(turn: Turn, schedule: Schedule) -> list[str]:
 def quiet_warnings(turn: Turn, schedule: Schedule) -> list[str]:
     tr = turn.tr
     warnings = []
-    if schedule.morning and time_is_quiet(schedule.morning, schedule):
+    if schedule.morning and QuietHours.of(schedule).covers(schedule.morning):
         warnings.append(
             tr(
                 "Your morning check-in at {time} is in your quiet hours now, so I will not send it.",
                 time=tr.time(schedule.morning),
             )
         )
-    if schedule.evening and time_is_quiet(schedule.evening, schedule):
+    if schedule.evening and QuietHours.of(schedule).covers(schedule.evening):
         warnings.append(
             tr(
                 "Your evening check-in at {time} is in your quiet hours now, so I will not send it.",
@@ -376,7 +377,7 @@ class ScheduleFlow(Flow):
     async def _set_slot(self, turn: Turn, slot: str, chosen: time | None) -> None:
         schedule = await self._schedule(turn)
         tr = turn.tr
-        if chosen is not None and time_is_quiet(chosen, schedule):
+        if chosen is not None and QuietHours.of(schedule).covers(chosen):
             turn.say(
                 tr(
                     "{time} is in your quiet hours ({start} to {end}). I send nothing then. "

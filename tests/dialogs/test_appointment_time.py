@@ -18,13 +18,13 @@ from dialogs.appointment_time import (
     UNREADABLE_DATE,
     UNREADABLE_TIME,
     BadInput,
-    QuietHours,
     followup_moment,
     local_moment,
     parse_clock,
     parse_day,
     plan_reminders,
 )
+from dialogs.quiet_hours import QuietHours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 QUIET = QuietHours(time(22, 0), time(7, 0))

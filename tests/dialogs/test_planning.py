@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogs import planning
-from dialogs.planning import in_quiet_hours, local_to_utc, parse_time, plan
+from dialogs.local_time import local_to_utc
+from dialogs.planning import parse_time, plan
+from dialogs.quiet_hours import QuietHours
 from storage import due, participants, schedules
 from storage.database import Database
 from storage.schedules import Schedule
@@ -78,14 +80,14 @@ def test_plan_across_fall_back() -> None:
 
 def test_quiet_hours_across_midnight_and_within_a_day() -> None:
     night = Schedule(1)
-    assert in_quiet_hours(utc("2026-11-23 21:30"), BERLIN, night)  # 22:30 Berlin
-    assert in_quiet_hours(utc("2026-11-23 05:59"), BERLIN, night)  # 06:59
-    assert not in_quiet_hours(utc("2026-11-23 06:00"), BERLIN, night)  # 07:00
-    assert not in_quiet_hours(utc("2026-11-23 20:59"), BERLIN, night)  # 21:59
+    assert QuietHours.of(night).contains(utc("2026-11-23 21:30"), BERLIN)  # 22:30 Berlin
+    assert QuietHours.of(night).contains(utc("2026-11-23 05:59"), BERLIN)  # 06:59
+    assert not QuietHours.of(night).contains(utc("2026-11-23 06:00"), BERLIN)  # 07:00
+    assert not QuietHours.of(night).contains(utc("2026-11-23 20:59"), BERLIN)  # 21:59
     afternoon = Schedule(1, quiet_start=time(13), quiet_end=time(15))
-    assert in_quiet_hours(utc("2026-11-23 12:30"), BERLIN, afternoon)
-    assert not in_quiet_hours(utc("2026-11-23 14:00"), BERLIN, afternoon)
-    assert not in_quiet_hours(utc("2026-11-23 03:00"), BERLIN, Schedule(1, **NO_QUIET))
+    assert QuietHours.of(afternoon).contains(utc("2026-11-23 12:30"), BERLIN)
+    assert not QuietHours.of(afternoon).contains(utc("2026-11-23 14:00"), BERLIN)
+    assert not QuietHours.of(Schedule(1, **NO_QUIET)).contains(utc("2026-11-23 03:00"), BERLIN)
 
 
 def test_plan_leaves_out_quiet_hours_past_times_and_paused_days() -> None:
@@ -137,7 +139,7 @@ def test_plans_are_future_outside_quiet_hours_unique_and_on_chosen_days(
     assert len({p.key for p in planned}) == len(planned)
     for p in planned:
         assert p.due_at > start
-        assert not in_quiet_hours(p.due_at, tz, schedule)
+        assert not QuietHours.of(schedule).contains(p.due_at, tz)
         day = date.fromisoformat(p.payload["day"])
         assert day.isoweekday() in weekdays
         local = p.due_at.astimezone(tz)
