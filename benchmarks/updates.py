@@ -6,7 +6,8 @@ menu and "Back to the menu" in the overview, again and again. A press counts as 
 carrying the next button is recorded by the fake server.
 
 (a) maximum presses per second: a closed loop, every participant presses again as soon as it is answered;
-(b) latency at an offered load of 100 presses per second (open loop) for 30 s (10 s with --quick).
+(b) latency at an offered load of 100 presses per second (open loop) for 30 s (10 s with --quick);
+(c) the bot process's CPU time (user + system) per press answered, over (a) and (b) together.
 
     uv run python -m benchmarks.updates [--quick]
 """
@@ -62,6 +63,12 @@ class UpdateFigures:
     throughput: list[Throughput]
     latency: list[LatencyRun]
     low: LatencyRun | None = None
+    cpu_seconds: float = float("nan")  # the bot's CPU time over the closed and open loops
+    presses: int = 0  # presses answered over the same span
+
+    @property
+    def cpu_ms_per_press(self) -> float:
+        return 1000 * self.cpu_seconds / self.presses if self.presses else float("nan")
 
     @property
     def max_per_second(self) -> float:
@@ -83,6 +90,10 @@ class UpdateFigures:
             f"p99 {fmt_ms(self.latency_median(99))} (medians of {len(self.latency)} runs), "
             f"achieved {median([r.achieved_rate for r in self.latency]):.1f}/s"
         )
+        print(
+            f"{name}: CPU {self.cpu_ms_per_press:.2f} ms per press "
+            f"({self.cpu_seconds:.1f} s for {self.presses} presses, closed and open loop together)"
+        )
         if self.low is not None:
             print(
                 f"{name}: at {self.low.offered_rate:.0f}/s: p50 {fmt_ms(percentile(self.low.answered, 50))}, "
@@ -101,6 +112,7 @@ def drive(
     """Run the closed-loop and open-loop rounds against a started bot."""
     presser = Presser(server, privacy_loop)
     figures = UpdateFigures([], [])
+    cpu_before, answered_before = bot.cpu_seconds(), len(presser.completed)
     try:
         closed, rest = ids[: p.concurrency], ids[p.concurrency :]
         for chat in closed:
@@ -117,6 +129,8 @@ def drive(
             print(f"  [{name}] latency round {i + 1}: {figures.latency[-1].summary()}")
             if bot.process is not None and bot.process.poll() is not None:
                 raise RuntimeError(f"{name} exited during the run; see {bot.log_path}")
+        figures.cpu_seconds = bot.cpu_seconds() - cpu_before
+        figures.presses = len(presser.completed) - answered_before
         if p.low_rate:
             figures.low = measure_latency(presser, p.low_rate, p.latency_seconds)
             print(f"  [{name}] latency at {p.low_rate:.0f}/s: {figures.low.summary()}")

@@ -32,7 +32,7 @@ from storage.sealing import sealer_for
 from storage.times import to_db
 
 if TYPE_CHECKING:
-    from telegram import Update
+    from telegram import CallbackQuery, Update
     from telegram.ext import Application
 
     from bot.polling import Handler
@@ -205,18 +205,30 @@ async def _serve_telegram(
 
 
 async def handle_update(update: Update, dispatcher: Dispatcher) -> bool:
-    """One Telegram update: acknowledge a button press, then let the engine (or the crisis guard) answer.
-    True once it is stored (or needs no answer); False when the database could not store it."""
+    """One Telegram update: acknowledge a button press while the engine (or the crisis guard) answers it.
+    True once it is stored (or needs no answer); False when the database could not store it.
+
+    The acknowledgement is a round trip to Telegram that the engine does not need: it runs beside the
+    engine's transaction instead of before it, and is waited for before the next update is taken."""
     from bot.telegram_transport import event_from_update
 
-    if update.callback_query is not None:
-        with contextlib.suppress(Exception):
-            await update.callback_query.answer()
-    event = event_from_update(update)
-    if event is None:
-        return True
-    outcome = await dispatcher.dispatch(event)
-    return not outcome.redeliver
+    query = update.callback_query
+    acknowledged = asyncio.create_task(_acknowledge(query)) if query is not None else None
+    try:
+        event = event_from_update(update)
+        if event is None:
+            return True
+        outcome = await dispatcher.dispatch(event)
+        return not outcome.redeliver
+    finally:
+        if acknowledged is not None:
+            await acknowledged
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Stop the spinner on the pressed button; a failure changes nothing for the person."""
+    with contextlib.suppress(Exception):
+        await query.answer()
 
 
 @asynccontextmanager

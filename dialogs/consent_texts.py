@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from dialogs.i18n import N_, Translator
+from dialogs.i18n import N_, Catalogue, Translator
 from dialogs.signal_catalogue import kinds_for_scope
 
 TEXT_VERSION = "2026-11-22"
@@ -206,3 +206,23 @@ def shown_text(tr: Translator, scope: Scope, organisation: str | None, retention
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# (locale, fallback, scope, organisation, retention days) -> the catalogues it was rendered from, its hash
+_SHOWN_HASHES: dict[tuple[str, str, str, str | None, int], tuple[tuple[Catalogue, ...], str]] = {}
+
+
+def shown_sha256(tr: Translator, scope: Scope, organisation: str | None, retention_days: int) -> str:
+    """`text_sha256(shown_text(...))`, rendered once per language, scope, organisation name and retention.
+
+    Every tap compares the hash of each granted consent's text with the stored one; the texts change only
+    with the catalogues, so a hash is kept as long as the very catalogues it was rendered from are loaded.
+    """
+    key = (tr.locale, tr.fallback, scope.key, organisation, retention_days)
+    catalogues = tr.catalogues()
+    cached = _SHOWN_HASHES.get(key)
+    if cached is not None and cached[0] == catalogues:  # the same catalogues (compared by identity first)
+        return cached[1]
+    digest = text_sha256(shown_text(tr, scope, organisation, retention_days))
+    _SHOWN_HASHES[key] = (catalogues, digest)
+    return digest

@@ -19,7 +19,7 @@ from dialogs.events import Choice
 from dialogs.flow import ALL_STANDINGS, Flow, Standing, command, flow, show_current
 from dialogs.i18n import N_, native_name, shipped_locales
 from dialogs.menu import show_menu
-from dialogs.org_consent import organisation_name, shown_text_for
+from dialogs.org_consent import organisation_name, shown_sha256_for
 from dialogs.schedule_settings import begin_setup, replan
 from dialogs.standing import scopes_to_ask, standing_of
 from dialogs.turn import Turn
@@ -224,11 +224,10 @@ class ConsentFlow(Flow):
 
     async def _answer(self, turn: Turn, key: str, granted: bool) -> None:
         scope, _ = consent_texts.split_key(key)
-        text = await shown_text_for(turn, key)
         answers = dict(turn.data.get("answers", {}))
         answers[key] = {
             "granted": granted,
-            "sha256": consent_texts.text_sha256(text),
+            "sha256": await shown_sha256_for(turn, key),
             "locale": turn.tr.locale,
         }
         turn.data["answers"] = answers

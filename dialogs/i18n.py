@@ -118,7 +118,11 @@ class Translator:
         self.fallback = fallback if fallback != self.locale else SOURCE_LOCALE
         self.timezone = ZoneInfo(timezone)
         self.rtl = is_rtl(self.locale)
-        self._babel_locale = Locale.parse(self.locale)
+        self._babel_locale = _babel_locale(self.locale)
+
+    def catalogues(self) -> tuple[Catalogue, ...]:
+        """The loaded catalogues this translator reads from (its locale's, then the fallback's)."""
+        return (load_catalogue(self.locale), load_catalogue(self.fallback))
 
     def __call__(self, msgid: str, **values: Any) -> str:
         return self._format(self._lookup(msgid), values)
@@ -223,8 +227,14 @@ NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸�
 
 
 @cache
+def _babel_locale(locale: str) -> Locale:
+    """Parsed once: a Translator is made for every turn, and parsing reads CLDR data each time."""
+    return Locale.parse(locale)
+
+
+@cache
 def _digit_table(locale: str) -> dict[int, int]:
-    system = Locale.parse(locale).default_numbering_system
+    system = _babel_locale(locale).default_numbering_system
     return str.maketrans("0123456789", NATIVE_DIGITS.get(system, "0123456789"))
 
 

@@ -14,11 +14,11 @@ async def organisation_name(turn: Turn, organisation_id: int | None) -> str | No
     return organisation.name if organisation else None
 
 
-async def shown_text_for(turn: Turn, key: str) -> str:
-    """The exact text of a flow key's question (the organisation's name included), for its hash."""
+async def shown_sha256_for(turn: Turn, key: str) -> str:
+    """The hash of the exact text of a flow key's question (the organisation's name included)."""
     scope, organisation_id = consent_texts.split_key(key)
     name = await organisation_name(turn, organisation_id)
-    return consent_texts.shown_text(turn.tr, scope, name, turn.config.retention_days)
+    return consent_texts.shown_sha256(turn.tr, scope, name, turn.config.retention_days)
 
 
 async def record_answer(turn: Turn, key: str, *, granted: bool) -> None:
@@ -31,7 +31,7 @@ async def record_answer(turn: Turn, key: str, *, granted: bool) -> None:
         scope=scope.key,
         granted=granted,
         text_version=consent_texts.TEXT_VERSION,
-        text_sha256=consent_texts.text_sha256(await shown_text_for(turn, key)),
+        text_sha256=await shown_sha256_for(turn, key),
         locale=turn.tr.locale,
         now=turn.now,
         organisation_id=organisation_id,

@@ -43,7 +43,6 @@ async def scopes_to_ask(turn: Turn) -> list[str]:
             continue  # no longer connected: nothing is shared, nothing to ask
         tr = Translator(record.locale, turn.config.fallback_locale, turn.participant.timezone)
         name = names.get(organisation_id) if organisation_id is not None else None
-        text = consent_texts.shown_text(tr, scope, name, turn.config.retention_days)
-        if consent_texts.text_sha256(text) != record.text_sha256:
+        if consent_texts.shown_sha256(tr, scope, name, turn.config.retention_days) != record.text_sha256:
             ask.append(consent_texts.key_for(key, organisation_id))
     return ask

@@ -47,13 +47,14 @@ class NewToken:
 async def mint_many(tx: Tx, wanted: list[NewToken], now: datetime) -> list[str]:
     """`mint` for all buttons of a message in one statement; tokens in the order asked."""
     tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in wanted]
-    await tx.executemany(
+    tx.later(
         "INSERT INTO button_tokens (token, chat_id, nonce, action, created_at, expires_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [
             (token, new.chat_id, new.nonce, new.action, to_db(now), to_db(now + new.ttl))
             for token, new in zip(tokens, wanted, strict=True)
         ],
+        many=True,
     )
     return tokens
 
@@ -69,7 +70,7 @@ async def lookup(tx: Tx, token: str) -> ButtonToken | None:
 
 async def forget_questions(tx: Tx, chat_id: int, keep_nonce: int) -> None:
     """Drop the tokens of earlier questions of this chat (item tokens stay until they expire)."""
-    await tx.execute(
+    tx.later(
         "DELETE FROM button_tokens WHERE chat_id = ? AND nonce IS NOT NULL AND nonce != ?",
         (chat_id, keep_nonce),
     )

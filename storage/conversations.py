@@ -31,7 +31,8 @@ async def load(tx: Tx, chat_id: int) -> Conversation | None:
 
 
 async def save(tx: Tx, conv: Conversation, now: datetime) -> None:
-    await tx.execute(
+    """Written with the transaction's next statement (nothing waits for it)."""
+    tx.later(
         "INSERT INTO conversations (chat_id, participant_id, flow, step, data, nonce, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
         " participant_id = excluded.participant_id, flow = excluded.flow, step = excluded.step,"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import sqlite3
@@ -68,19 +69,54 @@ def _private_file(path: Path) -> None:
                     log.warning("%s is readable by others (mode %o) and not ours to change", target, mode)
 
 
+def _after(
+    prelude: list[tuple[str, Params, bool]], fn: Callable[[sqlite3.Connection], T], raw: sqlite3.Connection
+) -> T:
+    for sql, params, many in prelude:
+        (raw.executemany(sql, params) if many else raw.execute(sql, params)).close()
+    return fn(raw)
+
+
+def _is_select(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
 class Tx:
     """A running transaction: the only way repositories touch the database.
 
     Each call is one trip to aiosqlite's database thread (statement, fetch and cursor close together):
-    the trips, not SQLite, are what a busy sweep spends its time on.
+    the trips, not SQLite, are what a busy sweep or a button press spends its time on. So the BEGIN goes
+    with the first statement, in the same trip (a transaction that ran no statement costs none), and
+    writes whose result nobody reads (`later`) go with the next statement or the commit. A SELECT through
+    `all` asked again before anything was written is answered from memory: within a transaction nothing
+    else can have changed its answer.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, begin: str) -> None:
         self._conn = conn
+        self._prelude: list[tuple[str, Params, bool]] = [(begin, (), False)]
+        self.begun = False
+        self._selected: dict[tuple[str, tuple[Any, ...]], list[Row]] = {}
 
-    async def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        result: T = await self._conn._execute(fn, self._conn._conn)  # type: ignore[no-untyped-call]
+    def later(self, sql: str, params: Params = (), *, many: bool = False) -> None:
+        """Queue a write whose result is not needed; it runs, in order, right before the next statement or
+        the commit, in the same trip (an error in it fails that call, and so the transaction)."""
+        self._selected.clear()
+        self._prelude.append((sql, list(params) if many else params, many))
+
+    async def _call(self, fn: Callable[[sqlite3.Connection], T], *, reads: bool = False) -> T:
+        if not reads:
+            self._selected.clear()
+        prelude, self._prelude = self._prelude, []
+        self.begun = True
+        work = functools.partial(_after, prelude, fn) if prelude else fn
+        result: T = await self._conn._execute(work, self._conn._conn)  # type: ignore[no-untyped-call]
         return result
+
+    async def end(self, sql: str) -> None:
+        """COMMIT (with the writes still queued) or ROLLBACK; nothing when no statement ever ran."""
+        if self.begun or len(self._prelude) > 1:
+            await self._call(lambda raw: raw.execute(sql).close())
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of changed rows."""
@@ -124,7 +160,7 @@ class Tx:
             finally:
                 cursor.close()
 
-        return await self._call(run)
+        return await self._call(run, reads=_is_select(sql))
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
         def run(raw: sqlite3.Connection) -> list[Row]:
@@ -134,7 +170,14 @@ class Tx:
             finally:
                 cursor.close()
 
-        return await self._call(run)
+        if not _is_select(sql) or isinstance(params, dict):
+            return await self._call(run)
+        key = (sql, tuple(params))
+        rows = self._selected.get(key)
+        if rows is None:
+            rows = await self._call(run, reads=True)
+            self._selected[key] = rows
+        return list(rows)
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         row = await self.one(sql, params)
@@ -236,10 +279,10 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            tx = Tx(self._conn, "BEGIN IMMEDIATE")
             try:
-                yield Tx(self._conn)
-                await self._conn.execute("COMMIT")
+                yield tx
+                await tx.end("COMMIT")
             except BaseException:
                 await self._rollback()
                 raise
@@ -255,11 +298,12 @@ class Database:
     async def read(self) -> AsyncIterator[Tx]:
         """A consistent read (a deferred transaction that writes nothing)."""
         async with self._lock:
-            await self._conn.execute("BEGIN")
+            tx = Tx(self._conn, "BEGIN")
             try:
-                yield Tx(self._conn)
+                yield tx
             finally:
-                await self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # a BEGIN that failed leaves nothing to roll back
+                    await self._conn.execute("ROLLBACK")
 
     async def checkpoint(self) -> bool:
         """Move the WAL into the main file and truncate it; False when a reader still needs old pages.

@@ -159,7 +159,7 @@ _WITHDRAWN = (
 async def _drop_withdrawn(tx: Tx, message_ids: list[int]) -> None:
     """Fail closed at the moment of sending: what the person no longer allows is dropped, not sent."""
     marks = ",".join("?" * len(message_ids))
-    await tx.execute(
+    tx.later(
         f"DELETE FROM outbox WHERE id IN ({marks}) AND status = 'pending' AND {_WITHDRAWN}",  # noqa: S608
         message_ids,
     )
@@ -201,11 +201,12 @@ async def mark_sending_many(tx: Tx, message_ids: list[int]) -> set[int]:
 
 
 async def mark_sent_many(tx: Tx, message_ids: list[int], now: datetime) -> None:
-    """`mark_sent` for several rows: content cleared, rows of nobody enrolled deleted."""
+    """`mark_sent` for several rows: content cleared, rows of nobody enrolled deleted (written with the
+    commit)."""
     if not message_ids:
         return
     marks = ",".join("?" * len(message_ids))
-    await tx.execute(
+    tx.later(
         f"DELETE FROM outbox WHERE id IN ({marks}) AND participant_id IS NULL",  # noqa: S608
         message_ids,
     )
@@ -213,7 +214,7 @@ async def mark_sent_many(tx: Tx, message_ids: list[int], now: datetime) -> None:
         "status = 'sent', sent_at = ?, text = NULL, buttons = NULL, attachment = NULL, last_error = NULL"
     )
     sql = f"UPDATE outbox SET {cleared} WHERE id IN ({marks})"  # noqa: S608 (only placeholders)
-    await tx.execute(sql, [to_db(now), *message_ids])
+    tx.later(sql, [to_db(now), *message_ids])
 
 
 async def dead_by_error(tx: Tx) -> dict[str, int]:
