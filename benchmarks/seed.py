@@ -19,7 +19,7 @@ def answered_consents(locale: str, retention_days: int = RETENTION_DAYS) -> list
     required scopes and self-reports granted, sharing and the other optional scopes declined. A participant
     seeded so is not asked again at their first tap."""
     from dialogs import consent_texts
-    from dialogs.i18n import Translator
+    from dialogs.core.i18n import Translator
 
     tr = Translator(locale, "de", "Europe/Berlin")
     return [

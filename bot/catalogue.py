@@ -20,8 +20,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from dialogs import questionnaire
-from dialogs.i18n import LOCALES_DIR, SOURCE_LOCALE
+from dialogs.core.i18n import LOCALES_DIR, SOURCE_LOCALE
+from dialogs.questionnaires import questionnaire
 
 ROOT = LOCALES_DIR.parent
 KEYWORDS = {"tr": None, "N_": None, "ngettext": (1, 2)}

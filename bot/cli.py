@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from bot import catalogue, coach_cli
 from bot.scheduler import HEARTBEAT_SECONDS
 from bot.settings import Settings, SettingsError, load_settings, settings_table
-from dialogs.clock import Clock, SystemClock
-from dialogs.config import EngineConfig
-from dialogs.info import content
-from dialogs.info_content import ContentError
-from dialogs.maintenance import DailyResult, run_daily
+from dialogs.core.clock import Clock, SystemClock
+from dialogs.core.config import EngineConfig
+from dialogs.info.content import ContentError
+from dialogs.info.conversation import content
+from dialogs.privacy.upkeep import DailyResult, run_daily
 from storage import (
     appointments,
     checkpoints,
@@ -386,11 +386,12 @@ async def add_appointment(
     note: str | None = None,
 ) -> str:
     """Propose an appointment to a participant and tell them in the chat; returns what to print."""
-    from dialogs.appointment_plan import propose
-    from dialogs.appointment_time import local_moment
-    from dialogs.engine import Engine
-    from dialogs.events import Event, EventKind
-    from dialogs.sanitize import clean
+    from dialogs.appointments.reminder_plan import propose
+    from dialogs.appointments.when import local_moment
+    from dialogs.core.engine import Engine
+    from dialogs.core.events import Event, EventKind
+    from dialogs.core.sanitize import clean
+    from dialogs.features import REGISTRY
 
     code = kind.strip().lower().replace("_", "").replace("-", "").replace(" ", "")
     if code not in appointments.KINDS:
@@ -440,7 +441,7 @@ async def add_appointment(
             note=None if note is None or sealer is None else sealer.seal(note),
             now=now,
         )
-    await Engine(db, clock, config).handle(Event(participant.chat_id, EventKind.DUE, due_id=due_id))
+    await Engine(db, clock, config, REGISTRY).handle(Event(participant.chat_id, EventKind.DUE, due_id=due_id))
     return (
         f"Appointment {created.id} proposed to {named} for {local:%Y-%m-%d %H:%M} ({zone}). "
         "They are asked in the chat to confirm it."

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from bot.evaluation import parse_month, render_csv, render_text, stats_table
 from bot.settings import Settings, SettingsError
-from dialogs.clock import SystemClock
+from dialogs.core.clock import SystemClock
 from storage import audit, buttons, coaches, conversations, due, organisations, outbox
 from storage.coaches import CoachStatus
 from storage.database import Database

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.delivery import Outcome, Result
-from dialogs.events import Event, EventKind
+from dialogs.core.events import Event, EventKind
 from storage.outbox import OutboxMessage
 
 CONSOLE_CHAT_ID = 0  # never a Telegram chat id

@@ -17,13 +17,13 @@ import logging
 from collections import deque
 
 from bot.delivery import Result, Sender
-from dialogs.config import EngineConfig
-from dialogs.crisis import crisis_card, is_crisis_input, local_help
-from dialogs.crisis_words import find_crisis
-from dialogs.engine import Engine, Outcome
-from dialogs.events import Event, EventKind
-from dialogs.i18n import N_, Translator, shipped_locales
-from dialogs.sanitize import clean
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine, Outcome
+from dialogs.core.events import Event, EventKind
+from dialogs.core.i18n import N_, Translator, shipped_locales
+from dialogs.core.sanitize import clean
+from dialogs.crisis.detection import crisis_card, is_crisis_input, local_help
+from dialogs.crisis.words import find_crisis
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -30,8 +30,8 @@ from datetime import timedelta
 from enum import Enum
 from typing import Protocol
 
-from dialogs.clock import Clock
-from dialogs.signals import raise_signal_for
+from dialogs.core.clock import Clock
+from dialogs.signals.raising import raise_signal_for
 from storage import outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage

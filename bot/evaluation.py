@@ -1,8 +1,8 @@
 """`companion stats`: monthly evaluation figures with small counts hidden, safe against differencing.
 
-Every figure goes through `dialogs.disclosure`: a month's cell is shown when its count is 0 or at least 5,
-whatever period is asked, and a total adds up only the cells shown (`12+` when it left hidden ones out).
-So no difference of two reports, nor any other combination of their figures, gives back a hidden count
+Every figure goes through `dialogs.coaching.disclosure`: a month's cell is shown when its count is 0 or at
+least 5, whatever period is asked, and a total adds up only the cells shown (`12+` when it left hidden ones
+out). So no difference of two reports, nor any other combination of their figures, gives back a hidden count
 (docs/evaluation.md says why). CSV cells are safe to open in a spreadsheet: a cell that starts like a
 formula gets a leading quote.
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.settings import SettingsError
-from dialogs.disclosure import Figure, add_up, disclose
-from dialogs.signal_catalogue import STORED_KINDS
+from dialogs.coaching.disclosure import Figure, add_up, disclose
+from dialogs.signals.catalogue import STORED_KINDS
 from storage import stats
 from storage.database import Tx
 

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from dialogs import planning
-from dialogs.clock import Clock
-from dialogs.engine import Engine
-from dialogs.maintenance import run_daily
+from dialogs.checkins import planning
+from dialogs.core.clock import Clock
+from dialogs.core.engine import Engine
+from dialogs.privacy.upkeep import run_daily
 from storage import checkpoints, due, meta
 from storage.database import Database
 from storage.times import to_db
@@ -186,7 +186,7 @@ class Scheduler:
         return planned_for
 
     async def maintain(self) -> dict[str, int]:
-        """The daily upkeep (dialogs/maintenance.py): every kind of row past its retention period is
+        """The daily upkeep (dialogs/privacy/upkeep.py): every kind of row past its retention period is
         deleted, people who left long ago are erased, silence rules are checked. Returns the counts."""
         now = self.clock.now()
         daily = await run_daily(self.db, now, self.engine.config)

@@ -21,10 +21,11 @@ from bot.delivery import Limits, OutboxWorker, Outcome, Sender
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
 from bot.webhooks import RoutingSender, WebhookSender
-from dialogs.clock import Clock, SystemClock
-from dialogs.engine import Engine
-from dialogs.flow import COMMANDS, PARTICIPANTS
-from dialogs.i18n import Translator, shipped_locales
+from dialogs.core.clock import Clock, SystemClock
+from dialogs.core.engine import Engine
+from dialogs.core.flow import PARTICIPANTS
+from dialogs.core.i18n import Translator, shipped_locales
+from dialogs.features import REGISTRY
 from storage import meta
 from storage.database import Database
 from storage.outbox import OutboxMessage
@@ -97,7 +98,7 @@ async def open_core(
             sealer_for(settings.key_list),
         )
         config = settings.engine_config()
-        engine = Engine(db, clock, config, on_enqueued=worker.wake)
+        engine = Engine(db, clock, config, REGISTRY, on_enqueued=worker.wake)
         dispatcher = Dispatcher(engine, sender, config)
 
         async def heartbeat() -> None:
@@ -261,7 +262,7 @@ async def publish_commands(application: Application) -> None:  # type: ignore[ty
     """The Telegram command menu, in every shipped language (failures are logged, not fatal)."""
     from telegram import BotCommand
 
-    names = [c for c in COMMANDS.values() if c.in_menu and c.standings & PARTICIPANTS]
+    names = [c for c in REGISTRY.commands.values() if c.in_menu and c.standings & PARTICIPANTS]
     for locale in (None, *shipped_locales()):
         tr = Translator(locale or "de")
         commands = [BotCommand(c.name, tr(c.description)[:256]) for c in names]

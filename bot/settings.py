@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from dialogs.config import EngineConfig
-from dialogs.i18n import shipped_locales
+from dialogs.core.config import EngineConfig
+from dialogs.core.i18n import shipped_locales
 from storage.sealing import check_key
 
 ENV_PREFIX = "COMPANION_"

@@ -17,9 +17,9 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import Outcome, Result
-from dialogs.clock import Clock
-from dialogs.crisis import is_crisis_input
-from dialogs.events import Event, EventKind
+from dialogs.core.clock import Clock
+from dialogs.core.events import Event, EventKind
+from dialogs.crisis.detection import is_crisis_input
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from dialogs.i18n import N_, Catalogue, Translator
-from dialogs.signal_catalogue import kinds_for_scope
+from dialogs.core.i18n import N_, Catalogue, Translator
+from dialogs.signals.catalogue import kinds_for_scope
 
 TEXT_VERSION = "2026-11-22"
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dialogs.clock import FakeClock
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine, Outcome
-from dialogs.events import Event, EventKind
+from dialogs.core.clock import FakeClock
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine, Outcome
+from dialogs.core.events import Event, EventKind
+from dialogs.features import REGISTRY
 from storage import coaches, consents, due, invitations, organisations, outbox
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
@@ -240,7 +241,7 @@ async def world(tmp_path: Path, config: EngineConfig | None = None) -> AsyncIter
     path = tmp_path / "companion.db"
     db = await Database.open(path)
     clock = FakeClock(START)
-    current = World(db, clock, Engine(db, clock, config or EngineConfig()), path)
+    current = World(db, clock, Engine(db, clock, config or EngineConfig(), REGISTRY), path)
     try:
         yield current
     finally:

@@ -42,12 +42,13 @@ from bot.polling import poll_updates
 from bot.service import Core, handle_update, open_core
 from bot.settings import Settings
 from bot.telegram_transport import TelegramSender
-from dialogs import consent_texts, questionnaire
-from dialogs.appointment_plan import propose, replan
-from dialogs.clock import FakeClock
-from dialogs.engine import Outcome as EngineOutcome
-from dialogs.events import Event
-from dialogs.i18n import Translator
+from dialogs import consent_texts
+from dialogs.appointments.reminder_plan import propose, replan
+from dialogs.core.clock import FakeClock
+from dialogs.core.engine import Outcome as EngineOutcome
+from dialogs.core.events import Event
+from dialogs.core.i18n import Translator
+from dialogs.questionnaires import questionnaire
 from storage import appointments, consents, invitations, outbox, participants, schedules
 from storage.outbox import OutboxMessage
 from storage.schedules import Schedule

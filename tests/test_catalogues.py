@@ -8,7 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot import catalogue
-from dialogs.i18n import LOCALES_DIR, Translator, shipped_locales
+from dialogs.core.i18n import LOCALES_DIR, Translator, shipped_locales
 
 SHIPPED = [
     locale for locale in shipped_locales() if (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").exists()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from dialogs import consent_texts, i18n
-from dialogs.i18n import FSI, LOCALES_DIR, PDI, UNTRANSLATED_MARKER, Catalogue, Translator, native_name
+from dialogs import consent_texts
+from dialogs.core import i18n
+from dialogs.core.i18n import FSI, LOCALES_DIR, PDI, UNTRANSLATED_MARKER, Catalogue, Translator, native_name
 from tests.harness import world
 
 MOMENT = datetime(2026, 3, 29, 8, 30, tzinfo=UTC)  # 10:30 on the first summer-time morning in Berlin

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.cli import build_parser
 from bot.settings import settings_table
-from dialogs.engine import COMMANDS
+from dialogs.features import REGISTRY
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -24,7 +24,7 @@ def test_every_staff_command_is_in_the_readme() -> None:
 
 
 def test_every_chat_command_is_in_the_readme() -> None:
-    missing = [name for name in COMMANDS if f"`/{name}" not in README]
+    missing = [name for name in REGISTRY.commands if f"`/{name}" not in README]
     assert missing == []
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.service import run_telegram
 from bot.settings import Settings
-from dialogs.clock import SystemClock
+from dialogs.core.clock import SystemClock
 from storage import coaches, invitations, organisations
 from storage.database import Database
 from tests.fake_bot_api import FakeBotApi, SentMessage

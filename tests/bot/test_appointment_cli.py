@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import UsageError, add_appointment, main
-from dialogs.config import EngineConfig
+from dialogs.core.config import EngineConfig
 from storage import participants
 from storage.participants import Status
 from tests.dialogs.appointment_helpers import KEYED, appointment_rows, enrol, participant, pending, plain

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from bot.crisis_fallback import Dispatcher, crisis_locale
 from bot.delivery import Outcome, Result
-from dialogs.clock import FakeClock
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine
-from dialogs.events import SOS_TOKEN, Event, EventKind
+from dialogs.core.clock import FakeClock
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine
+from dialogs.core.events import SOS_TOKEN, Event, EventKind
+from dialogs.features import REGISTRY
 from storage.database import Database
 from storage.outbox import OutboxMessage
 from tests.bot.conftest import RunningBot
@@ -31,7 +32,7 @@ class FakeSender:
 async def broken_engine(tmp_path: Path) -> tuple[Engine, FakeSender, Dispatcher]:
     db = await Database.open(tmp_path / "c.db")
     config = EngineConfig()
-    engine = Engine(db, FakeClock(START), config)
+    engine = Engine(db, FakeClock(START), config, REGISTRY)
     sender = FakeSender()
     await db.close()  # every database call from here on raises
     return engine, sender, Dispatcher(engine, sender, config)
@@ -76,7 +77,7 @@ async def test_a_locked_database_gets_the_card_out_before_the_engine_gives_up(tm
         await tx.execute("PRAGMA busy_timeout = 300")
     config = EngineConfig()
     sender = FakeSender()
-    dispatcher = Dispatcher(Engine(db, FakeClock(START), config), sender, config, deadline=0.05)
+    dispatcher = Dispatcher(Engine(db, FakeClock(START), config, REGISTRY), sender, config, deadline=0.05)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
     try:
@@ -93,7 +94,7 @@ async def test_when_the_database_works_the_engine_answers_and_nothing_is_sent_tw
     async with await Database.open(tmp_path / "c.db") as db:
         config = EngineConfig()
         sender = FakeSender()
-        dispatcher = Dispatcher(Engine(db, FakeClock(START), config), sender, config)
+        dispatcher = Dispatcher(Engine(db, FakeClock(START), config, REGISTRY), sender, config)
         await dispatcher.dispatch(Event(5, EventKind.COMMAND, command="sos"))
         assert sender.sent == []  # the card went to the outbox, as every answer does
         async with db.read() as tx:

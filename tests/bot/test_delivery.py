@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
-from dialogs.clock import FakeClock
+from dialogs.core.clock import FakeClock
 from storage import coaches, organisations, outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage

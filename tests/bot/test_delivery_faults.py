@@ -19,7 +19,7 @@ from telegram.request import HTTPXRequest
 from bot.cli import configure_logging
 from bot.delivery import Limits, OutboxWorker
 from bot.telegram_transport import TelegramSender
-from dialogs.clock import FakeClock, SystemClock
+from dialogs.core.clock import FakeClock, SystemClock
 from storage import coaches, organisations, outbox, participants
 from storage.database import Database
 from tests.fake_bot_api import FakeBotApi

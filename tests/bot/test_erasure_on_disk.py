@@ -14,8 +14,9 @@ from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from bot.scheduler import Scheduler
-from dialogs.engine import Engine
-from dialogs.events import Event, EventKind
+from dialogs.core.engine import Engine
+from dialogs.core.events import Event, EventKind
+from dialogs.features import REGISTRY
 from storage.database import Database
 from storage.outbox import OutboxMessage
 from storage.sealing import new_key, sealer_for
@@ -103,7 +104,7 @@ async def test_delete_not_yet_checkpointed_when_killed_is_finished_after_the_res
             await w.db.close()
             assert sealed in file_bytes(w.path)
             w.db = await Database.open(w.path)
-            w.engine = Engine(w.db, w.clock, KEYED)
+            w.engine = Engine(w.db, w.clock, KEYED, REGISTRY)
             await Scheduler(w.db, w.engine, w.clock).sweep()
             assert sealed not in file_bytes(w.path)
 

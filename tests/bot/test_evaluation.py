@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.evaluation import render_csv, safe_cell, stats_table
-from dialogs.disclosure import HIDDEN, SMALL, add_up, disclose
+from dialogs.coaching.disclosure import HIDDEN, SMALL, add_up, disclose
 from storage import invitations, participants, personal_data, signals
 from storage.database import Database
 from tests.bot.test_cli import companion, env  # noqa: F401 (the fixture)

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.evaluation import TOTAL, Table, build_table, columns, stats_table
-from dialogs.disclosure import HIDDEN
+from dialogs.coaching.disclosure import HIDDEN
 from storage import invitations, participants, signals
 from storage.database import Database
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -12,11 +13,11 @@ import pytest
 from benchmarks.seed import seed
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from bot.scheduler import Scheduler, Timing
-from dialogs.clock import FakeClock
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine
-from dialogs.flow import DUE_HANDLERS
-from dialogs.turn import Turn
+from dialogs.core.clock import FakeClock
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine
+from dialogs.core.turn import Turn
+from dialogs.features import REGISTRY
 from storage import (
     appointments,
     buttons,
@@ -52,7 +53,7 @@ async def seeded(tmp_path: Path, people: int, due_at: datetime = NOW) -> tuple[D
     seed(path, people, due_at)
     db = await Database.open(path)
     clock = FakeClock(NOW)
-    return db, clock, Engine(db, clock, EngineConfig())
+    return db, clock, Engine(db, clock, EngineConfig(), REGISTRY)
 
 
 async def statuses(db: Database) -> dict[str, int]:
@@ -79,14 +80,15 @@ async def test_a_failing_handler_cancels_only_its_own_row(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db, clock, engine = await seeded(tmp_path, 5)
-    original = DUE_HANDLERS["checkin"]
+    original = engine.registry.due["checkin"].handler
 
     async def flaky(turn: Turn, item: DueItem) -> None:
         await original(turn, item)
         if item.participant_id == 3:
             raise RuntimeError("boom")
 
-    monkeypatch.setitem(DUE_HANDLERS, "checkin", flaky)
+    due_kinds = dict(engine.registry.due, checkin=replace(engine.registry.due["checkin"], handler=flaky))
+    monkeypatch.setattr(engine, "registry", replace(engine.registry, due=due_kinds))
     try:
         assert await Scheduler(db, engine, clock).sweep() == 5
         async with db.read() as tx:
@@ -114,7 +116,7 @@ async def test_after_downtime_rows_within_grace_arrive_and_older_ones_expire(tmp
     clock = FakeClock(NOW)
     try:
         sender = Collecting()
-        engine = Engine(db, clock, EngineConfig(grace_minutes=30))
+        engine = Engine(db, clock, EngineConfig(grace_minutes=30), REGISTRY)
         await Scheduler(db, engine, clock).sweep()
         assert await statuses(db) == {"expired": 29, "done": 31}
         worker = OutboxWorker(db, sender, clock, Limits(global_rate=1000, per_chat_interval=0))

@@ -34,8 +34,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialogs.appointment_plan import REMINDER
-from dialogs.signal_catalogue import SIGNAL_KINDS
+from dialogs.appointments.reminder_plan import REMINDER
+from dialogs.signals.catalogue import SIGNAL_KINDS
 from storage import due, participants, schedules
 from storage.database import Database
 from storage.sealing import new_key

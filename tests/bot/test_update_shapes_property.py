@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from telegram import Bot, Update
 
 from bot.telegram_transport import event_from_update
-from dialogs.events import Event, EventKind
+from dialogs.core.events import Event, EventKind
 from tests.dialogs.hostile_world import CHAT_IDS, ENROLLED, open_session
 
 BOT = Bot("123456:TEST-TOKEN")  # only a context for de_json: nothing here talks to the network

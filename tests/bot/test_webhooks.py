@@ -15,7 +15,7 @@ import pytest
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
 from bot.webhooks import RoutingSender, WebhookSender
-from dialogs.signals import raise_signal_for
+from dialogs.signals.raising import raise_signal_for
 from storage import organisations, outbox, participants
 from storage.outbox import OutboxMessage
 from tests.dialogs.coach_helpers import join

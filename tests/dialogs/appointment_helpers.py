@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine
+from dialogs.features import REGISTRY
 from storage import due
 from storage.database import Database
 from storage.due import DueItem
@@ -98,7 +99,7 @@ async def restart(w: World) -> None:
     """The process stops (nothing in memory survives) and starts again on the same database file."""
     await w.db.close()
     w.db = await Database.open(w.path)
-    w.engine = Engine(w.db, w.clock, w.engine.config)
+    w.engine = Engine(w.db, w.clock, w.engine.config, REGISTRY)
 
 
 async def appointment_rows(w: World) -> list[dict[str, object]]:

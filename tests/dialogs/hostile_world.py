@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from dialogs.clock import FakeClock
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine, Outcome
-from dialogs.events import Event, EventKind
-from dialogs.maintenance import run_daily
+from dialogs.core.clock import FakeClock
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine, Outcome
+from dialogs.core.events import Event, EventKind
+from dialogs.features import REGISTRY
+from dialogs.privacy.upkeep import run_daily
 from storage import buttons, coaches, conversations, due, outbox
 from storage.database import Database, Tx
 from storage.outbox import TELEGRAM, OutboxMessage
@@ -122,7 +123,7 @@ async def _build_template(folder: Path) -> Template:
     path = folder / "template.db"
     db = await Database.open(path)
     clock = FakeClock(START)
-    w = World(db, clock, Engine(db, clock, CONFIG), path)
+    w = World(db, clock, Engine(db, clock, CONFIG, REGISTRY), path)
     try:
         chats, codes = await _populate(w)
     finally:
@@ -192,7 +193,7 @@ class Session:
 
     async def open(self) -> None:
         self.db = await Database.open(self.path)
-        self.engine = Engine(self.db, self.clock, CONFIG)
+        self.engine = Engine(self.db, self.clock, CONFIG, REGISTRY)
 
     async def close(self) -> None:
         try:

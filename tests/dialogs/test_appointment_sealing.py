@@ -13,8 +13,9 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine
+from dialogs.features import REGISTRY
 from storage import appointments
 from storage.sealing import Sealer, new_key
 from tests.dialogs.appointment_helpers import KEYED, add, appointment_rows, enrol, plain, run_until
@@ -46,7 +47,7 @@ async def export(chat: Chat) -> dict[str, object]:
 
 def use_keys(w: World, *keys: str) -> None:
     """The operator changes COMPANION_ENCRYPTION_KEYS and restarts."""
-    w.engine = Engine(w.db, w.clock, EngineConfig(encryption_keys=keys))
+    w.engine = Engine(w.db, w.clock, EngineConfig(encryption_keys=keys), REGISTRY)
 
 
 async def test_with_a_key_place_and_note_are_sealed_on_disk_and_shown_back(tmp_path: Path) -> None:

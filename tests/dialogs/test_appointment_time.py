@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.appointment_time import (
+from dialogs.appointments.when import (
     NO_SUCH_DATE,
     NO_SUCH_TIME,
     PAST_DATE,

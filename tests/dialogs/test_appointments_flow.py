@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dialogs.appointment_plan import replan_upcoming
-from dialogs.i18n import Translator, native_name
+from dialogs.appointments.reminder_plan import replan_upcoming
+from dialogs.core.i18n import Translator, native_name
 from storage import participants
 from storage.times import to_db
 from tests.dialogs.appointment_helpers import (

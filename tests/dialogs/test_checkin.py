@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.scheduler import Scheduler
-from dialogs.i18n import Translator
+from dialogs.core.i18n import Translator
 from tests.dialogs.schedule_world import at_berlin, join, pending_keys, sweep, when
 from tests.harness import world
 

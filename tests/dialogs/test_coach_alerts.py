@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dialogs.signals import raise_signal_for
+from dialogs.signals.raising import raise_signal_for
 from storage import audit, participants
 from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import Chat, World, world

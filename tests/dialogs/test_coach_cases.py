@@ -189,7 +189,7 @@ async def test_a_forged_or_foreign_signal_button_is_closed(tmp_path: Path) -> No
 
 
 async def test_invite_gives_a_link_when_the_bot_name_is_known(tmp_path: Path) -> None:
-    from dialogs.config import EngineConfig
+    from dialogs.core.config import EngineConfig
 
     async with world(tmp_path, EngineConfig(bot_username="companion_test_bot", invitation_days=7)) as w:
         coach = await w.coach()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from dialogs.info import content
+from dialogs.info.conversation import content
 from storage import coaches, consents, organisations
 from tests.dialogs.coach_helpers import invite_code, join, known_as
 from tests.harness import world
@@ -204,7 +204,7 @@ async def test_a_removed_coach_gets_a_neutral_answer_to_everything(tmp_path: Pat
 
 
 async def test_going_over_the_caseload_limit_warns_the_coach(tmp_path: Path) -> None:
-    from dialogs.config import EngineConfig
+    from dialogs.core.config import EngineConfig
 
     async with world(tmp_path, EngineConfig(caseload_limit=2)) as w:
         coach = await w.coach()

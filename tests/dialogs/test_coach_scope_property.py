@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogs.coach_summary import CoachSignal, signal_text
+from dialogs.coaching.summary import CoachSignal, signal_text
 from dialogs.consent_texts import ORGANISATION_SCOPES, TEXT_VERSION
-from dialogs.i18n import Translator
-from dialogs.signal_catalogue import STORED_KINDS
-from dialogs.signals import raise_signal_for
+from dialogs.core.i18n import Translator
+from dialogs.signals.catalogue import STORED_KINDS
+from dialogs.signals.raising import raise_signal_for
 from storage import coaches, consents, org_pseudonyms, organisations, participants
 from tests.harness import World, world
 

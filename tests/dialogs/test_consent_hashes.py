@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogs import consent_texts, i18n
-from dialogs.i18n import LOCALES_DIR, Catalogue, Translator
+from dialogs import consent_texts
+from dialogs.core import i18n
+from dialogs.core.i18n import LOCALES_DIR, Catalogue, Translator
 
 
 def rendered(tr: Translator, scope: consent_texts.Scope, organisation: str | None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialogs.config import EngineConfig
-from dialogs.events import SOS_TOKEN
+from dialogs.core.config import EngineConfig
+from dialogs.core.events import SOS_TOKEN
 from storage import selfreports
 from storage.sealing import new_key
 from tests.dialogs.test_enrolment import enrol

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.crisis_words import PATTERNS, compiled, find_crisis, normalise, words
-from dialogs.info_content import SHIPPED_LANGUAGES
+from dialogs.crisis.words import PATTERNS, compiled, find_crisis, normalise, words
+from dialogs.info.content import SHIPPED_LANGUAGES
 
 CRISIS = {
     "de": [

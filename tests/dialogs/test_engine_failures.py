@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogs import engine as engine_module
-from dialogs.events import Event, EventKind
-from dialogs.turn import Turn
+from dialogs.core import engine as engine_module
+from dialogs.core.events import Event, EventKind
+from dialogs.core.turn import Turn
 from tests.harness import world
 
 

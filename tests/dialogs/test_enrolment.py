@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from dialogs import consent_texts
-from dialogs.i18n import Translator
+from dialogs.core.i18n import Translator
 from tests.harness import Chat, World, world
 
 

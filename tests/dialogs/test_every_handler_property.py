@@ -1,9 +1,10 @@
 """Every handler, driven by hypothesis with whatever people, broken clients and time can produce.
 
-The inputs come from the registries in `dialogs/flow.py` (commands of every standing, flows, lasting-button
-prefixes, due kinds), so a handler added later is covered without touching this file. Several actors share
-one world: a stranger, a person holding an unused invitation, one half-way through joining, one taking
-part, one on a pause, one who stopped, a coach enrolled with their code and a coach who was removed.
+The inputs come from the registry in `dialogs/features.py` (commands of every standing, flows,
+lasting-button names, due kinds), so a handler added later is covered without touching this file. Several
+actors share one world: a stranger, a person holding an unused invitation, one half-way through joining,
+one taking part, one on a pause, one who stopped, a coach enrolled with their code and a coach who was
+removed.
 
 After every input: nothing escaped the engine and no handler failed (the engine would have apologised);
 the chat that wrote got at least one answer; every message queued obeys Telegram's limits. After every
@@ -28,9 +29,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from dialogs.engine import Outcome
-from dialogs.events import SOS_TOKEN, Event, EventKind
-from dialogs.flow import COMMANDS, DUE_HANDLERS, FLOWS, ITEM_HANDLERS, Standing
+from dialogs.core.engine import Outcome
+from dialogs.core.events import SOS_TOKEN, Event, EventKind
+from dialogs.core.flow import Standing
+from dialogs.features import REGISTRY
 from storage import buttons
 from tests.dialogs.hostile_world import ACTORS, GROUP_CHAT, Session, open_session
 from tests.dialogs.test_enrolment import enrol
@@ -41,12 +43,14 @@ pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of 
 T = TypeVar("T")
 TELEGRAM_KEEPS_UPDATES = timedelta(hours=24)
 # The registries, read once the engine has imported every dialog module.
-COMMAND_NAMES = sorted(COMMANDS)
-COACH_COMMANDS = sorted(name for name, spec in COMMANDS.items() if Standing.COACH in spec.standings)
-PARTICIPANT_COMMANDS = sorted(name for name, spec in COMMANDS.items() if Standing.ACTIVE in spec.standings)
-FLOW_NAMES = sorted(FLOWS)
-ITEM_PREFIXES = sorted(ITEM_HANDLERS)
-DUE_KINDS = sorted(DUE_HANDLERS)
+COMMAND_NAMES = sorted(REGISTRY.commands)
+COACH_COMMANDS = sorted(name for name, spec in REGISTRY.commands.items() if Standing.COACH in spec.standings)
+PARTICIPANT_COMMANDS = sorted(
+    name for name, spec in REGISTRY.commands.items() if Standing.ACTIVE in spec.standings
+)
+FLOW_NAMES = sorted(REGISTRY.flows)
+ITEM_PREFIXES = sorted(REGISTRY.buttons)
+DUE_KINDS = sorted(REGISTRY.due)
 
 
 def test_the_registries_name_every_kind_of_handler() -> None:
@@ -57,7 +61,7 @@ def test_the_registries_name_every_kind_of_handler() -> None:
     assert {"menu", "consent", "privacy", "delete", "coach", "appointments"} <= set(FLOW_NAMES)
     assert {"ack", "appt", "checkin", "crisis", "orgscope"} <= set(ITEM_PREFIXES)
     assert {"checkin", "nudge", "lookback", "resume"} <= set(DUE_KINDS)
-    every_standing = set().union(*(spec.standings for spec in COMMANDS.values()))
+    every_standing = set().union(*(spec.standings for spec in REGISTRY.commands.values()))
     assert every_standing == set(Standing)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dialogs.i18n import FSI, PDI, Translator, is_rtl, match_locale, native_name
+from dialogs.core.i18n import FSI, PDI, Translator, is_rtl, match_locale, native_name
 
 
 def test_dates_and_times_follow_the_locale_and_the_zone() -> None:

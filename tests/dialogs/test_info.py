@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from dialogs.i18n import Translator
-from dialogs.info import content
+from dialogs.core.i18n import Translator
+from dialogs.info.conversation import content
 from storage import invitations
 from tests.harness import Chat, World, world
 

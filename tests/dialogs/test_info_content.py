@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.info_content import (
+from dialogs.info.content import (
     CRISIS_TOPIC_KEYS,
     KNOWN_REGIONS,
     NATIONAL,

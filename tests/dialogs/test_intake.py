@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from dialogs.events import SOS_TOKEN, Event, EventKind
+from dialogs.core.events import SOS_TOKEN, Event, EventKind
 from storage import outbox
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import Chat, World, world

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from dialogs.lookback import summarise
+from dialogs.checkins.lookback import summarise
 from storage.checkins import Checkin
 from tests.dialogs.schedule_world import at_berlin, join, when
 from tests.harness import world

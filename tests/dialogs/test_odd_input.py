@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialogs.sanitize import clean
+from dialogs.core.sanitize import clean
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import world
 

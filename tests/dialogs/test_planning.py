@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogs import planning
+from dialogs.checkins import planning
+from dialogs.checkins.planning import parse_time, plan
 from dialogs.local_time import local_to_utc
-from dialogs.planning import parse_time, plan
 from dialogs.quiet_hours import QuietHours
 from storage import due, participants, schedules
 from storage.database import Database

@@ -10,11 +10,11 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot import catalogue
-from dialogs import questionnaire as q
-from dialogs.config import EngineConfig
-from dialogs.events import Event, EventKind
-from dialogs.i18n import LOCALES_DIR, Translator
-from dialogs.turn import Turn
+from dialogs.core.config import EngineConfig
+from dialogs.core.events import Event, EventKind
+from dialogs.core.i18n import LOCALES_DIR, Translator
+from dialogs.core.turn import Turn
+from dialogs.questionnaires import questionnaire as q
 from storage.database import Database
 from tests.harness import START
 

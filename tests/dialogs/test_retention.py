@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from dialogs.config import EngineConfig
-from dialogs.maintenance import run_daily
+from dialogs.core.config import EngineConfig
+from dialogs.privacy.upkeep import run_daily
 from storage import audit, checkpoints, conversations, meta, participants, personal_data, signals
 from storage.conversations import Conversation
 from storage.participants import Status

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from dialogs.config import EngineConfig
-from dialogs.engine import Engine
-from dialogs.events import Event, EventKind
-from dialogs.maintenance import run_daily
-from dialogs.selfreport import offer_report
-from dialogs.turn import Turn
+from dialogs.core.config import EngineConfig
+from dialogs.core.engine import Engine
+from dialogs.core.events import Event, EventKind
+from dialogs.core.turn import Turn
+from dialogs.privacy.upkeep import run_daily
+from dialogs.questionnaires.selfreport import offer_report
 from storage import selfreports
 from storage.sealing import Sealer, new_key
 from tests.dialogs.test_enrolment import enrol

@@ -10,11 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogs.coach_summary import render_summary, summary_for_coach
-from dialogs.config import EngineConfig
-from dialogs.i18n import Translator
-from dialogs.maintenance import run_daily
-from dialogs.signal_catalogue import KIND_BY_KEY
+from dialogs.coaching.summary import render_summary, summary_for_coach
+from dialogs.core.config import EngineConfig
+from dialogs.core.i18n import Translator
+from dialogs.privacy.upkeep import run_daily
+from dialogs.signals.catalogue import KIND_BY_KEY
 from storage.sealing import new_key
 from tests.dialogs.test_enrolment import enrol
 from tests.dialogs.test_signals import pid, set_rule

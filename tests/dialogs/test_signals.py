@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.coach_summary import render_summary, summary_for_coach
-from dialogs.config import EngineConfig
-from dialogs.i18n import Translator
-from dialogs.maintenance import run_daily
-from dialogs.rules import mood_is_low
-from dialogs.signal_catalogue import SIGNAL_KINDS
-from dialogs.signals import raise_signal_for
+from dialogs.coaching.summary import render_summary, summary_for_coach
+from dialogs.core.config import EngineConfig
+from dialogs.core.i18n import Translator
+from dialogs.privacy.upkeep import run_daily
+from dialogs.signals.catalogue import SIGNAL_KINDS
+from dialogs.signals.raising import raise_signal_for
+from dialogs.signals.rules import mood_is_low
 from storage import participants, signals
 from tests.dialogs.schedule_world import at_berlin, join
 from tests.dialogs.test_enrolment import enrol

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Outcome, Result
-from dialogs.events import Event, EventKind
+from dialogs.core.events import Event, EventKind
 from storage import outbox, participants
 from storage.outbox import OutboxMessage
 from tests.dialogs.schedule_world import join, pending_keys, when

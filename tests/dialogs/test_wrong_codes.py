@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.i18n import Translator
+from dialogs.core.i18n import Translator
 from tests.dialogs.test_crisis import assert_card
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import Chat, World, world

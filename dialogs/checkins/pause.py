@@ -1,0 +1,168 @@
+"""/pause for 1-60 days (a clinic stay, a holiday) and /resume. A pause ends by itself.
+
+A pause covers whole local days: `/pause 3` on a Monday means no check-ins Monday to Wednesday and a
+welcome back on Thursday morning. The end of the pause is stored (`schedules.paused_until`), so planning
+and every handler respect it even if the welcome-back row were lost; that row is only the message.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from dialogs.checkins.planning import resume_time, zone_of
+from dialogs.checkins.settings import replan
+from dialogs.core.actions import Action, item_number
+from dialogs.core.events import Choice
+from dialogs.core.flow import Flow, Standing
+from dialogs.core.turn import Turn
+from dialogs.local_time import local_day, local_to_utc
+from dialogs.participation.menu import show_menu
+from dialogs.signals.raising import raise_signal
+from dialogs.signals.rules import pause_ended
+from storage import due, schedules
+from storage.due import DueItem
+
+ACTIVE = frozenset({Standing.ACTIVE})
+MAX_DAYS = 60
+PRESET_DAYS = (1, 3, 7, 14, 30)
+# Everything that would speak during a pause.
+SILENCED = ("checkin:", "nudge:", "lookback:", "resume:")
+
+
+async def pause_command(turn: Turn, args: str) -> None:
+    wanted = args.strip()
+    if wanted:
+        days = _days(wanted)
+        if days is not None:
+            await pause(turn, days)
+            return
+        turn.say(turn.tr("Please choose a number of days from 1 to 60."))
+    assert turn.participant is not None
+    schedule = await schedules.get(turn.tx, turn.participant.id)
+    turn.reset("pause", "paused" if schedule.paused_at(turn.now) else "ask")
+    await PAUSE.show(turn)
+
+
+async def resume_command(turn: Turn, args: str) -> None:
+    assert turn.participant is not None
+    schedule = await schedules.get(turn.tx, turn.participant.id)
+    if not schedule.paused_at(turn.now):
+        turn.say(turn.tr("Your check-ins are not paused."))
+        await show_menu(turn)
+        return
+    await _end_pause(turn)
+    turn.say(turn.tr("Welcome back! Your check-ins start again."))
+    await show_menu(turn)
+
+
+def _days(text: str) -> int | None:
+    days = item_number(text.strip())  # not `isdigit`: it takes "²", which `int` refuses
+    return days if days is not None and 1 <= days <= MAX_DAYS else None
+
+
+async def pause(turn: Turn, days: int) -> None:
+    assert turn.participant is not None
+    pid, zone = turn.participant.id, zone_of(turn.participant.timezone)
+    back_on = local_day(turn.now, zone) + timedelta(days=days)
+    schedule = await schedules.update(
+        turn.tx, pid, turn.now, paused_until=local_to_utc(back_on, time(0), zone)
+    )
+    for prefix in SILENCED:
+        await due.drop_pending(turn.tx, pid, key_prefix=prefix)
+    await due.schedule(
+        turn.tx,
+        participant_id=pid,
+        kind="resume",
+        key=f"resume:{back_on}:{turn.now.timestamp():.0f}",
+        due_at=local_to_utc(back_on, resume_time(schedule), zone),
+        now=turn.now,
+        grace=timedelta(hours=12),  # a late welcome back is still welcome; the pause ends regardless
+        payload={"day": str(back_on)},
+    )
+    await replan(turn)
+    await raise_signal(turn, "paused", str(back_on))
+    turn.say(
+        turn.tr(
+            "Okay, I am pausing your check-ins. I will write to you again on {date}. "
+            "To end the pause earlier, write /resume.",
+            date=turn.tr.date(back_on, "full"),
+        )
+    )
+    await show_menu(turn)
+
+
+async def _end_pause(turn: Turn, *, drop_welcome: bool = True) -> None:
+    assert turn.participant is not None
+    await schedules.update(turn.tx, turn.participant.id, turn.now, paused_until=None)
+    await pause_ended(turn.tx, turn.participant.id, turn.now)
+    if drop_welcome:  # never from the welcome's own handler: the engine settles that row afterwards
+        await due.drop_pending(turn.tx, turn.participant.id, key_prefix="resume:")
+    await replan(turn)
+
+
+async def resume_due(turn: Turn, item: DueItem) -> None:
+    """The pause is over: say welcome back (unless the pause was changed meanwhile)."""
+    assert turn.participant is not None
+    schedule = await schedules.get(turn.tx, turn.participant.id)
+    if schedule.paused_until is None or schedule.paused_at(turn.now):
+        return
+    await _end_pause(turn, drop_welcome=False)
+    turn.say(turn.tr("Welcome back! The pause is over, and your check-ins start again."))
+
+
+class PauseFlow(Flow):
+    name = "pause"
+
+    async def show(self, turn: Turn) -> None:
+        tr = turn.tr
+        assert turn.participant is not None
+        if turn.step == "paused":
+            schedule = await schedules.get(turn.tx, turn.participant.id)
+            if schedule.paused_until is None:
+                turn.goto("pause", "ask")
+                await self.show(turn)
+                return
+            back_on = local_day(schedule.paused_until, zone_of(turn.participant.timezone))
+            turn.say(
+                tr(
+                    "Your check-ins are paused. I will write to you again on {date}.",
+                    date=tr.date(back_on, "full"),
+                ),
+                [
+                    [Choice(tr("▶️ Resume now"), "cmd:resume")],
+                    [Choice(tr("Pause for a different time"), "change")],
+                    [Choice(tr("Back to the menu"), "menu")],
+                ],
+            )
+            return
+        presets = [Choice(tr.ngettext("{n} day", "{n} days", days), f"days:{days}") for days in PRESET_DAYS]
+        turn.say(
+            tr(
+                "For how many days should I pause your check-ins? During a pause I send you no check-ins. "
+                "You can also write a number from 1 to 60."
+            ),
+            [presets[:3], presets[3:], [Choice(tr("Cancel"), "menu")]],
+        )
+
+    async def on_choice(self, turn: Turn, choice: Action) -> None:
+        action = str(choice)
+        if action == "change":
+            turn.goto("pause", "ask")
+            await self.show(turn)
+            return
+        days = _days(action.removeprefix("days:")) if action.startswith("days:") else None
+        if turn.step == "ask" and days is not None:
+            await pause(turn, days)
+            return
+        await show_menu(turn)
+
+    async def on_text(self, turn: Turn, text: str) -> None:
+        days = _days(text) if turn.step == "ask" else None
+        if days is None:
+            turn.say(turn.tr("Please write a number of days from 1 to 60, or tap a button."))
+            await self.show(turn)
+            return
+        await pause(turn, days)
+
+
+PAUSE = PauseFlow()

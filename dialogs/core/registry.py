@@ -1,0 +1,126 @@
+"""What the engine can route to: commands, flows, due kinds, lasting buttons and menu text handlers.
+
+`dialogs/features.py` lists them all in one place; `Registry.of` refuses a name used twice, a flow that
+starts at an unknown step or hands over to a flow nobody registered, and a menu entry for no command.
+Nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from dialogs.core.actions import Action
+from dialogs.core.flow import PARTICIPANTS, Flow, Standing
+from storage.due import DueItem
+
+if TYPE_CHECKING:  # a turn carries the registry; the registry only names the type
+    from dialogs.core.turn import Turn
+
+CommandHandler = Callable[["Turn", str], Awaitable[None]]
+DueHandler = Callable[["Turn", DueItem], Awaitable[None]]
+ButtonHandler = Callable[["Turn", Action], Awaitable[None]]
+MenuTextHandler = Callable[["Turn", str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: CommandHandler
+    description: str  # msgid for the Telegram command menu and /help
+    standings: frozenset[Standing] = PARTICIPANTS
+    in_menu: bool = True
+
+
+@dataclass(frozen=True)
+class DueKind:
+    """What happens when a due row of this kind comes up. The handler runs inside the sweep's
+    transaction; whatever it says goes to the outbox together with the row being settled as done.
+    A participant's row runs only while they are active and `scope` is granted, and what it says is
+    dropped at sending if that is no longer so (a coach's row has no participant scope)."""
+
+    kind: str
+    handler: DueHandler
+    scope: str
+
+
+@dataclass(frozen=True)
+class LastingButton:
+    """Lasting buttons (`Choice(..., lasting=...)`) whose action is named `name` (a reminder's answers,
+    say). They stay valid whatever question the conversation is at; the handler must check that the item
+    the action names belongs to this chat and is still open (a forged or old one gets "closed")."""
+
+    name: str
+    handler: ButtonHandler
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str  # msgid
+    command: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    commands: Mapping[str, Command] = field(default_factory=dict)
+    flows: Mapping[str, Flow] = field(default_factory=dict)
+    due: Mapping[str, DueKind] = field(default_factory=dict)
+    buttons: Mapping[str, LastingButton] = field(default_factory=dict)
+    menu: tuple[MenuEntry, ...] = ()
+    menu_text: tuple[MenuTextHandler, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        commands: Iterable[Command] = (),
+        flows: Iterable[Flow] = (),
+        due: Iterable[DueKind] = (),
+        buttons: Iterable[LastingButton] = (),
+        menu: Iterable[MenuEntry] = (),
+        menu_text: Iterable[MenuTextHandler] = (),
+    ) -> Registry:
+        """`menu`: the main menu's buttons in order; `menu_text`: what typed text at the main menu may
+        mean, tried in order."""
+        registry = cls(
+            commands=_unique("command", ((c.name, c) for c in commands)),
+            flows=_unique("flow", ((flow.name, flow) for flow in flows)),
+            due=_unique("due kind", ((d.kind, d) for d in due)),
+            buttons=_unique("lasting button", ((b.name, b) for b in buttons)),
+            menu=tuple(menu),
+            menu_text=tuple(menu_text),
+        )
+        registry.check()
+        return registry
+
+    def check(self) -> None:
+        """Every name a flow or the menu refers to exists."""
+        for flow in self.flows.values():
+            names = flow.step_names()
+            if names is not None and flow.first not in names:
+                raise ValueError(f"flow {flow.name} starts at unknown step {flow.first}")
+            for target in flow.hands_over_to:
+                if target not in self.flows:
+                    raise ValueError(f"flow {flow.name} hands over to unknown flow {target}")
+        for entry in self.menu:
+            if entry.command not in self.commands:
+                raise ValueError(f"menu entry {entry.label!r} runs unknown command /{entry.command}")
+
+    def flow(self, name: str) -> Flow:
+        return self.flows[name]
+
+
+T = TypeVar("T")
+
+
+def _unique(what: str, pairs: Iterable[tuple[str, T]]) -> dict[str, T]:
+    found: dict[str, T] = {}
+    for name, item in pairs:
+        if name in found:
+            raise ValueError(f"{what} {name!r} is registered twice")
+        found[name] = item
+    return found
+
+
+EMPTY = Registry()
