@@ -8,12 +8,13 @@ and every handler respect it even if the welcome-back row were lost; that row is
 from __future__ import annotations
 
 from datetime import time, timedelta
+from enum import StrEnum
 
 from dialogs.checkins.planning import resume_time, zone_of
 from dialogs.checkins.settings import replan
-from dialogs.core.actions import Action, item_number
+from dialogs.core.actions import Action, act, item_number
 from dialogs.core.events import Choice
-from dialogs.core.flow import Flow, Standing
+from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Standing, Step, StepFlow, start
 from dialogs.core.turn import Turn
 from dialogs.local_time import local_day, local_to_utc
 from dialogs.participation.menu import show_menu
@@ -39,8 +40,7 @@ async def pause_command(turn: Turn, args: str) -> None:
         turn.say(turn.tr("Please choose a number of days from 1 to 60."))
     assert turn.participant is not None
     schedule = await schedules.get(turn.tx, turn.participant.id)
-    turn.reset("pause", "paused" if schedule.paused_at(turn.now) else "ask")
-    await PAUSE.show(turn)
+    await start(turn, "pause", PauseStep.PAUSED if schedule.paused_at(turn.now) else PauseStep.ASK)
 
 
 async def resume_command(turn: Turn, args: str) -> None:
@@ -110,59 +110,77 @@ async def resume_due(turn: Turn, item: DueItem) -> None:
     turn.say(turn.tr("Welcome back! The pause is over, and your check-ins start again."))
 
 
-class PauseFlow(Flow):
-    name = "pause"
-
-    async def show(self, turn: Turn) -> None:
-        tr = turn.tr
-        assert turn.participant is not None
-        if turn.step == "paused":
-            schedule = await schedules.get(turn.tx, turn.participant.id)
-            if schedule.paused_until is None:
-                turn.goto("pause", "ask")
-                await self.show(turn)
-                return
-            back_on = local_day(schedule.paused_until, zone_of(turn.participant.timezone))
-            turn.say(
-                tr(
-                    "Your check-ins are paused. I will write to you again on {date}.",
-                    date=tr.date(back_on, "full"),
-                ),
-                [
-                    [Choice(tr("▶️ Resume now"), "cmd:resume")],
-                    [Choice(tr("Pause for a different time"), "change")],
-                    [Choice(tr("Back to the menu"), "menu")],
-                ],
-            )
-            return
-        presets = [Choice(tr.ngettext("{n} day", "{n} days", days), f"days:{days}") for days in PRESET_DAYS]
-        turn.say(
-            tr(
-                "For how many days should I pause your check-ins? During a pause I send you no check-ins. "
-                "You can also write a number from 1 to 60."
-            ),
-            [presets[:3], presets[3:], [Choice(tr("Cancel"), "menu")]],
-        )
-
-    async def on_choice(self, turn: Turn, choice: Action) -> None:
-        action = str(choice)
-        if action == "change":
-            turn.goto("pause", "ask")
-            await self.show(turn)
-            return
-        days = _days(action.removeprefix("days:")) if action.startswith("days:") else None
-        if turn.step == "ask" and days is not None:
-            await pause(turn, days)
-            return
-        await show_menu(turn)
-
-    async def on_text(self, turn: Turn, text: str) -> None:
-        days = _days(text) if turn.step == "ask" else None
-        if days is None:
-            turn.say(turn.tr("Please write a number of days from 1 to 60, or tap a button."))
-            await self.show(turn)
-            return
-        await pause(turn, days)
+class PauseStep(StrEnum):
+    ASK = "ask"
+    PAUSED = "paused"
 
 
-PAUSE = PauseFlow()
+async def _show_paused(turn: Turn) -> Next | None:
+    tr = turn.tr
+    assert turn.participant is not None
+    schedule = await schedules.get(turn.tx, turn.participant.id)
+    if schedule.paused_until is None:
+        return Go(PauseStep.ASK)
+    back_on = local_day(schedule.paused_until, zone_of(turn.participant.timezone))
+    turn.say(
+        tr("Your check-ins are paused. I will write to you again on {date}.", date=tr.date(back_on, "full")),
+        [
+            [Choice(tr("▶️ Resume now"), act("cmd", "resume"))],
+            [Choice(tr("Pause for a different time"), act("change"))],
+            [Choice(tr("Back to the menu"), act("menu"))],
+        ],
+    )
+    return None
+
+
+async def _show_ask(turn: Turn) -> None:
+    tr = turn.tr
+    presets = [Choice(tr.ngettext("{n} day", "{n} days", days), act("days", days)) for days in PRESET_DAYS]
+    turn.say(
+        tr(
+            "For how many days should I pause your check-ins? During a pause I send you no check-ins. "
+            "You can also write a number from 1 to 60."
+        ),
+        [presets[:3], presets[3:], [Choice(tr("Cancel"), act("menu"))]],
+    )
+
+
+async def _days_chosen(turn: Turn, action: Action) -> Next:
+    days = _days(action.arg())
+    if days is None:
+        return Handover("menu")
+    await pause(turn, days)
+    return DONE
+
+
+async def _days_written(turn: Turn, text: str) -> Next:
+    days = _days(text)
+    if days is None:
+        return await _not_a_number(turn, text)
+    await pause(turn, days)
+    return DONE
+
+
+async def _not_a_number(turn: Turn, text: str) -> Next:
+    turn.say(turn.tr("Please write a number of days from 1 to 60, or tap a button."))
+    return STAY
+
+
+async def _change(turn: Turn, action: Action) -> Next:
+    return Go(PauseStep.ASK)
+
+
+async def _to_menu(turn: Turn, action: Action) -> Next:
+    return Handover("menu")
+
+
+PAUSE = StepFlow(
+    "pause",
+    {
+        PauseStep.ASK: Step(_show_ask, choices={"days": _days_chosen}, text=_days_written),
+        PauseStep.PAUSED: Step(_show_paused, choices={"change": _change}, text=_not_a_number),
+    },
+    first=PauseStep.ASK,
+    everywhere={"menu": _to_menu},
+    hands_over_to={"menu"},
+)
