@@ -12,7 +12,6 @@ their answer is visible to the coach's team (same organisation) in /case.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.coaching.summary import CoachSignal, granted_since, signal_text
+from dialogs.core import outgoing
 from dialogs.core.actions import Action, item_number
 from dialogs.core.events import Choice
 from dialogs.core.flow import closed, show_current
@@ -30,11 +30,9 @@ from dialogs.signals.catalogue import KIND_BY_KEY
 from dialogs.signals.raising import after_signal
 from storage import (
     audit,
-    buttons,
     coaches,
     org_pseudonyms,
     organisations,
-    outbox,
     participants,
     signal_deliveries,
     signals,
@@ -101,35 +99,7 @@ async def send_to_coach(
     """Queue a message for a coach's chat (outside the coach's own turn); lasting buttons only."""
     if coach.chat_id is None or not coach.active:
         return None
-    keyboard = [
-        [
-            (
-                choice.label,
-                await buttons.mint(
-                    tx,
-                    chat_id=coach.chat_id,
-                    nonce=None,
-                    action=choice.action,
-                    now=now,
-                    ttl=choice.lasting or ACK_LASTING,
-                ),
-            )
-            for choice in line
-        ]
-        for line in choices
-        if line
-    ]
-    return await outbox.enqueue(
-        tx,
-        chat_id=coach.chat_id,
-        participant_id=None,
-        text=text,
-        buttons=keyboard,
-        attachment=None,
-        not_before=now,
-        now=now,
-        about_participant_id=about,
-    )
+    return await outgoing.queue_for_coach(tx, coach.chat_id, text, now, choices=choices, about=about)
 
 
 def ack_choices(tr: Translator, delivery_id: int) -> list[list[Choice]]:
@@ -247,7 +217,7 @@ async def post_webhooks(tx: Tx, participant: Participant, signal: signals.Signal
             "category": signal.category,
             "time": to_db(signal.created_at),
         }
-        await _enqueue_webhook(tx, organisation_id, body, participant.id, now)
+        await outgoing.queue_webhook(tx, organisation_id, body, participant.id, now)
         await audit.append(
             tx,
             action=audit.SIGNAL_DELIVERED,
@@ -257,24 +227,6 @@ async def post_webhooks(tx: Tx, participant: Participant, signal: signals.Signal
             detail={"kind": signal.kind, "channel": "webhook"},
         )
         await signals.mark_delivered(tx, signal.id, now)
-
-
-async def _enqueue_webhook(
-    tx: Tx, organisation_id: int, body: dict[str, object], about: int | None, now: datetime
-) -> None:
-    await outbox.enqueue(
-        tx,
-        chat_id=outbox.webhook_lane(organisation_id),
-        participant_id=None,
-        text=json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-        buttons=[],
-        attachment=None,
-        not_before=now,
-        now=now,
-        kind=outbox.WEBHOOK,
-        target=organisation_id,
-        about_participant_id=about,
-    )
 
 
 async def _schedule(
@@ -446,7 +398,7 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
             "category": None,
             "time": to_db(now),
         }
-        await _enqueue_webhook(tx, organisation_id, body, None, now)
+        await outgoing.queue_webhook(tx, organisation_id, body, None, now)
         await audit.append(
             tx,
             action=audit.PARTICIPATION_ENDED,
@@ -462,6 +414,7 @@ async def withdraw_waiting(tx: Tx, participant_id: int, organisation_id: int | N
     organisation (None: for every one). Digest entries need nothing: they are checked when they go."""
     linked = await coaches.coaches_of(tx, participant_id, active_only=False)
     chosen = [c for c in linked if organisation_id is None or c.organisation_id == organisation_id]
-    lanes = [c.chat_id for c in chosen if c.chat_id is not None]
-    lanes += [outbox.webhook_lane(org) for org in {c.organisation_id for c in chosen}]
-    return await outbox.withdraw_about(tx, participant_id, lanes)
+    chats = [c.chat_id for c in chosen if c.chat_id is not None]
+    return await outgoing.withdraw_about(
+        tx, participant_id, chats, sorted({c.organisation_id for c in chosen})
+    )

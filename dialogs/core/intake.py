@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialogs.core import outgoing
 from dialogs.core.config import EngineConfig
-from storage import outbox
 from storage.database import Tx
 
 MAX_REMEMBERED = 10_000  # strangers counted at once; beyond that, those with a full allowance are forgotten
@@ -67,8 +67,8 @@ class StrangerLimit:
 async def refusal(tx: Tx, chat_id: int, crisis: bool, config: EngineConfig) -> str | None:
     """Why this chat's update is not handled now (for the log), or None."""
     if crisis:
-        return "a crisis card is still queued" if await outbox.crisis_card_queued(tx, chat_id) else None
+        return "a crisis card is still queued" if await outgoing.crisis_card_queued(tx, chat_id) else None
     limit = config.max_queued_replies
-    if await outbox.queued_for(tx, chat_id, limit) >= limit:
+    if await outgoing.queued_for(tx, chat_id, limit) >= limit:
         return "replies are still queued"
     return None

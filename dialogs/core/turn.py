@@ -12,11 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from dialogs.core import outgoing
 from dialogs.core.config import EngineConfig
-from dialogs.core.events import SOS_TOKEN, Choice, Event, EventKind, Reply
+from dialogs.core.events import Choice, Event, EventKind, Reply
 from dialogs.core.i18n import Translator
+from dialogs.core.outgoing import SOS_ACTION
 from dialogs.core.registry import EMPTY, Registry
-from storage import buttons, coaches, conversations, outbox, participants
+from storage import buttons, coaches, conversations, participants
 from storage.coaches import Coach
 from storage.conversations import Conversation
 from storage.database import Tx
@@ -24,7 +26,6 @@ from storage.outbox import Attachment
 from storage.participants import Participant
 from storage.sealing import sealer_for
 
-SOS_ACTION = "cmd:sos"
 QUESTION_TOKEN_TTL = timedelta(days=30)
 
 
@@ -156,32 +157,22 @@ class Turn:
         # person included, so they still arrive in the order said.
         crisis = any(reply.crisis for reply in self.replies)
         for reply in self.replies:
-            # The help button carries a fixed word, so it works even when the database does not.
-            wanted = [
-                self._token_for(reply.chat_id, choice)
-                for line in reply.choices
-                for choice in line
-                if choice.action != SOS_ACTION
-            ]
-            tokens = iter(await buttons.mint_many(self.tx, wanted, self.now)) if wanted else iter(())
-            keyboard = [
-                [
-                    (choice.label, SOS_TOKEN if choice.action == SOS_ACTION else next(tokens))
-                    for choice in line
-                ]
-                for line in reply.choices
-            ]
-            message_id = await outbox.enqueue(
+            message_id = await outgoing.queue_message(
                 self.tx,
                 chat_id=reply.chat_id,
                 participant_id=reply.participant_id,
                 text=reply.text,
-                buttons=keyboard,
+                choices=reply.choices,
+                tokens=[
+                    self._token_for(reply.chat_id, choice)
+                    for line in reply.choices
+                    for choice in line
+                    if choice.action != SOS_ACTION
+                ],
                 attachment=reply.attachment,
-                not_before=self.now,
                 now=self.now,
                 answer=self.event.kind is not EventKind.DUE and reply.chat_id == self.chat_id,
-                sealer=sealer_for(self.config.encryption_keys),  # it may show sealed free text opened
+                sealer=sealer_for(self.config.encryption_keys),
                 scope=self.scope if reply.participant_id is not None else None,
                 crisis=crisis and reply.chat_id == self.chat_id,
             )

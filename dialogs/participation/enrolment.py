@@ -17,6 +17,7 @@ import re
 from dialogs import consent_texts
 from dialogs.checkins.settings import begin_setup, replan
 from dialogs.coaching import enrolment as coach_enrolment
+from dialogs.core import outgoing
 from dialogs.core.actions import Action
 from dialogs.core.events import Choice
 from dialogs.core.flow import Flow, Standing, show_current
@@ -25,7 +26,7 @@ from dialogs.core.standing import scopes_to_ask, standing_of
 from dialogs.core.turn import Turn
 from dialogs.participation.consent_answers import organisation_name, shown_sha256_for
 from dialogs.participation.menu import show_menu
-from storage import coaches, consents, invitations, outbox, participants, start_attempts
+from storage import coaches, consents, invitations, participants, start_attempts
 from storage.invitations import CodeState
 from storage.participants import Status
 
@@ -344,6 +345,6 @@ async def renew_if_needed(turn: Turn) -> bool:
 
 
 async def cancel_enrolment(turn: Turn) -> None:
-    await outbox.cancel_pending(turn.tx, turn.chat_id)
+    await outgoing.cancel_for_chat(turn.tx, turn.chat_id)
     turn.forget_conversation()
     turn.say(turn.tr("Okay, I stopped. I have stored nothing about you."))

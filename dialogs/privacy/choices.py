@@ -15,6 +15,7 @@ from dialogs.coaching.alerts import (
     send_to_coach,
     withdraw_waiting,
 )
+from dialogs.core import outgoing
 from dialogs.core.actions import Action
 from dialogs.core.events import Choice
 from dialogs.core.flow import Flow, Standing
@@ -25,7 +26,7 @@ from dialogs.crisis.card import request_contact
 from dialogs.participation.consent_answers import organisation_name, record_answer
 from dialogs.participation.menu import show_menu
 from dialogs.signals.rules import rule_lines
-from storage import audit, coaches, consents, due, org_pseudonyms, outbox, participants
+from storage import audit, coaches, consents, due, org_pseudonyms, participants
 from storage.participants import Status
 
 UNLINKED = N_("⚪ {pseudonym} ended the connection with your organisation.")
@@ -77,7 +78,7 @@ async def take_back_scope(turn: Turn, scope: str) -> None:
     assert turn.participant is not None
     kinds = [kind for kind, spec in turn.registry.due.items() if spec.scope == scope]
     await due.drop_kinds(turn.tx, turn.participant.id, kinds)
-    await outbox.cancel_scope(turn.tx, turn.participant.id, scope)
+    await outgoing.cancel_scope(turn.tx, turn.participant.id, scope)
 
 
 async def stop_participation(turn: Turn) -> None:
@@ -88,7 +89,7 @@ async def stop_participation(turn: Turn) -> None:
     await withdraw_everything(turn)
     await participants.set_status(tx, participant.id, Status.STOPPED, now)
     turn.participant = await participants.by_id(tx, participant.id)
-    await outbox.cancel_pending(tx, turn.chat_id)
+    await outgoing.cancel_for_chat(tx, turn.chat_id)
     await due.drop_pending(tx, participant.id)  # nothing planned stays; coming back plans afresh
     turn.reset("menu", "stopped")
     turn.say(

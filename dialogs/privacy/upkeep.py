@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dialogs.coaching.alerts import plan_all_digests
+from dialogs.core import outgoing
 from dialogs.core.config import EngineConfig
 from dialogs.privacy.data_rights import erase_everything
 from dialogs.signals.rules import check_silence_rules
@@ -22,7 +23,6 @@ from storage import (
     checkpoints,
     conversations,
     due,
-    outbox,
     participants,
     signals,
     start_attempts,
@@ -55,7 +55,7 @@ async def purge_expired(tx: Tx, now: datetime, config: EngineConfig) -> dict[str
         return now - timedelta(days=days)
 
     return {
-        "outbox": await outbox.purge_delivered(tx, ago(config.outbox_days)),
+        "outbox": await outgoing.purge_delivered(tx, ago(config.outbox_days)),
         "handled_updates": await updates.purge_old(tx, now),
         "start_attempts": await start_attempts.purge_old(tx, now),
         "button_tokens": await buttons.purge_expired(tx, now),
