@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.delivery import Outcome, Result
+from bot.delivery import Result, SendResult
 from dialogs.core.events import Event, EventKind
 from storage.outbox import OutboxMessage
 
@@ -26,7 +26,7 @@ class ConsoleSender:
         self.files_dir = files_dir
         self.choices: list[str] = []
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         lines = [message.text]
         if message.buttons:
             self.choices = [token for line in message.buttons for _, token in line]
@@ -38,7 +38,7 @@ class ConsoleSender:
             lines.append(f"  [file saved: {path}]")
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
-        return Outcome(Result.SENT)
+        return SendResult(Result.SENT)
 
 
 def parse_line(line: str, chat_id: int, choices: list[str]) -> Event | None:

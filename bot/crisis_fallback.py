@@ -18,7 +18,7 @@ from collections import deque
 
 from bot.delivery import Result, Sender
 from dialogs.core.config import EngineConfig
-from dialogs.core.engine import Engine, Outcome
+from dialogs.core.engine import Engine, Handled
 from dialogs.core.events import Event, EventKind
 from dialogs.core.i18n import N_, Translator, shipped_locales
 from dialogs.core.sanitize import clean
@@ -63,19 +63,19 @@ class Dispatcher:
         self.sender = sender
         self.config = config
         self.deadline = deadline
-        self._pending: set[asyncio.Task[Outcome]] = set()
+        self._pending: set[asyncio.Task[Handled]] = set()
         self._carded: deque[int] = deque(maxlen=REMEMBERED)
 
-    async def dispatch(self, event: Event) -> Outcome:
+    async def dispatch(self, event: Event) -> Handled:
         """Run the engine on `event` (with the crisis card as a guard) and return its outcome, so the
-        transport confirms the update to Telegram only when it was stored (`Outcome.redeliver` is False)."""
+        transport confirms the update to Telegram only when it was stored (`Handled.redeliver` is False)."""
         locale = crisis_locale(event, self.config)
         if locale is None:
             try:
                 return await self.engine.handle(event)
             except Exception as exc:
                 log.error("the engine could not handle a %s event (%s)", event.kind, type(exc).__name__)
-                return Outcome(failed=True)
+                return Handled(failed=True)
         task = asyncio.create_task(self.engine.handle(event))
         self._pending.add(task)
         task.add_done_callback(self._settled)
@@ -90,7 +90,7 @@ class Dispatcher:
         try:
             return await asyncio.shield(task)  # stored or not decides whether Telegram may forget it
         except Exception:
-            return Outcome(failed=True)  # logged by `_settled`
+            return Handled(failed=True)  # logged by `_settled`
 
     async def _send(self, message: OutboxMessage) -> None:
         for attempt in range(1, SEND_ATTEMPTS + 1):
@@ -106,7 +106,7 @@ class Dispatcher:
                 return
             await asyncio.sleep(min(outcome.retry_after or 0.5, 5.0) * attempt)
 
-    def _settled(self, task: asyncio.Task[Outcome]) -> None:
+    def _settled(self, task: asyncio.Task[Handled]) -> None:
         self._pending.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("the engine failed on crisis input (%s)", type(task.exception()).__name__)

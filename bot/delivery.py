@@ -51,14 +51,14 @@ class Result(Enum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SendResult:
     result: Result
     retry_after: float = 0.0
     error: str = ""
 
 
 class Sender(Protocol):
-    async def send(self, message: OutboxMessage) -> Outcome: ...
+    async def send(self, message: OutboxMessage) -> SendResult: ...
 
 
 @dataclass(frozen=True)
@@ -312,7 +312,7 @@ class OutboxWorker:
                 outcome = await self.sender.send(message)
             except Exception as exc:  # a transport bug must not lose the message
                 log.error("sender failed for outbox %s: %s", message.id, type(exc).__name__)
-                outcome = Outcome(Result.RETRY, error=type(exc).__name__)
+                outcome = SendResult(Result.RETRY, error=type(exc).__name__)
             finally:
                 self.pacer.done()
             if outcome.result is Result.SENT:
@@ -376,12 +376,12 @@ class OutboxWorker:
                     await asyncio.sleep(min(5.0, 0.1 * 2**attempt))
         return False
 
-    async def _record(self, message: OutboxMessage, outcome: Outcome) -> None:
+    async def _record(self, message: OutboxMessage, outcome: SendResult) -> None:
         await self._write(
             lambda tx: self._record_in(tx, message, outcome), f"the outcome of outbox {message.id}"
         )
 
-    async def _record_in(self, tx: Tx, message: OutboxMessage, outcome: Outcome) -> None:
+    async def _record_in(self, tx: Tx, message: OutboxMessage, outcome: SendResult) -> None:
         now = self.clock.now()
         attempts = message.attempts + 1
         if outcome.result is Result.BLOCKED:

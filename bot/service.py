@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
 from bot.crisis_fallback import Dispatcher
-from bot.delivery import Limits, OutboxWorker, Outcome, Sender
+from bot.delivery import Limits, OutboxWorker, Sender, SendResult
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
 from bot.webhooks import RoutingSender, WebhookSender
@@ -57,7 +57,7 @@ class DeferredSender:
     def __init__(self) -> None:
         self.target: Sender | None = None
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         if self.target is None:
             raise RuntimeError("the transport is not connected yet")
         return await self.target.send(message)

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.delivery import Outcome, Result
+from bot.delivery import Result, SendResult
 from dialogs.core.clock import Clock
 from dialogs.core.events import Event, EventKind
 from dialogs.crisis.detection import is_crisis_input
@@ -140,7 +140,7 @@ class TelegramSender:
         # Bot API method names are case-insensitive; this spelling keeps PTB from suggesting send_message.
         await self.bot.do_api_request("sendmessage", api_kwargs=arguments)
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         try:
             if message.attachment is not None:
                 caption = message.text if len(message.text) <= CAPTION_LIMIT else None
@@ -159,26 +159,26 @@ class TelegramSender:
                 warnings.simplefilter("ignore", PTBDeprecationWarning)
                 retry_after = exc.retry_after
             seconds = retry_after if isinstance(retry_after, int | float) else retry_after.total_seconds()
-            return Outcome(Result.RATE_LIMITED, retry_after=float(seconds), error="429")
+            return SendResult(Result.RATE_LIMITED, retry_after=float(seconds), error="429")
         except Forbidden:
-            return Outcome(Result.BLOCKED, error="403")
+            return SendResult(Result.BLOCKED, error="403")
         except BadRequest as exc:
             log.warning("Telegram refused outbox %s: %s", message.id, _reason(exc))
-            return Outcome(Result.REJECTED, error="400")
+            return SendResult(Result.REJECTED, error="400")
         except TimedOut:
             # Telegram may have taken the message before the answer timed out: sending it again may show
             # it twice. That is the price of not losing it, and the log says so.
             log.warning("outbox %s timed out; it is sent again and may arrive twice", message.id)
-            return Outcome(Result.RETRY, error="timeout")
+            return SendResult(Result.RETRY, error="timeout")
         except NetworkError as exc:
             if _may_have_arrived(exc):
                 log.warning(
                     "outbox %s lost its connection; it is sent again and may arrive twice", message.id
                 )
-            return Outcome(Result.RETRY, error="network")
+            return SendResult(Result.RETRY, error="network")
         except TelegramError:
-            return Outcome(Result.RETRY, error="telegram")
-        return Outcome(Result.SENT)
+            return SendResult(Result.RETRY, error="telegram")
+        return SendResult(Result.SENT)
 
 
 def _may_have_arrived(exc: NetworkError) -> bool:

@@ -15,7 +15,7 @@ import time
 
 import httpx
 
-from bot.delivery import Outcome, Result, Sender
+from bot.delivery import Result, Sender, SendResult
 from storage import organisations
 from storage.database import Database
 from storage.outbox import WEBHOOK, OutboxMessage
@@ -31,12 +31,12 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-def outcome_of(status: int) -> Outcome:
+def outcome_of(status: int) -> SendResult:
     if 200 <= status < 300:
-        return Outcome(Result.SENT)
+        return SendResult(Result.SENT)
     if status in (408, 425, 429) or status >= 500:
-        return Outcome(Result.RETRY, error=f"http_{status}")
-    return Outcome(Result.REJECTED, error=f"http_{status}")
+        return SendResult(Result.RETRY, error=f"http_{status}")
+    return SendResult(Result.REJECTED, error=f"http_{status}")
 
 
 class WebhookSender:
@@ -44,11 +44,11 @@ class WebhookSender:
         self.db = db
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         async with self.db.read() as tx:
             organisation = await organisations.by_id(tx, message.target or 0)
         if organisation is None or not organisation.webhook_url:
-            return Outcome(Result.REJECTED, error="no_webhook")
+            return SendResult(Result.REJECTED, error="no_webhook")
         body = message.text.encode("utf-8")
         timestamp = str(int(time.time()))
         headers = {
@@ -62,7 +62,7 @@ class WebhookSender:
             response = await self.client.post(organisation.webhook_url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             log.warning("webhook of organisation %s failed: %s", organisation.id, type(exc).__name__)
-            return Outcome(Result.RETRY, error=type(exc).__name__)
+            return SendResult(Result.RETRY, error=type(exc).__name__)
         outcome = outcome_of(response.status_code)
         if outcome.result is not Result.SENT:
             log.warning("webhook of organisation %s answered %s", organisation.id, response.status_code)
@@ -79,7 +79,7 @@ class RoutingSender:
         self.telegram = telegram
         self.webhooks = webhooks
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         if message.kind == WEBHOOK:
             return await self.webhooks.send(message)
         return await self.telegram.send(message)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dialogs.core.clock import FakeClock
 from dialogs.core.config import EngineConfig
-from dialogs.core.engine import Engine, Outcome
+from dialogs.core.engine import Engine, Handled
 from dialogs.core.events import Event, EventKind
 from dialogs.features import REGISTRY
 from storage import coaches, consents, due, invitations, organisations, outbox
@@ -95,7 +95,7 @@ class Chat:
         )
 
     async def deliver(self, event: Event) -> list[Shown]:
-        self.last_outcome: Outcome = await self.env.engine.handle(event)
+        self.last_outcome: Handled = await self.env.engine.handle(event)
         return await self.receive()
 
     async def receive(self) -> list[Shown]:

@@ -37,15 +37,15 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
-from bot.delivery import Limits, Outcome, Result
+from bot.delivery import Limits, Result, SendResult
 from bot.polling import poll_updates
 from bot.service import Core, handle_update, open_core
 from bot.settings import Settings
 from bot.telegram_transport import TelegramSender
 from dialogs import consent_texts
-from dialogs.appointments.reminder_plan import propose, replan
+from dialogs.appointments.reminder_plan import propose, renew_reminders
 from dialogs.core.clock import FakeClock
-from dialogs.core.engine import Outcome as EngineOutcome
+from dialogs.core.engine import Handled
 from dialogs.core.events import Event
 from dialogs.core.i18n import Translator
 from dialogs.questionnaires import questionnaire
@@ -219,7 +219,7 @@ class RecordingSender:
         self.content: dict[int, OutboxMessage] = {}
         self.by_tokens: dict[tuple[int, tuple[str, ...]], int] = {}
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         self.content[message.id] = message
         tokens = tuple(token for line in message.buttons for _, token in line)
         if tokens:
@@ -364,7 +364,7 @@ class Soak:
         engine = self.core.engine
         handle = engine.handle
 
-        async def recording(event: Event) -> EngineOutcome:
+        async def recording(event: Event) -> Handled:
             outcome = await handle(event)
             if event.update_id is not None and not outcome.duplicate and not outcome.refused:
                 self.replies[event.update_id] = list(outcome.outbox_ids)
@@ -439,7 +439,7 @@ class Soak:
                         now=now,
                     )
                     person.appointment_id = appointment.id
-                    await replan(tx, created, appointment.id, now)
+                    await renew_reminders(tx, created, appointment.id, now)
 
     @staticmethod
     def _local(person: Person, day: int, at: clock_time) -> datetime:

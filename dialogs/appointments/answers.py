@@ -21,7 +21,7 @@ from dialogs.appointments.reminder_plan import (
     prefix,
     remind_again,
     remove,
-    replan,
+    renew_reminders,
 )
 from dialogs.appointments.wording import HELP_LABELS, details, help_list, kind_label, when_sentence
 from dialogs.core.actions import Action, item_number
@@ -180,7 +180,7 @@ async def confirm_proposal(turn: Turn, appointment: Appointment) -> None:
         turn.say(tr("You have already confirmed this appointment."))
         return
     await appointments.confirm(turn.tx, appointment.id, turn.now)
-    await replan(turn.tx, turn.participant, appointment.id, turn.now)
+    await renew_reminders(turn.tx, turn.participant, appointment.id, turn.now)
     fresh = await appointments.get(turn.tx, appointment.id)
     assert fresh is not None
     turn.say(

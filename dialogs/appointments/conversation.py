@@ -20,9 +20,9 @@ from dialogs.appointments import answers as appointment_answers
 from dialogs.appointments.reminder_plan import (
     calendar_for,
     chosen_reminders,
+    plan_upcoming_reminders,
     remove,
-    replan,
-    replan_upcoming,
+    renew_reminders,
     upcoming_reminders,
 )
 from dialogs.appointments.when import (
@@ -571,7 +571,7 @@ async def _save_new(turn: Turn, note: str | None) -> None:
         added_by="participant",
         now=turn.now,
     )
-    await replan(turn.tx, turn.participant, created.id, turn.now)
+    await renew_reminders(turn.tx, turn.participant, created.id, turn.now)
     await _saved_change(turn, created.id, turn.tr("Saved."))
 
 
@@ -582,7 +582,7 @@ async def _save_time(turn: Turn, moment: datetime) -> None:
         await _gone(turn)
         return
     await appointments.move(turn.tx, appointment.id, moment, turn.now)
-    await replan(turn.tx, turn.participant, appointment.id, turn.now, moved=True)
+    await renew_reminders(turn.tx, turn.participant, appointment.id, turn.now, moved=True)
     await _saved_change(turn, appointment.id, turn.tr("Done. The new time is saved."))
 
 
@@ -645,7 +645,7 @@ async def _reminders_choice(turn: Turn, action: str) -> None:
     chosen = _codes(turn)
     if turn.data.get("target") == "defaults":
         await appointments.set_default_reminders(turn.tx, turn.participant.id, chosen, turn.now)
-        await replan_upcoming(turn.tx, turn.participant, turn.now, only_defaults=True)
+        await plan_upcoming_reminders(turn.tx, turn.participant, turn.now, only_defaults=True)
         turn.say(turn.tr("Done. Your usual reminders are saved and used for your appointments."))
         turn.reset(NAME, "list")
         await show_current(turn)
@@ -655,7 +655,7 @@ async def _reminders_choice(turn: Turn, action: str) -> None:
         await _gone(turn)
         return
     await appointments.set_reminders(turn.tx, appointment.id, chosen, turn.now)
-    await replan(turn.tx, turn.participant, appointment.id, turn.now)
+    await renew_reminders(turn.tx, turn.participant, appointment.id, turn.now)
     turn.say(turn.tr("Done. Your reminders for this appointment are saved."))
     turn.reset(NAME, "view", id=appointment.id)
     await show_current(turn)

@@ -48,7 +48,7 @@ async def chosen_reminders(tx: Tx, appointment: Appointment) -> list[str]:
     return [code for code in REMINDER_CODES if code in codes]
 
 
-async def replan(
+async def renew_reminders(
     tx: Tx, participant: Participant, appointment_id: int, now: datetime, *, moved: bool = False
 ) -> list[PlannedReminder]:
     """Cancel the appointment's pending reminders and follow-up and plan them again from what is stored.
@@ -91,7 +91,7 @@ async def replan(
     return planned
 
 
-async def replan_upcoming(
+async def plan_upcoming_reminders(
     tx: Tx, participant: Participant, now: datetime, *, only_defaults: bool = False
 ) -> int:
     """Replan every upcoming confirmed appointment (after a change of time zone, quiet hours or defaults).
@@ -104,7 +104,7 @@ async def replan_upcoming(
     else:
         chosen = [a for a in await appointments.upcoming(tx, participant.id, now) if a.confirmed]
     for appointment in chosen:
-        await replan(tx, participant, appointment.id, now)
+        await renew_reminders(tx, participant, appointment.id, now)
     return len(chosen)
 
 

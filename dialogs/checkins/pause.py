@@ -11,7 +11,7 @@ from datetime import time, timedelta
 from enum import StrEnum
 
 from dialogs.checkins.planning import resume_time, zone_of
-from dialogs.checkins.settings import replan
+from dialogs.checkins.settings import plan_from_settings
 from dialogs.core.actions import Action, act, item_number
 from dialogs.core.events import Choice
 from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Standing, Step, StepFlow, start
@@ -79,7 +79,7 @@ async def pause(turn: Turn, days: int) -> None:
         grace=timedelta(hours=12),  # a late welcome back is still welcome; the pause ends regardless
         payload={"day": str(back_on)},
     )
-    await replan(turn)
+    await plan_from_settings(turn)
     await raise_signal(turn, "paused", str(back_on))
     turn.say(
         turn.tr(
@@ -97,7 +97,7 @@ async def _end_pause(turn: Turn, *, drop_welcome: bool = True) -> None:
     await pause_ended(turn.tx, turn.participant.id, turn.now)
     if drop_welcome:  # never from the welcome's own handler: the engine settles that row afterwards
         await due.drop_pending(turn.tx, turn.participant.id, key_prefix="resume:")
-    await replan(turn)
+    await plan_from_settings(turn)
 
 
 async def resume_due(turn: Turn, item: DueItem) -> None:

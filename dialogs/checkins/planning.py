@@ -102,7 +102,7 @@ def plan(schedule: Schedule, zone: ZoneInfo, now: datetime, days: int = PLAN_DAY
     return planned
 
 
-async def replan(tx: Tx, participant_id: int, timezone: str, now: datetime, grace: timedelta) -> int:
+async def plan_checkins(tx: Tx, participant_id: int, timezone: str, now: datetime, grace: timedelta) -> int:
     """Plan afresh after a change: future planned rows go, the new plan comes in. Rows already due stay
     for the sweep (their handler checks the settings in force). Returns how many rows were planned."""
     schedule = await schedules.get(tx, participant_id)

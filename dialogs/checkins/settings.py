@@ -11,7 +11,7 @@ from datetime import date, time
 from functools import cache
 from zoneinfo import available_timezones
 
-from dialogs.appointments.reminder_plan import replan_upcoming
+from dialogs.appointments.reminder_plan import plan_upcoming_reminders
 from dialogs.checkins import planning
 from dialogs.checkins.planning import parse_time
 from dialogs.core.actions import Action
@@ -83,15 +83,15 @@ def city(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
-async def replan(turn: Turn, *, appointments_too: bool = False) -> None:
+async def plan_from_settings(turn: Turn, *, appointments_too: bool = False) -> None:
     """Plan the participant's due rows afresh from the settings now in force; with `appointments_too`
     (a new time zone or new quiet hours) the appointment reminders are moved as well."""
     assert turn.participant is not None
-    await planning.replan(
+    await planning.plan_checkins(
         turn.tx, turn.participant.id, turn.participant.timezone, turn.now, turn.config.grace
     )
     if appointments_too:
-        await replan_upcoming(turn.tx, turn.participant, turn.now)
+        await plan_upcoming_reminders(turn.tx, turn.participant, turn.now)
 
 
 async def begin_setup(turn: Turn) -> None:
@@ -391,7 +391,7 @@ class ScheduleFlow(Flow):
             return
         assert turn.participant is not None
         await schedules.update(turn.tx, turn.participant.id, turn.now, **{slot: chosen})
-        await replan(turn)
+        await plan_from_settings(turn)
         if self._mode(turn) == SETUP:
             if slot == "morning":
                 turn.goto("schedule", "evening")
@@ -477,14 +477,14 @@ class ScheduleFlow(Flow):
         await participants.set_timezone(turn.tx, turn.participant.id, zone)
         turn.participant = await participants.by_id(turn.tx, turn.participant.id)
         turn.retranslate()
-        await replan(turn, appointments_too=True)
+        await plan_from_settings(turn, appointments_too=True)
         turn.say(turn.tr("Saved. It is {time} in {zone} now.", time=turn.tr.time(turn.now), zone=zone))
         await self._to_overview(turn)
 
     async def _save(self, turn: Turn, **changes: object) -> None:
         assert turn.participant is not None
         schedule = await schedules.update(turn.tx, turn.participant.id, turn.now, **changes)
-        await replan(turn, appointments_too="quiet_start" in changes)
+        await plan_from_settings(turn, appointments_too="quiet_start" in changes)
         turn.say("\n".join([turn.tr("Saved."), *quiet_warnings(turn, schedule)]))
         await self._to_overview(turn)
 

@@ -238,7 +238,7 @@ async def _schedule(
 
 
 async def plan_digests(tx: Tx, coach: Coach, now: datetime) -> None:
-    """Keep the coach's next digests planned (existing rows stay; a changed time replans with `replan`)."""
+    """Keep the coach's next digests planned (existing rows stay; a changed time: `replan_digests`)."""
     at = _clock(coach.digest_at)
     zone = ZoneInfo(coach.timezone)
     today = now.astimezone(zone).date()

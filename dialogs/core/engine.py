@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Handled:
     """`redeliver`: the database could not store the update (locked, disk full); nothing of it was kept
     or said, and the transport must leave it with Telegram so it is delivered again."""
 
@@ -50,7 +50,7 @@ class Outcome:
     refused: bool = False  # an intake limit (dialogs/core/intake.py): not handled, nothing stored
 
 
-NOT_STORED = Outcome(failed=True, redeliver=True)
+NOT_STORED = Handled(failed=True, redeliver=True)
 
 
 class _Refused(Exception):
@@ -75,18 +75,18 @@ class Engine:
         self._on_enqueued = on_enqueued
         self.strangers = StrangerLimit(config)
 
-    async def handle(self, event: Event) -> Outcome:
+    async def handle(self, event: Event) -> Handled:
         now = self.clock.now()
         crisis = is_crisis_input(event)
         limited = event.update_id is not None  # from Telegram; the console's typed lines are not limited
         if limited and not crisis and self.strangers.refused(event.chat_id, now):
             log.debug("update %s not handled: a stranger's allowance is used up", event.update_id)
-            return Outcome(refused=True)
+            return Handled(refused=True)
         try:
             async with self.db.transaction() as tx:
                 if event.update_id is not None and not await updates.claim(tx, event.update_id, now):
                     log.info("duplicate update %s ignored", event.update_id)
-                    return Outcome(duplicate=True)
+                    return Handled(duplicate=True)
                 refusal = await intake.refusal(tx, event.chat_id, crisis, self.config) if limited else None
                 if refusal is not None:
                     raise _Refused(refusal)  # rolls the claim back: nothing of it is stored
@@ -102,7 +102,7 @@ class Engine:
                 )
         except _Refused as refusal:
             log.debug("update %s not handled: %s", event.update_id, refusal)
-            return Outcome(refused=True)
+            return Handled(refused=True)
         except Exception as exc:
             if unavailable(exc):
                 return self._not_stored(event, exc)
@@ -126,7 +126,7 @@ class Engine:
         if turn.erased and not await checkpoints.settle(self.db):
             log.warning("a reader holds the database log; the checkpoint after erasure is retried later")
         self._wake(ids, answers=True)
-        return Outcome(outbox_ids=ids)
+        return Handled(outbox_ids=ids)
 
     async def handle_due(self, items: Sequence[tuple[int, int]]) -> int:
         """Due rows `(chat_id, due_id)` found by the sweep, several in one transaction.
@@ -165,7 +165,7 @@ class Engine:
         return len(items) - failed
 
     @staticmethod
-    def _not_stored(event: Event, exc: Exception) -> Outcome:
+    def _not_stored(event: Event, exc: Exception) -> Handled:
         """A database failure, not a bug: no apology (it could not be stored either), and the update is
         left to be delivered again, when it is handled as if for the first time."""
         log.error(
@@ -176,7 +176,7 @@ class Engine:
         )
         return NOT_STORED
 
-    async def _apologise(self, event: Event) -> Outcome:
+    async def _apologise(self, event: Event) -> Handled:
         """Something broke: the person still gets a kind answer, and the update is not replayed forever."""
         now = self.clock.now()
         async with self.db.transaction() as tx:
@@ -191,7 +191,7 @@ class Engine:
             )
             ids = await turn.finish()
         self._wake(ids, answers=True)
-        return Outcome(outbox_ids=ids, failed=True)
+        return Handled(outbox_ids=ids, failed=True)
 
     def _wake(self, ids: list[int], answers: bool) -> None:
         if ids and self._on_enqueued is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from dialogs import consent_texts
-from dialogs.checkins.settings import begin_setup, replan
+from dialogs.checkins.settings import begin_setup, plan_from_settings
 from dialogs.coaching import enrolment as coach_enrolment
 from dialogs.core import outgoing
 from dialogs.core.actions import Action
@@ -327,7 +327,9 @@ async def after_consent(turn: Turn) -> None:
         await begin_setup(turn)
         return
     if turn.participant is not None and turn.participant.status is Status.ACTIVE:
-        await replan(turn, appointments_too=True)  # after /stop nothing stayed planned, reminders neither
+        await plan_from_settings(
+            turn, appointments_too=True
+        )  # after /stop nothing stayed planned, reminders neither
     await show_menu(turn)
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.crisis_fallback import Dispatcher, crisis_locale
-from bot.delivery import Outcome, Result
+from bot.delivery import Result, SendResult
 from dialogs.core.clock import FakeClock
 from dialogs.core.config import EngineConfig
 from dialogs.core.engine import Engine
@@ -24,9 +24,9 @@ class FakeSender:
     def __init__(self) -> None:
         self.sent: list[OutboxMessage] = []
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         self.sent.append(message)
-        return Outcome(Result.SENT)
+        return SendResult(Result.SENT)
 
 
 async def broken_engine(tmp_path: Path) -> tuple[Engine, FakeSender, Dispatcher]:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from bot.delivery import Limits, OutboxWorker, Result, SendResult
 from dialogs.core.clock import FakeClock
 from storage import coaches, organisations, outbox, participants
 from storage.database import Database, Tx
@@ -23,12 +23,12 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 class ScriptedSender:
     """Answers each send with the next scripted outcome (then success) and records what went out."""
 
-    def __init__(self, *script: Outcome) -> None:
+    def __init__(self, *script: SendResult) -> None:
         self.script = deque(script)
         self.delivered: list[str] = []
 
-    async def send(self, message: OutboxMessage) -> Outcome:
-        outcome = self.script.popleft() if self.script else Outcome(Result.SENT)
+    async def send(self, message: OutboxMessage) -> SendResult:
+        outcome = self.script.popleft() if self.script else SendResult(Result.SENT)
         if outcome.result is Result.SENT:
             self.delivered.append(message.text)
         return outcome
@@ -73,7 +73,7 @@ async def test_messages_to_one_chat_arrive_in_order(tmp_path: Path) -> None:
 
 
 async def test_network_trouble_is_retried_later_and_nothing_overtakes(tmp_path: Path) -> None:
-    sender = ScriptedSender(Outcome(Result.RETRY, error="network"))
+    sender = ScriptedSender(SendResult(Result.RETRY, error="network"))
     db, worker, clock = await setup(tmp_path, sender, ["first", "second"])
     await worker.drain()
     assert sender.delivered == [] and await states(db) == ["pending", "pending"]
@@ -84,7 +84,7 @@ async def test_network_trouble_is_retried_later_and_nothing_overtakes(tmp_path: 
 
 
 async def test_429_waits_what_telegram_said(tmp_path: Path) -> None:
-    sender = ScriptedSender(Outcome(Result.RATE_LIMITED, retry_after=7))
+    sender = ScriptedSender(SendResult(Result.RATE_LIMITED, retry_after=7))
     db, worker, clock = await setup(tmp_path, sender, ["hello"])
     worker.pacer.pause = lambda seconds: None  # type: ignore[method-assign]  # no real waiting in a test
     await worker.drain()
@@ -98,7 +98,7 @@ async def test_429_waits_what_telegram_said(tmp_path: Path) -> None:
 
 
 async def test_a_blocked_bot_marks_the_person_unreachable_and_stops_every_send(tmp_path: Path) -> None:
-    sender = ScriptedSender(Outcome(Result.BLOCKED, error="403"))
+    sender = ScriptedSender(SendResult(Result.BLOCKED, error="403"))
     db, worker, _ = await setup(tmp_path, sender, ["one", "two"])
     await worker.drain()
     assert sender.delivered == []
@@ -110,7 +110,7 @@ async def test_a_blocked_bot_marks_the_person_unreachable_and_stops_every_send(t
 
 
 async def test_a_rejected_message_is_dead_and_the_next_goes_on(tmp_path: Path) -> None:
-    sender = ScriptedSender(Outcome(Result.REJECTED, error="400"))
+    sender = ScriptedSender(SendResult(Result.REJECTED, error="400"))
     db, worker, _ = await setup(tmp_path, sender, ["bad", "good"])
     await worker.drain()
     assert sender.delivered == ["good"] and await states(db) == ["dead", "sent"]
@@ -130,7 +130,7 @@ async def test_a_row_left_sending_by_a_killed_process_is_sent_again(tmp_path: Pa
 
 async def test_blocked_raises_the_unreachable_signal_only_with_sharing_consent(tmp_path: Path) -> None:
     for granted, expected in ((True, [("unreachable",)]), (False, [])):
-        sender = ScriptedSender(Outcome(Result.BLOCKED, error="403"))
+        sender = ScriptedSender(SendResult(Result.BLOCKED, error="403"))
         path = tmp_path / ("on" if granted else "off")
         path.mkdir()
         db, worker, _ = await setup(path, sender, ["one"])
@@ -198,7 +198,7 @@ async def test_a_sent_message_is_recorded_after_the_database_was_locked_and_its_
     flaky = FlakyDatabase(db, 0)
     original = sender.send
 
-    async def send_then_lock(message: OutboxMessage) -> Outcome:
+    async def send_then_lock(message: OutboxMessage) -> SendResult:
         outcome = await original(message)
         if message.text == "one":
             flaky.failures = 3  # the confirmation of "one" meets a locked database three times
@@ -213,12 +213,12 @@ async def test_a_sent_message_is_recorded_after_the_database_was_locked_and_its_
 
 
 async def test_a_failed_send_is_recorded_after_the_database_was_locked(tmp_path: Path) -> None:
-    sender = ScriptedSender(Outcome(Result.RETRY, error="network"))
+    sender = ScriptedSender(SendResult(Result.RETRY, error="network"))
     db, worker, clock = await setup(tmp_path, sender, ["one"])
     flaky = FlakyDatabase(db, 0)
     original = sender.send
 
-    async def send_then_lock(message: OutboxMessage) -> Outcome:
+    async def send_then_lock(message: OutboxMessage) -> SendResult:
         flaky.failures = 2
         return await original(message)
 
@@ -253,13 +253,13 @@ async def test_an_answer_to_a_tap_does_not_wait_behind_a_fan_out(tmp_path: Path)
         )
 
     class TapDuringFanOut:
-        async def send(self, message: OutboxMessage) -> Outcome:
+        async def send(self, message: OutboxMessage) -> SendResult:
             delivered.append(message.chat_id)
             if len(delivered) == 3:  # someone taps a button while the prompts go out
                 async with db.transaction() as tx:
                     answer_id.append(await enqueue(tx, 999, answer=True))
                 worker.wake(answers=True)
-            return Outcome(Result.SENT)
+            return SendResult(Result.SENT)
 
     async with db.transaction() as tx:
         for chat in range(1, 121):
@@ -276,7 +276,7 @@ async def test_an_answer_to_a_tap_does_not_wait_behind_a_fan_out(tmp_path: Path)
 async def test_a_block_after_stop_leaves_the_person_stopped(tmp_path: Path) -> None:
     """Only an active participant becomes unreachable: someone who stopped stays stopped, and a later
     message from them cannot make them active again with every consent withdrawn."""
-    sender = ScriptedSender(Outcome(Result.BLOCKED, error="403"))
+    sender = ScriptedSender(SendResult(Result.BLOCKED, error="403"))
     db, worker, _ = await setup(tmp_path, sender, ["You have stopped."])
     async with db.transaction() as tx:
         await participants.set_status(tx, 1, participants.Status.STOPPED, NOW)
@@ -338,7 +338,7 @@ async def consent(db: Database, scope: str, *, granted: bool) -> None:
 
 
 async def test_a_429_pauses_sending_at_most_the_configured_bound(tmp_path: Path) -> None:
-    sender = ScriptedSender(Outcome(Result.RATE_LIMITED, retry_after=3600))
+    sender = ScriptedSender(SendResult(Result.RATE_LIMITED, retry_after=3600))
     db, worker, clock = await setup(tmp_path, sender, ["hello"])
     worker = OutboxWorker(
         db, sender, clock, Limits(global_rate=1000, per_chat_interval=0, max_retry_after=30)
@@ -356,7 +356,7 @@ async def test_a_429_pauses_sending_at_most_the_configured_bound(tmp_path: Path)
 async def test_after_a_429_crisis_cards_go_first_when_sending_resumes(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "c.db")
     clock = FakeClock(NOW)
-    sender = ScriptedSender(Outcome(Result.RATE_LIMITED, retry_after=5))
+    sender = ScriptedSender(SendResult(Result.RATE_LIMITED, retry_after=5))
 
     async def enqueue(chat: int, text: str, crisis: bool = False) -> None:
         async with db.transaction() as tx:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from bot.delivery import Limits, OutboxWorker, Result, SendResult
 from bot.scheduler import Scheduler
 from dialogs.core.engine import Engine
 from dialogs.core.events import Event, EventKind
@@ -113,9 +113,9 @@ class Recording:
     def __init__(self) -> None:
         self.texts: list[str] = []
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         self.texts.append(message.text)
-        return Outcome(Result.SENT)
+        return SendResult(Result.SENT)
 
 
 async def test_the_outbox_worker_sends_sealed_messages_opened(tmp_path: Path) -> None:

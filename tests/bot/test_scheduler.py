@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.seed import seed
-from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from bot.delivery import Limits, OutboxWorker, Result, SendResult
 from bot.scheduler import Scheduler, Timing
 from dialogs.core.clock import FakeClock
 from dialogs.core.config import EngineConfig
@@ -42,9 +42,9 @@ class Collecting:
     def __init__(self) -> None:
         self.chats: list[int] = []
 
-    async def send(self, message: OutboxMessage) -> Outcome:
+    async def send(self, message: OutboxMessage) -> SendResult:
         self.chats.append(message.chat_id)
-        return Outcome(Result.SENT)
+        return SendResult(Result.SENT)
 
 
 async def seeded(tmp_path: Path, people: int, due_at: datetime = NOW) -> tuple[Database, FakeClock, Engine]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from bot.delivery import Limits, OutboxWorker, Result, SendResult
 from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.signals.raising import raise_signal_for
 from storage import organisations, outbox, participants
@@ -63,8 +63,8 @@ def receiver() -> Iterator[Receiver]:
 class Chats:
     """Telegram stand-in: every chat message is taken."""
 
-    async def send(self, message: OutboxMessage) -> Outcome:
-        return Outcome(Result.SENT)
+    async def send(self, message: OutboxMessage) -> SendResult:
+        return SendResult(Result.SENT)
 
 
 async def setup(w: World, receiver: Receiver) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dialogs.core.clock import FakeClock
 from dialogs.core.config import EngineConfig
-from dialogs.core.engine import Engine, Outcome
+from dialogs.core.engine import Engine, Handled
 from dialogs.core.events import Event, EventKind
 from dialogs.features import REGISTRY
 from dialogs.privacy.upkeep import run_daily
@@ -229,7 +229,7 @@ class Session:
         self.sent.append((made, self.clock.now()))
         return made
 
-    async def deliver(self, event: Event) -> Outcome:
+    async def deliver(self, event: Event) -> Handled:
         """Every input goes through here: nothing escapes, no handler fails, the chat gets an answer."""
         outcome = await self.engine.handle(event)
         assert not outcome.failed, f"a handler failed on {event!r} (see the log)"

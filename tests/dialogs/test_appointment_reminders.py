@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from bot.delivery import Limits, OutboxWorker, Result, SendResult
 from storage import buttons, due
 from storage.outbox import OutboxMessage
 from tests.dialogs.appointment_helpers import (
@@ -284,9 +284,9 @@ async def test_restart_between_due_and_send_delivers_the_reminder_once(tmp_path:
         sent: list[OutboxMessage] = []
 
         class Recorder:
-            async def send(self, message: OutboxMessage) -> Outcome:
+            async def send(self, message: OutboxMessage) -> SendResult:
                 sent.append(message)
-                return Outcome(Result.SENT)
+                return SendResult(Result.SENT)
 
         worker = OutboxWorker(w.db, Recorder(), w.clock, Limits(global_rate=1000, per_chat_interval=0))
         await worker.recover()

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dialogs.appointments.reminder_plan import replan_upcoming
+from dialogs.appointments.reminder_plan import plan_upcoming_reminders
 from dialogs.core.i18n import Translator, native_name
 from storage import participants
 from storage.times import to_db
@@ -297,7 +297,9 @@ async def test_a_new_time_zone_replans_the_reminders(tmp_path: Path) -> None:
         who = await participant(w, chat)
         async with w.db.transaction() as tx:
             await participants.set_timezone(tx, who.id, "Europe/Istanbul")
-            moved = await replan_upcoming(tx, await participants.by_id(tx, who.id) or who, w.clock.now())
+            moved = await plan_upcoming_reminders(
+                tx, await participants.by_id(tx, who.id) or who, w.clock.now()
+            )
         assert moved == 1
         assert [r.due_at for r in await pending(w, chat, "reminder")] == [
             datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul the evening before

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from dialogs.core.engine import Outcome
+from dialogs.core.engine import Handled
 from dialogs.core.events import SOS_TOKEN, Event, EventKind
 from dialogs.core.flow import Standing
 from dialogs.features import REGISTRY
@@ -167,7 +167,7 @@ class EveryHandler(RuleBasedStateMachine):
             self.loop.close()
             self.folder.cleanup()
 
-    def deliver(self, actor: str, kind: EventKind, hint: str | None = "en", **fields: str) -> Outcome:
+    def deliver(self, actor: str, kind: EventKind, hint: str | None = "en", **fields: str) -> Handled:
         return self.run(self.session.deliver(self.session.event(actor, kind, hint, **fields)))
 
     def run(self, step: Awaitable[T]) -> T:

@@ -164,13 +164,13 @@ async def test_planning_twice_changes_nothing_and_replanning_moves_rows(tmp_path
                 tx, person.id, "checkins", now
             )  # check-ins are planned only with their consent
             await schedules.update(tx, person.id, now, morning=time(8), evening=time(20))
-            first = await planning.replan(tx, person.id, "Europe/Berlin", now, grace)
+            first = await planning.plan_checkins(tx, person.id, "Europe/Berlin", now, grace)
             assert await planning.plan_batch(tx, 0, 100, now, grace) == person.id
             assert await planning.plan_batch(tx, 0, 100, now, grace) == person.id
             rows = await due.for_participant(tx, person.id)
             assert first == 5 and len(rows) == 5  # today's evening, then two whole days
             await schedules.update(tx, person.id, now, morning=time(9))
-            await planning.replan(tx, person.id, "Europe/Berlin", now, grace)
+            await planning.plan_checkins(tx, person.id, "Europe/Berlin", now, grace)
             mornings = await due.for_participant(tx, person.id, key_prefix="checkin:morning:")
             assert [m.due_at.astimezone(BERLIN).time() for m in mornings] == [time(9), time(9)]
             assert all(m.grace_until - m.due_at == grace for m in mornings)

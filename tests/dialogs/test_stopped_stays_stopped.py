@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot.delivery import Limits, OutboxWorker, Outcome, Result
+from bot.delivery import Limits, OutboxWorker, Result, SendResult
 from dialogs.core.events import Event, EventKind
 from storage import outbox, participants
 from storage.outbox import OutboxMessage
@@ -24,8 +24,8 @@ STOPPED_NOTE = "You have stopped taking part"
 class Blocked:
     """Telegram answers 403: the person blocked the bot."""
 
-    async def send(self, message: OutboxMessage) -> Outcome:
-        return Outcome(Result.BLOCKED, error="403")
+    async def send(self, message: OutboxMessage) -> SendResult:
+        return SendResult(Result.BLOCKED, error="403")
 
 
 async def status(w: World, chat: Chat) -> str:
