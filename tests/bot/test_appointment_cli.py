@@ -62,56 +62,51 @@ async def test_the_participant_is_told_and_confirms_with_one_tap(tmp_path: Path)
         assert chat.last.text == "You have already confirmed this appointment."
 
 
-async def test_an_organisations_pseudonym_is_accepted_too(tmp_path: Path) -> None:
+async def test_an_organisations_pseudonym_is_accepted_too(w: World) -> None:
     """A coach knows the person only by their organisation's pseudonym and may pass that on to staff."""
-    async with world(tmp_path) as w:
-        coach = await w.coach()
-        chat = await join(w, coach, 1001)
-        seen = await known_as(w, coach, chat)
-        printed = await propose(w, seen.lower(), "2026-12-01 10:00", "jobcentre")
-        assert printed.startswith(f"Appointment 1 proposed to {seen} for 2026-12-01 10:00 (Europe/Berlin).")
-        assert any("Job centre" in s.text for s in await chat.receive())
+    coach = await w.coach()
+    chat = await join(w, coach, 1001)
+    seen = await known_as(w, coach, chat)
+    printed = await propose(w, seen.lower(), "2026-12-01 10:00", "jobcentre")
+    assert printed.startswith(f"Appointment 1 proposed to {seen} for 2026-12-01 10:00 (Europe/Berlin).")
+    assert any("Job centre" in s.text for s in await chat.receive())
 
 
-async def test_declining_removes_the_proposal(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        who = await participant(w, chat)
-        await propose(w, who.pseudonym, "2026-12-01 10:00", "jobcentre")
-        await chat.receive()
-        await chat.tap("❌ No, remove it")
-        assert chat.last.text.startswith("Okay, I have removed it. Nobody is told about this.")
-        assert await appointment_rows(w) == []
-        assert await w.count("signals") == 0
-        await chat.tap("✅ Yes, confirm it")  # the same message's other button is closed now
-        assert (
-            chat.seen[-2].text == "This question is closed." or chat.last.text == "This question is closed."
-        )
+async def test_declining_removes_the_proposal(w: World) -> None:
+    chat = await enrol(w)
+    who = await participant(w, chat)
+    await propose(w, who.pseudonym, "2026-12-01 10:00", "jobcentre")
+    await chat.receive()
+    await chat.tap("❌ No, remove it")
+    assert chat.last.text.startswith("Okay, I have removed it. Nobody is told about this.")
+    assert await appointment_rows(w) == []
+    assert await w.count("signals") == 0
+    await chat.tap("✅ Yes, confirm it")  # the same message's other button is closed now
+    assert chat.seen[-2].text == "This question is closed." or chat.last.text == "This question is closed."
 
 
-async def test_clear_errors_and_nothing_stored(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        who = await participant(w, chat)
-        for pseudonym, at, kind, message in [
-            ("P-ZZZZ", "2026-12-01 10:00", "doctor", "no participant with the pseudonym 'P-ZZZZ'"),
-            (who.pseudonym, "2026-11-20 10:00", "doctor", "2026-11-20 10:00 (Europe/Berlin) is in the past"),
-            (who.pseudonym, "2026-12-01 10:00", "dentist", "unknown kind 'dentist'; use one of: jobcentre,"),
-            (who.pseudonym, "1.12.2026 10 Uhr", "doctor", "cannot read --at '1.12.2026 10 Uhr'"),
-            (who.pseudonym, "2027-03-28 02:30", "doctor", "does not exist in Europe/Berlin"),
-        ]:
-            with pytest.raises(UsageError) as raised:
-                await propose(w, pseudonym, at, kind)
-            assert message in str(raised.value)
-        with pytest.raises(UsageError, match="too long"):
-            await propose(w, who.pseudonym, "2026-12-01 10:00", place="x" * 5000)
-        async with w.db.transaction() as tx:
-            await participants.set_status(tx, who.id, Status.STOPPED, w.clock.now())
-        with pytest.raises(UsageError, match="is stopped: they cannot be told now"):
-            await propose(w, who.pseudonym, "2026-12-01 10:00")
-        assert await appointment_rows(w) == []
-        assert await w.count("due") == 0
-        assert await chat.receive() == []
+async def test_clear_errors_and_nothing_stored(w: World) -> None:
+    chat = await enrol(w)
+    who = await participant(w, chat)
+    for pseudonym, at, kind, message in [
+        ("P-ZZZZ", "2026-12-01 10:00", "doctor", "no participant with the pseudonym 'P-ZZZZ'"),
+        (who.pseudonym, "2026-11-20 10:00", "doctor", "2026-11-20 10:00 (Europe/Berlin) is in the past"),
+        (who.pseudonym, "2026-12-01 10:00", "dentist", "unknown kind 'dentist'; use one of: jobcentre,"),
+        (who.pseudonym, "1.12.2026 10 Uhr", "doctor", "cannot read --at '1.12.2026 10 Uhr'"),
+        (who.pseudonym, "2027-03-28 02:30", "doctor", "does not exist in Europe/Berlin"),
+    ]:
+        with pytest.raises(UsageError) as raised:
+            await propose(w, pseudonym, at, kind)
+        assert message in str(raised.value)
+    with pytest.raises(UsageError, match="too long"):
+        await propose(w, who.pseudonym, "2026-12-01 10:00", place="x" * 5000)
+    async with w.db.transaction() as tx:
+        await participants.set_status(tx, who.id, Status.STOPPED, w.clock.now())
+    with pytest.raises(UsageError, match="is stopped: they cannot be told now"):
+        await propose(w, who.pseudonym, "2026-12-01 10:00")
+    assert await appointment_rows(w) == []
+    assert await w.count("due") == 0
+    assert await chat.receive() == []
 
 
 async def test_place_and_note_need_a_key(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,7 @@ from dialogs.signals.raising import raise_signal_for
 from storage import organisations, outbox, participants
 from storage.outbox import OutboxMessage
 from tests.dialogs.coach_helpers import join
-from tests.harness import World, world
+from tests.harness import World
 from tests.webhook_receiver import serve_webhook
 
 
@@ -87,95 +86,88 @@ def worker(w: World, sender: WebhookSender) -> OutboxWorker:
 
 
 async def test_a_signal_reaches_the_receiver_signed_and_with_summary_fields_only(
-    tmp_path: Path, receiver: Receiver
+    w: World, receiver: Receiver
 ) -> None:
-    async with world(tmp_path) as w:
-        await setup(w, receiver)
-        sender = WebhookSender(w.db)
-        await worker(w, sender).drain()
-        await sender.close()
-        assert receiver.rejected == 0
-        assert len(receiver.received) == 1
-        body = receiver.received[0]
-        assert set(body) == {"schema", "id", "type", "organisation", "pseudonym", "kind", "category", "time"}
-        assert body["kind"] == "new_date_needed" and body["organisation"] == "Suchtberatung Nord"
-        async with w.db.read() as tx:
-            left = await tx.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'webhook'")
-        assert left == 0  # delivered rows to nobody enrolled leave nothing behind
+    await setup(w, receiver)
+    sender = WebhookSender(w.db)
+    await worker(w, sender).drain()
+    await sender.close()
+    assert receiver.rejected == 0
+    assert len(receiver.received) == 1
+    body = receiver.received[0]
+    assert set(body) == {"schema", "id", "type", "organisation", "pseudonym", "kind", "category", "time"}
+    assert body["kind"] == "new_date_needed" and body["organisation"] == "Suchtberatung Nord"
+    async with w.db.read() as tx:
+        left = await tx.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'webhook'")
+    assert left == 0  # delivered rows to nobody enrolled leave nothing behind
 
 
 async def test_a_wrong_secret_is_refused_by_the_receiver_and_the_post_retried(
-    tmp_path: Path, receiver: Receiver
+    w: World, receiver: Receiver
 ) -> None:
-    async with world(tmp_path) as w:
-        organisation_id = await setup(w, receiver)
-        receiver.secret = "not-the-secret"
-        sender = WebhookSender(w.db)
-        await worker(w, sender).drain()
-        assert receiver.rejected == 1 and receiver.received == []
-        async with w.db.read() as tx:
-            row = await tx.one("SELECT status, last_error FROM outbox WHERE kind = 'webhook'")
-        assert row is not None and tuple(row) == ("dead", "http_401")
-        # A new secret: the administrator gives it to the receiver; new posts verify again.
-        async with w.db.transaction() as tx:
-            receiver.secret = await organisations.rotate_secret(tx, organisation_id)
-            await outbox.enqueue(
-                tx,
-                chat_id=outbox.webhook_lane(organisation_id),
-                participant_id=None,
-                text='{"type":"test"}',
-                buttons=[],
-                attachment=None,
-                not_before=w.clock.now(),
-                now=w.clock.now(),
-                kind=outbox.WEBHOOK,
-                target=organisation_id,
-            )
-        await worker(w, sender).drain()
-        await sender.close()
-        assert receiver.received == [{"type": "test"}]
+    organisation_id = await setup(w, receiver)
+    receiver.secret = "not-the-secret"
+    sender = WebhookSender(w.db)
+    await worker(w, sender).drain()
+    assert receiver.rejected == 1 and receiver.received == []
+    async with w.db.read() as tx:
+        row = await tx.one("SELECT status, last_error FROM outbox WHERE kind = 'webhook'")
+    assert row is not None and tuple(row) == ("dead", "http_401")
+    # A new secret: the administrator gives it to the receiver; new posts verify again.
+    async with w.db.transaction() as tx:
+        receiver.secret = await organisations.rotate_secret(tx, organisation_id)
+        await outbox.enqueue(
+            tx,
+            chat_id=outbox.webhook_lane(organisation_id),
+            participant_id=None,
+            text='{"type":"test"}',
+            buttons=[],
+            attachment=None,
+            not_before=w.clock.now(),
+            now=w.clock.now(),
+            kind=outbox.WEBHOOK,
+            target=organisation_id,
+        )
+    await worker(w, sender).drain()
+    await sender.close()
+    assert receiver.received == [{"type": "test"}]
 
 
-async def test_server_errors_are_retried_with_backoff_until_delivered(
-    tmp_path: Path, receiver: Receiver
-) -> None:
-    async with world(tmp_path) as w:
-        await setup(w, receiver)
-        receiver.answers = [500, 503]
-        sender = WebhookSender(w.db)
-        running = worker(w, sender)
-        await running.drain()
-        assert receiver.received == []
-        w.clock.advance(timedelta(seconds=3))
-        await running.drain()
-        assert receiver.received == []
-        w.clock.advance(timedelta(seconds=5))
-        await running.drain()
-        await sender.close()
-        assert len(receiver.received) == 1
+async def test_server_errors_are_retried_with_backoff_until_delivered(w: World, receiver: Receiver) -> None:
+    await setup(w, receiver)
+    receiver.answers = [500, 503]
+    sender = WebhookSender(w.db)
+    running = worker(w, sender)
+    await running.drain()
+    assert receiver.received == []
+    w.clock.advance(timedelta(seconds=3))
+    await running.drain()
+    assert receiver.received == []
+    w.clock.advance(timedelta(seconds=5))
+    await running.drain()
+    await sender.close()
+    assert len(receiver.received) == 1
 
 
-async def test_an_unreachable_receiver_keeps_the_post_pending(tmp_path: Path, receiver: Receiver) -> None:
-    async with world(tmp_path) as w:
-        organisation_id = await setup(w, receiver)
-        async with w.db.transaction() as tx:
-            await organisations.set_webhook(tx, organisation_id, "http://127.0.0.1:9/closed")
-        sender = WebhookSender(w.db)
-        await worker(w, sender).drain()
-        await sender.close()
-        async with w.db.read() as tx:
-            row = await tx.one("SELECT status, attempts FROM outbox WHERE kind = 'webhook'")
-        assert row is not None and tuple(row) == ("pending", 1)
+async def test_an_unreachable_receiver_keeps_the_post_pending(w: World, receiver: Receiver) -> None:
+    organisation_id = await setup(w, receiver)
+    async with w.db.transaction() as tx:
+        await organisations.set_webhook(tx, organisation_id, "http://127.0.0.1:9/closed")
+    sender = WebhookSender(w.db)
+    await worker(w, sender).drain()
+    await sender.close()
+    async with w.db.read() as tx:
+        row = await tx.one("SELECT status, attempts FROM outbox WHERE kind = 'webhook'")
+    assert row is not None and tuple(row) == ("pending", 1)
 
 
-async def test_a_removed_webhook_stops_at_once(tmp_path: Path, receiver: Receiver) -> None:
-    async with world(tmp_path) as w:
-        organisation_id = await setup(w, receiver)
-        async with w.db.transaction() as tx:
-            await organisations.set_webhook(tx, organisation_id, None)
-        sender = WebhookSender(w.db)
-        await worker(w, sender).drain()
-        await sender.close()
-        assert receiver.received == []
-        async with w.db.read() as tx:
-            assert await tx.scalar("SELECT last_error FROM outbox WHERE kind = 'webhook'") == "no_webhook"
+async def test_a_removed_webhook_stops_at_once(w: World, receiver: Receiver) -> None:
+    organisation_id = await setup(w, receiver)
+    async with w.db.transaction() as tx:
+        await organisations.set_webhook(tx, organisation_id, None)
+    sender = WebhookSender(w.db)
+    await worker(w, sender).drain()
+    await sender.close()
+    assert receiver.received == []
+    async with w.db.read() as tx:
+        assert await tx.scalar("SELECT last_error FROM outbox WHERE kind = 'webhook'") == "no_webhook"

@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from storage import participants
 from tests.dialogs.appointment_helpers import KEYED, add, enrol, participant
-from tests.harness import Shown, world
+from tests.harness import Shown, World, world
 
 
 def parse(shown: Shown) -> Calendar:
@@ -58,35 +58,33 @@ async def test_the_calendar_file_has_the_right_start_in_utc_and_alarms(tmp_path:
         assert {str(alarm["ACTION"]) for alarm in event.walk("VALARM")} == {"DISPLAY"}
 
 
-async def test_a_changed_appointment_keeps_its_uid_with_a_higher_sequence(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        await add(chat, "3.12.", "10:00")
-        await chat.tap("🕒 Change the day or time")
-        await chat.send("3.12.")
-        await chat.send("11:15")
-        await chat.tap("📅 Calendar file")
-        first, changed, again = (parse(s).walk("VEVENT")[0] for s in calendar_files(chat.seen))
-        assert first["UID"] == changed["UID"] == again["UID"]
-        assert first.decoded("SEQUENCE") < changed.decoded("SEQUENCE") <= again.decoded("SEQUENCE")
-        assert changed.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 3, 10, 15, tzinfo=UTC)
+async def test_a_changed_appointment_keeps_its_uid_with_a_higher_sequence(w: World) -> None:
+    chat = await enrol(w)
+    await add(chat, "3.12.", "10:00")
+    await chat.tap("🕒 Change the day or time")
+    await chat.send("3.12.")
+    await chat.send("11:15")
+    await chat.tap("📅 Calendar file")
+    first, changed, again = (parse(s).walk("VEVENT")[0] for s in calendar_files(chat.seen))
+    assert first["UID"] == changed["UID"] == again["UID"]
+    assert first.decoded("SEQUENCE") < changed.decoded("SEQUENCE") <= again.decoded("SEQUENCE")
+    assert changed.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 3, 10, 15, tzinfo=UTC)
 
 
-async def test_the_calendar_file_uses_the_participants_time_zone(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        who = await participant(w, chat)
-        async with w.db.transaction() as tx:
-            await participants.set_timezone(tx, who.id, "America/New_York")
-        await chat.send("/appointments")
-        await chat.tap("🔔 My usual reminders")
-        await chat.tap("The evening before")
-        await chat.tap("2 hours before")
-        await chat.tap("✔️ Done")
-        await add(chat, "2026-12-03", "9:00")
-        event = parse(calendar_files(chat.seen)[-1]).walk("VEVENT")[0]
-        assert event["DTSTART"].params["TZID"] == "America/New_York"
-        assert event.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
-        assert event.decoded("DTSTART").astimezone(ZoneInfo("America/New_York")).hour == 9
-        # No reminders chosen: the calendar still gets one alarm, so the file is useful on its own.
-        assert [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")] == [-timedelta(hours=2)]
+async def test_the_calendar_file_uses_the_participants_time_zone(w: World) -> None:
+    chat = await enrol(w)
+    who = await participant(w, chat)
+    async with w.db.transaction() as tx:
+        await participants.set_timezone(tx, who.id, "America/New_York")
+    await chat.send("/appointments")
+    await chat.tap("🔔 My usual reminders")
+    await chat.tap("The evening before")
+    await chat.tap("2 hours before")
+    await chat.tap("✔️ Done")
+    await add(chat, "2026-12-03", "9:00")
+    event = parse(calendar_files(chat.seen)[-1]).walk("VEVENT")[0]
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    assert event.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
+    assert event.decoded("DTSTART").astimezone(ZoneInfo("America/New_York")).hour == 9
+    # No reminders chosen: the calendar still gets one alarm, so the file is useful on its own.
+    assert [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")] == [-timedelta(hours=2)]

@@ -100,25 +100,24 @@ async def test_with_a_key_place_and_note_are_sealed_on_disk_and_shown_back(tmp_p
         assert "SENTINEL-" not in json.dumps(document["tables"])  # the raw tables hold the sealed form
 
 
-async def test_without_a_key_place_and_note_are_not_asked(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:  # the default configuration has no key
-        chat = await enrol(w)
-        await chat.send("/appointments")
-        await chat.tap("➕")
-        await chat.send("3.12.")
-        await chat.send("10:00")
-        await chat.tap("Doctor")  # the kind is the last question
-        assert chat.seen[-2].text.startswith("Saved.")
-        assert "Where is it?" not in chat.texts() and "short note" not in chat.texts()
-        assert "Change the place" not in " ".join(chat.last.labels)
-        assert "🕒 Change the day or time" in chat.last.labels
-        (row,) = await appointment_rows(w)
-        assert (row["place"], row["note"], row["place_sealed"], row["note_sealed"]) == (None,) * 4
-        await chat.tap("⬅️ Back")
-        assert plain(chat.last.text).splitlines() == [
-            "Your next appointments:",
-            "• Thu, Dec 3, 10:00 AM · 🩺 Doctor",
-        ]
+async def test_without_a_key_place_and_note_are_not_asked(w: World) -> None:
+    chat = await enrol(w)
+    await chat.send("/appointments")
+    await chat.tap("➕")
+    await chat.send("3.12.")
+    await chat.send("10:00")
+    await chat.tap("Doctor")  # the kind is the last question
+    assert chat.seen[-2].text.startswith("Saved.")
+    assert "Where is it?" not in chat.texts() and "short note" not in chat.texts()
+    assert "Change the place" not in " ".join(chat.last.labels)
+    assert "🕒 Change the day or time" in chat.last.labels
+    (row,) = await appointment_rows(w)
+    assert (row["place"], row["note"], row["place_sealed"], row["note_sealed"]) == (None,) * 4
+    await chat.tap("⬅️ Back")
+    assert plain(chat.last.text).splitlines() == [
+        "Your next appointments:",
+        "• Thu, Dec 3, 10:00 AM · 🩺 Doctor",
+    ]
 
 
 async def test_a_question_left_open_when_the_key_is_removed_is_not_asked_further(tmp_path: Path) -> None:

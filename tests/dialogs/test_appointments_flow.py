@@ -20,7 +20,7 @@ from tests.dialogs.appointment_helpers import (
     plain,
     run_until,
 )
-from tests.harness import world
+from tests.harness import World, world
 
 
 async def test_adding_with_buttons_and_seeing_it_in_the_list(tmp_path: Path) -> None:
@@ -59,33 +59,29 @@ async def test_adding_with_buttons_and_seeing_it_in_the_list(tmp_path: Path) -> 
         assert rows[0]["status"] == "confirmed" and rows[0]["kind"] == "jobcentre"
 
 
-async def test_german_participant_types_the_date_and_reads_it_in_german(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w, language="Deutsch")
-        await add(chat, "3.12.", "10:00", kind="Arztpraxis", skip="Überspringen")
-        assert "Ihr Termin (Arztpraxis) ist am Donnerstag, 3. Dezember 2026 um 10:00." in plain(
-            chat.last.text
-        )
-        assert "Ich erinnere Sie: Mi., 2. Dez., 18:00; Do., 3. Dez., 08:00" in plain(chat.last.text)
-        await chat.send("/appointments")
-        assert "• Do., 3. Dez., 10:00 · 🩺 Arztpraxis" in plain(chat.last.text)
+async def test_german_participant_types_the_date_and_reads_it_in_german(w: World) -> None:
+    chat = await enrol(w, language="Deutsch")
+    await add(chat, "3.12.", "10:00", kind="Arztpraxis", skip="Überspringen")
+    assert "Ihr Termin (Arztpraxis) ist am Donnerstag, 3. Dezember 2026 um 10:00." in plain(chat.last.text)
+    assert "Ich erinnere Sie: Mi., 2. Dez., 18:00; Do., 3. Dez., 08:00" in plain(chat.last.text)
+    await chat.send("/appointments")
+    assert "• Do., 3. Dez., 10:00 · 🩺 Arztpraxis" in plain(chat.last.text)
 
 
-async def test_times_are_shown_in_the_participants_own_time_zone(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        who = await participant(w, chat)
-        async with w.db.transaction() as tx:
-            await participants.set_timezone(tx, who.id, "Europe/Istanbul")  # two hours ahead of Berlin
-        await add(chat, "2026-12-03", "10:00")
-        rows = await appointment_rows(w)
-        assert rows[0]["starts_at"] == to_db(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
-        assert "is on Thursday, December 3, 2026 at 10:00 AM." in plain(chat.last.text)
-        reminders = await pending(w, chat, "reminder")
-        assert [r.due_at for r in reminders] == [
-            datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul
-            datetime(2026, 12, 3, 5, 0, tzinfo=UTC),
-        ]
+async def test_times_are_shown_in_the_participants_own_time_zone(w: World) -> None:
+    chat = await enrol(w)
+    who = await participant(w, chat)
+    async with w.db.transaction() as tx:
+        await participants.set_timezone(tx, who.id, "Europe/Istanbul")  # two hours ahead of Berlin
+    await add(chat, "2026-12-03", "10:00")
+    rows = await appointment_rows(w)
+    assert rows[0]["starts_at"] == to_db(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))
+    assert "is on Thursday, December 3, 2026 at 10:00 AM." in plain(chat.last.text)
+    reminders = await pending(w, chat, "reminder")
+    assert [r.due_at for r in reminders] == [
+        datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul
+        datetime(2026, 12, 3, 5, 0, tzinfo=UTC),
+    ]
 
 
 async def test_impossible_and_past_input_gets_a_clear_answer_and_the_question_again(tmp_path: Path) -> None:
@@ -133,18 +129,17 @@ async def test_impossible_and_past_input_gets_a_clear_answer_and_the_question_ag
         assert row["starts_at"] == to_db(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
 
 
-async def test_a_time_the_clocks_skip_is_refused(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        w.clock.set(datetime(2026, 3, 23, 9, 0, tzinfo=UTC))
-        chat = await enrol(w)
-        await chat.send("/appointments")
-        await chat.tap("➕")
-        await chat.send("29.3.")
-        await chat.send("2:30")
-        assert plain(chat.seen[-2].text) == (
-            "On this day the clocks change, so 2:30 AM does not exist. Please choose another time."
-        )
-        assert await appointment_rows(w) == []
+async def test_a_time_the_clocks_skip_is_refused(w: World) -> None:
+    w.clock.set(datetime(2026, 3, 23, 9, 0, tzinfo=UTC))
+    chat = await enrol(w)
+    await chat.send("/appointments")
+    await chat.tap("➕")
+    await chat.send("29.3.")
+    await chat.send("2:30")
+    assert plain(chat.seen[-2].text) == (
+        "On this day the clocks change, so 2:30 AM does not exist. Please choose another time."
+    )
+    assert await appointment_rows(w) == []
 
 
 async def test_an_unfinished_appointment_whose_time_passed_is_not_stored(tmp_path: Path) -> None:
@@ -205,66 +200,64 @@ async def test_changing_the_time_replans_the_reminders_at_once(tmp_path: Path) -
         ]
 
 
-async def test_removing_cancels_everything_planned_and_closes_old_buttons(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        await add(chat, "3.12.", "10:00")
-        arrived = await run_until(w, chat, datetime(2026, 12, 2, 17, 5, tzinfo=UTC))
-        assert len(arrived) == 1  # the evening before
-        await chat.send("/appointments")
-        await chat.tap("Thu, Dec 3")
-        await chat.tap("🗑 Remove this appointment")
-        await chat.tap("Yes, remove it")
-        assert "Removed. If it is in your calendar app, please delete it there too." in plain(chat.texts())
-        assert "You have no upcoming appointments." in plain(chat.last.text)
-        assert await pending(w, chat) == []
-        assert await appointment_rows(w) == []
-        assert await run_until(w, chat, datetime(2026, 12, 5, tzinfo=UTC)) == []  # no reminder, no follow-up
-        await chat.tap("✅ I'll be there")  # on the reminder that came before
-        assert chat.seen[-2].text == "This question is closed."
+async def test_removing_cancels_everything_planned_and_closes_old_buttons(w: World) -> None:
+    chat = await enrol(w)
+    await add(chat, "3.12.", "10:00")
+    arrived = await run_until(w, chat, datetime(2026, 12, 2, 17, 5, tzinfo=UTC))
+    assert len(arrived) == 1  # the evening before
+    await chat.send("/appointments")
+    await chat.tap("Thu, Dec 3")
+    await chat.tap("🗑 Remove this appointment")
+    await chat.tap("Yes, remove it")
+    assert "Removed. If it is in your calendar app, please delete it there too." in plain(chat.texts())
+    assert "You have no upcoming appointments." in plain(chat.last.text)
+    assert await pending(w, chat) == []
+    assert await appointment_rows(w) == []
+    assert await run_until(w, chat, datetime(2026, 12, 5, tzinfo=UTC)) == []  # no reminder, no follow-up
+    await chat.tap("✅ I'll be there")  # on the reminder that came before
+    assert chat.seen[-2].text == "This question is closed."
 
 
-async def test_choosing_reminders_for_one_appointment_and_as_defaults(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        await add(chat, "3.12.", "10:00")
-        await add(chat, "5.12.", "11:00")
-        await chat.send("/appointments")
-        await chat.tap("Thu, Dec 3")
-        await chat.tap("🔔 Reminders")
-        assert chat.last.labels[:6] == [
-            "✅ The evening before, at 18:00",
-            "⬜ One day before",
-            "⬜ 3 hours before",
-            "✅ 2 hours before",
-            "⬜ 1 hour before",
-            "⬜ 30 minutes before",
-        ]
-        await chat.tap("The evening before")
-        await chat.tap("30 minutes before")
-        await chat.tap("✔️ Done")
-        assert "I will remind you: Thu, Dec 3, 8:00 AM; Thu, Dec 3, 9:30 AM" in plain(chat.last.text)
-        await chat.tap("⬅️ Back")
-        await chat.tap("🔔 My usual reminders")
-        await chat.tap("The evening before")
-        await chat.tap("2 hours before")
-        await chat.tap("1 hour before")
-        await chat.tap("✔️ Done")
-        assert "Done. Your usual reminders are saved" in plain(chat.seen[-2].text)
-        times = [r.due_at for r in await pending(w, chat, "reminder")]
-        assert times == [
-            datetime(2026, 12, 3, 7, 0, tzinfo=UTC),  # the first keeps its own choice
-            datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
-            datetime(2026, 12, 5, 9, 0, tzinfo=UTC),  # the second follows the new default: 1 hour before
-        ]
-        await add(chat, "7.12.", "12:00")  # new appointments follow it too
-        assert "I will remind you: Mon, Dec 7, 11:00 AM" in plain(chat.last.text)
-        await chat.send("/appointments")
-        await chat.tap("Mon, Dec 7")
-        await chat.tap("🔔 Reminders")
-        await chat.tap("1 hour before")
-        await chat.tap("✔️ Done")
-        assert "No more reminders are planned for this appointment." in plain(chat.last.text)
+async def test_choosing_reminders_for_one_appointment_and_as_defaults(w: World) -> None:
+    chat = await enrol(w)
+    await add(chat, "3.12.", "10:00")
+    await add(chat, "5.12.", "11:00")
+    await chat.send("/appointments")
+    await chat.tap("Thu, Dec 3")
+    await chat.tap("🔔 Reminders")
+    assert chat.last.labels[:6] == [
+        "✅ The evening before, at 18:00",
+        "⬜ One day before",
+        "⬜ 3 hours before",
+        "✅ 2 hours before",
+        "⬜ 1 hour before",
+        "⬜ 30 minutes before",
+    ]
+    await chat.tap("The evening before")
+    await chat.tap("30 minutes before")
+    await chat.tap("✔️ Done")
+    assert "I will remind you: Thu, Dec 3, 8:00 AM; Thu, Dec 3, 9:30 AM" in plain(chat.last.text)
+    await chat.tap("⬅️ Back")
+    await chat.tap("🔔 My usual reminders")
+    await chat.tap("The evening before")
+    await chat.tap("2 hours before")
+    await chat.tap("1 hour before")
+    await chat.tap("✔️ Done")
+    assert "Done. Your usual reminders are saved" in plain(chat.seen[-2].text)
+    times = [r.due_at for r in await pending(w, chat, "reminder")]
+    assert times == [
+        datetime(2026, 12, 3, 7, 0, tzinfo=UTC),  # the first keeps its own choice
+        datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
+        datetime(2026, 12, 5, 9, 0, tzinfo=UTC),  # the second follows the new default: 1 hour before
+    ]
+    await add(chat, "7.12.", "12:00")  # new appointments follow it too
+    assert "I will remind you: Mon, Dec 7, 11:00 AM" in plain(chat.last.text)
+    await chat.send("/appointments")
+    await chat.tap("Mon, Dec 7")
+    await chat.tap("🔔 Reminders")
+    await chat.tap("1 hour before")
+    await chat.tap("✔️ Done")
+    assert "No more reminders are planned for this appointment." in plain(chat.last.text)
 
 
 async def test_mydata_contains_appointments_and_delete_leaves_none(tmp_path: Path) -> None:
@@ -290,21 +283,18 @@ async def test_mydata_contains_appointments_and_delete_leaves_none(tmp_path: Pat
             assert await w.count(table) == 0
 
 
-async def test_a_new_time_zone_replans_the_reminders(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await enrol(w)
-        await add(chat, "3.12.", "10:00")
-        who = await participant(w, chat)
-        async with w.db.transaction() as tx:
-            await participants.set_timezone(tx, who.id, "Europe/Istanbul")
-            moved = await plan_upcoming_reminders(
-                tx, await participants.by_id(tx, who.id) or who, w.clock.now()
-            )
-        assert moved == 1
-        assert [r.due_at for r in await pending(w, chat, "reminder")] == [
-            datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul the evening before
-            datetime(2026, 12, 3, 7, 0, tzinfo=UTC),  # the appointment itself stays at 09:00 UTC
-        ]
+async def test_a_new_time_zone_replans_the_reminders(w: World) -> None:
+    chat = await enrol(w)
+    await add(chat, "3.12.", "10:00")
+    who = await participant(w, chat)
+    async with w.db.transaction() as tx:
+        await participants.set_timezone(tx, who.id, "Europe/Istanbul")
+        moved = await plan_upcoming_reminders(tx, await participants.by_id(tx, who.id) or who, w.clock.now())
+    assert moved == 1
+    assert [r.due_at for r in await pending(w, chat, "reminder")] == [
+        datetime(2026, 12, 2, 15, 0, tzinfo=UTC),  # 18:00 in Istanbul the evening before
+        datetime(2026, 12, 3, 7, 0, tzinfo=UTC),  # the appointment itself stays at 09:00 UTC
+    ]
 
 
 async def test_farsi_with_persian_digits_typed_and_shown(tmp_path: Path) -> None:

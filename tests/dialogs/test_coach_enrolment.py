@@ -8,199 +8,179 @@ from pathlib import Path
 from dialogs.info.conversation import content
 from storage import coaches, consents, organisations
 from tests.dialogs.coach_helpers import invite_code, join, known_as
-from tests.harness import world
+from tests.harness import World, world
 
 
-async def test_a_coach_code_makes_the_chat_a_coach_chat_once(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        code = await w.coach_code(name="Anna Beispiel")
-        coach = w.chat(9101)
-        await coach.send(f"/start {code}")
-        assert (
-            "Welcome, Anna Beispiel! This chat is now your coach access for Jobcenter Musterstadt."
-            in coach.texts()
-        )
-        assert "📋 My cases" in coach.last.labels
-        other = w.chat(9102)
-        await other.send(f"/start {code}")
-        assert other.last.text.startswith("This coach link has already been used or has expired.")
-        await coach.send("/start")
-        assert "You are registered as a coach of Jobcenter Musterstadt." in coach.texts()
+async def test_a_coach_code_makes_the_chat_a_coach_chat_once(w: World) -> None:
+    code = await w.coach_code(name="Anna Beispiel")
+    coach = w.chat(9101)
+    await coach.send(f"/start {code}")
+    assert (
+        "Welcome, Anna Beispiel! This chat is now your coach access for Jobcenter Musterstadt."
+        in coach.texts()
+    )
+    assert "📋 My cases" in coach.last.labels
+    other = w.chat(9102)
+    await other.send(f"/start {code}")
+    assert other.last.text.startswith("This coach link has already been used or has expired.")
+    await coach.send("/start")
+    assert "You are registered as a coach of Jobcenter Musterstadt." in coach.texts()
 
 
-async def test_a_coach_code_expires_after_72_hours(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        code = await w.coach_code()
-        w.clock.advance(timedelta(hours=72, seconds=1))
-        chat = w.chat(9101)
-        await chat.send(f"/start {code}")
-        assert chat.last.text.startswith("This coach link has already been used or has expired.")
-        async with w.db.read() as tx:
-            assert await coaches.by_chat(tx, 9101) is None
+async def test_a_coach_code_expires_after_72_hours(w: World) -> None:
+    code = await w.coach_code()
+    w.clock.advance(timedelta(hours=72, seconds=1))
+    chat = w.chat(9101)
+    await chat.send(f"/start {code}")
+    assert chat.last.text.startswith("This coach link has already been used or has expired.")
+    async with w.db.read() as tx:
+        assert await coaches.by_chat(tx, 9101) is None
 
 
-async def test_one_chat_is_never_both_participant_and_coach(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        coach = await w.coach()
-        participant = await join(w, coach, 1001)
-        await participant.send(f"/start {await w.coach_code(name='Someone Else')}")
-        assert (
-            "This chat takes part as a participant, so it cannot become a coach's chat."
-            in participant.texts()
-        )
-        async with w.db.read() as tx:
-            assert await coaches.by_chat(tx, 1001) is None
-        await coach.send(f"/start {await w.invitation()}")
-        assert "This is a coach's chat, so it cannot join as a participant." in coach.texts()
-        assert await w.count("participants") == 1
-        # Half-way through joining, a coach code is refused too.
-        joining = w.chat(1002)
-        await joining.send(f"/start {await w.invitation()}")
-        await joining.send(f"/start {await w.coach_code(name='Third')}")
-        assert "cannot become a coach's chat" in joining.texts()
+async def test_one_chat_is_never_both_participant_and_coach(w: World) -> None:
+    coach = await w.coach()
+    participant = await join(w, coach, 1001)
+    await participant.send(f"/start {await w.coach_code(name='Someone Else')}")
+    assert "This chat takes part as a participant, so it cannot become a coach's chat." in participant.texts()
+    async with w.db.read() as tx:
+        assert await coaches.by_chat(tx, 1001) is None
+    await coach.send(f"/start {await w.invitation()}")
+    assert "This is a coach's chat, so it cannot join as a participant." in coach.texts()
+    assert await w.count("participants") == 1
+    # Half-way through joining, a coach code is refused too.
+    joining = w.chat(1002)
+    await joining.send(f"/start {await w.invitation()}")
+    await joining.send(f"/start {await w.coach_code(name='Third')}")
+    assert "cannot become a coach's chat" in joining.texts()
 
 
-async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        coach = await w.coach(name="Anna Beispiel")
-        participant = await join(w, coach, 1001, sharing=True, crisis=False)
-        texts = participant.texts()
-        assert "You were invited by Anna Beispiel from Jobcenter Musterstadt." in texts
-        assert "May I share short signals with Jobcenter Musterstadt?" in texts
-        pseudonym = await known_as(w, coach, participant)
-        assert f"🟢 {pseudonym} is now connected with you." in coach.texts()
-        async with w.db.read() as tx:
-            rows = await tx.all("SELECT scope, granted, organisation_id FROM consents ORDER BY id")
-            organisation = await tx.scalar(
-                "SELECT id FROM organisations WHERE name = 'Jobcenter Musterstadt'"
-            )
-        assert [(r[0], r[1], r[2]) for r in rows] == [
-            ("checkins", 1, None),
-            ("selfreports", 1, None),
-            ("link", 1, organisation),
-            ("sharing", 1, organisation),
-            ("crisis", 0, organisation),
-        ]
-        # The optional extras are offered once, after the welcome; joining goes on as always after it.
-        texts_in_order = [s.text for s in participant.seen]
-        offer = next(i for i, t in enumerate(texts_in_order) if "could also see the things below" in t)
-        assert texts_in_order[offer - 1].startswith("Welcome! Your pseudonym is")
-        assert offer < len(texts_in_order) - 1
+async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(w: World) -> None:
+    coach = await w.coach(name="Anna Beispiel")
+    participant = await join(w, coach, 1001, sharing=True, crisis=False)
+    texts = participant.texts()
+    assert "You were invited by Anna Beispiel from Jobcenter Musterstadt." in texts
+    assert "May I share short signals with Jobcenter Musterstadt?" in texts
+    pseudonym = await known_as(w, coach, participant)
+    assert f"🟢 {pseudonym} is now connected with you." in coach.texts()
+    async with w.db.read() as tx:
+        rows = await tx.all("SELECT scope, granted, organisation_id FROM consents ORDER BY id")
+        organisation = await tx.scalar("SELECT id FROM organisations WHERE name = 'Jobcenter Musterstadt'")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("checkins", 1, None),
+        ("selfreports", 1, None),
+        ("link", 1, organisation),
+        ("sharing", 1, organisation),
+        ("crisis", 0, organisation),
+    ]
+    # The optional extras are offered once, after the welcome; joining goes on as always after it.
+    texts_in_order = [s.text for s in participant.seen]
+    offer = next(i for i, t in enumerate(texts_in_order) if "could also see the things below" in t)
+    assert texts_in_order[offer - 1].startswith("Welcome! Your pseudonym is")
+    assert offer < len(texts_in_order) - 1
 
 
-async def test_an_invitation_without_a_coach_asks_no_sharing_question(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await chat.send(f"/start {await w.invitation(coach=False)}")
-        await chat.tap("English")
-        await chat.tap("Yes, I agree")
-        await chat.tap("No")
-        assert "Welcome! Your pseudonym is" in chat.texts()
-        assert "May I share short signals" not in chat.texts()
-        await chat.send("/coachview")
-        assert "You are not connected with a coach's organisation in this companion." in chat.texts()
+async def test_an_invitation_without_a_coach_asks_no_sharing_question(w: World) -> None:
+    chat = w.chat()
+    await chat.send(f"/start {await w.invitation(coach=False)}")
+    await chat.tap("English")
+    await chat.tap("Yes, I agree")
+    await chat.tap("No")
+    assert "Welcome! Your pseudonym is" in chat.texts()
+    assert "May I share short signals" not in chat.texts()
+    await chat.send("/coachview")
+    assert "You are not connected with a coach's organisation in this companion." in chat.texts()
 
 
-async def test_the_extras_offered_after_joining_open_their_question(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        coach = await w.coach()
-        participant = await join(w, coach, 1001)
-        await participant.tap("➕ Your upcoming appointments")
-        assert participant.last.text.startswith("May Jobcenter Musterstadt see your upcoming appointments")
-        await participant.tap("Yes")
-        assert "Done. “Your upcoming appointments” is now on." in participant.texts()
-        async with w.db.read() as tx:
-            organisation = await tx.scalar("SELECT id FROM organisations")
-            assert "appointments" in await consents.granted_to(tx, 1, organisation)
+async def test_the_extras_offered_after_joining_open_their_question(w: World) -> None:
+    coach = await w.coach()
+    participant = await join(w, coach, 1001)
+    await participant.tap("➕ Your upcoming appointments")
+    assert participant.last.text.startswith("May Jobcenter Musterstadt see your upcoming appointments")
+    await participant.tap("Yes")
+    assert "Done. “Your upcoming appointments” is now on." in participant.texts()
+    async with w.db.read() as tx:
+        organisation = await tx.scalar("SELECT id FROM organisations")
+        assert "appointments" in await consents.granted_to(tx, 1, organisation)
 
 
-async def test_a_participant_connects_with_a_second_organisation_only_by_saying_yes(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        jobcentre = await w.coach(name="Anna Beispiel")
-        counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
-        participant = await join(w, jobcentre, 1001)
-        pseudonym = await known_as(w, jobcentre, participant)
-        code = await invite_code(counsellor)
-        await participant.send(f"/start {code}")
-        assert "Ben Muster from Suchtberatung Nord would like to accompany you" in participant.last.text
-        await participant.tap("No")
-        assert "Okay. Nothing has changed." in participant.texts()
-        await counsellor.send(f"/case {pseudonym}")
-        assert counsellor.seen[-2].text.startswith("I cannot show you this case.")
-        # The same link still works after a no.
-        await participant.send(f"/start {code}")
-        await participant.tap("Yes, connect")
-        assert participant.last.text.startswith("May I share short signals with Suchtberatung Nord?")
-        await participant.tap("No")
-        await participant.tap("Yes")
-        await counsellor.receive()
-        assert await known_as(w, counsellor, participant) != pseudonym  # its own, not the job centre's
-        pseudonym = await known_as(w, counsellor, participant)
-        assert f"🟢 {pseudonym} is now connected with you." in counsellor.texts()
-        await counsellor.send(f"/case {pseudonym}")
-        assert "Participant " + pseudonym in counsellor.texts()
-        # Used up now.
-        await participant.send(f"/start {code}")
-        assert "This link does not work any more" in participant.texts()
+async def test_a_participant_connects_with_a_second_organisation_only_by_saying_yes(w: World) -> None:
+    jobcentre = await w.coach(name="Anna Beispiel")
+    counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
+    participant = await join(w, jobcentre, 1001)
+    pseudonym = await known_as(w, jobcentre, participant)
+    code = await invite_code(counsellor)
+    await participant.send(f"/start {code}")
+    assert "Ben Muster from Suchtberatung Nord would like to accompany you" in participant.last.text
+    await participant.tap("No")
+    assert "Okay. Nothing has changed." in participant.texts()
+    await counsellor.send(f"/case {pseudonym}")
+    assert counsellor.seen[-2].text.startswith("I cannot show you this case.")
+    # The same link still works after a no.
+    await participant.send(f"/start {code}")
+    await participant.tap("Yes, connect")
+    assert participant.last.text.startswith("May I share short signals with Suchtberatung Nord?")
+    await participant.tap("No")
+    await participant.tap("Yes")
+    await counsellor.receive()
+    assert await known_as(w, counsellor, participant) != pseudonym  # its own, not the job centre's
+    pseudonym = await known_as(w, counsellor, participant)
+    assert f"🟢 {pseudonym} is now connected with you." in counsellor.texts()
+    await counsellor.send(f"/case {pseudonym}")
+    assert "Participant " + pseudonym in counsellor.texts()
+    # Used up now.
+    await participant.send(f"/start {code}")
+    assert "This link does not work any more" in participant.texts()
 
 
-async def test_connecting_twice_with_the_same_coach_says_so(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        coach = await w.coach(name="Anna Beispiel")
-        participant = await join(w, coach, 1001)
-        await participant.send(f"/start {await invite_code(coach)}")
-        assert (
-            "You are already connected with Anna Beispiel from Jobcenter Musterstadt." in participant.texts()
-        )
+async def test_connecting_twice_with_the_same_coach_says_so(w: World) -> None:
+    coach = await w.coach(name="Anna Beispiel")
+    participant = await join(w, coach, 1001)
+    await participant.send(f"/start {await invite_code(coach)}")
+    assert "You are already connected with Anna Beispiel from Jobcenter Musterstadt." in participant.texts()
 
 
-async def test_a_second_coach_of_the_same_organisation_keeps_the_choices(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        anna = await w.coach(name="Anna Beispiel")
-        carl = await w.coach(name="Carl Kollege", chat_id=9102)
-        participant = await join(w, anna, 1001, sharing=True, crisis=False)
-        await participant.send(f"/start {await invite_code(carl)}")
-        await participant.tap("Yes, connect")
-        assert "Connected. What Jobcenter Musterstadt may see stays as you chose it." in participant.texts()
-        await carl.receive()
-        assert "is now connected with you" in carl.texts()
+async def test_a_second_coach_of_the_same_organisation_keeps_the_choices(w: World) -> None:
+    anna = await w.coach(name="Anna Beispiel")
+    carl = await w.coach(name="Carl Kollege", chat_id=9102)
+    participant = await join(w, anna, 1001, sharing=True, crisis=False)
+    await participant.send(f"/start {await invite_code(carl)}")
+    await participant.tap("Yes, connect")
+    assert "Connected. What Jobcenter Musterstadt may see stays as you chose it." in participant.texts()
+    await carl.receive()
+    assert "is now connected with you" in carl.texts()
 
 
-async def test_an_invitation_of_a_removed_coach_no_longer_works(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        coach = await w.coach()
-        code = await invite_code(coach)
-        coach_id = await w.coach_id(coach)
-        async with w.db.transaction() as tx:
-            await coaches.remove(tx, coach_id, w.clock.now())
-        chat = w.chat(1001)
-        await chat.send(f"/start {code}")
-        assert chat.last.text.startswith("This invitation has expired.")
+async def test_an_invitation_of_a_removed_coach_no_longer_works(w: World) -> None:
+    coach = await w.coach()
+    code = await invite_code(coach)
+    coach_id = await w.coach_id(coach)
+    async with w.db.transaction() as tx:
+        await coaches.remove(tx, coach_id, w.clock.now())
+    chat = w.chat(1001)
+    await chat.send(f"/start {code}")
+    assert chat.last.text.startswith("This invitation has expired.")
 
 
-async def test_a_removed_coach_gets_a_neutral_answer_to_everything(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        coach = await w.coach()
-        participant = await join(w, coach, 1001)
-        pseudonym = await known_as(w, coach, participant)
-        await participant.send("/sos")
-        await participant.tap("Please contact me")
-        await coach.receive()
-        coach_id = await w.coach_id(coach)
-        async with w.db.transaction() as tx:
-            await coaches.remove(tx, coach_id, w.clock.now())
-        for action in ("/cases", f"/case {pseudonym}", "hello", "/help"):
-            await coach.send(action)
-            assert coach.last.text == "This chat has no access to the companion."
-        await coach.tap("I will get in touch")
+async def test_a_removed_coach_gets_a_neutral_answer_to_everything(w: World) -> None:
+    coach = await w.coach()
+    participant = await join(w, coach, 1001)
+    pseudonym = await known_as(w, coach, participant)
+    await participant.send("/sos")
+    await participant.tap("Please contact me")
+    await coach.receive()
+    coach_id = await w.coach_id(coach)
+    async with w.db.transaction() as tx:
+        await coaches.remove(tx, coach_id, w.clock.now())
+    for action in ("/cases", f"/case {pseudonym}", "hello", "/help"):
+        await coach.send(action)
         assert coach.last.text == "This chat has no access to the companion."
-        # Added again by the administrator, the same chat can open a new code.
-        await coach.send(f"/start {await w.coach_code(name='Anna Beispiel')}")
-        assert (
-            "Welcome, Anna Beispiel!" in coach.last.text or "Welcome, Anna Beispiel!" in coach.seen[-2].text
-        )
-        await coach.send(f"/case {pseudonym}")
-        assert coach.seen[-2].text.startswith("I cannot show you this case.")
+    await coach.tap("I will get in touch")
+    assert coach.last.text == "This chat has no access to the companion."
+    # Added again by the administrator, the same chat can open a new code.
+    await coach.send(f"/start {await w.coach_code(name='Anna Beispiel')}")
+    assert "Welcome, Anna Beispiel!" in coach.last.text or "Welcome, Anna Beispiel!" in coach.seen[-2].text
+    await coach.send(f"/case {pseudonym}")
+    assert coach.seen[-2].text.startswith("I cannot show you this case.")
 
 
 async def test_going_over_the_caseload_limit_warns_the_coach(tmp_path: Path) -> None:
@@ -218,16 +198,15 @@ async def test_going_over_the_caseload_limit_warns_the_coach(tmp_path: Path) -> 
 
 
 async def test_a_participant_invited_by_a_coach_gets_the_local_help_of_the_organisations_region(
-    tmp_path: Path,
+    w: World,
 ) -> None:
-    async with world(tmp_path) as w:
-        async with w.db.transaction() as tx:
-            await organisations.create(
-                tx, name="Jobcenter Bochum", region="bochum", webhook_url=None, now=w.clock.now()
-            )
-        coach = await w.coach("Jobcenter Bochum")
-        chat = await join(w, coach, 1001)
-        await chat.send("/sos")
-        assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in chat.last.text.split("Near you:")[1]
-        await chat.send("/info")
-        assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels
+    async with w.db.transaction() as tx:
+        await organisations.create(
+            tx, name="Jobcenter Bochum", region="bochum", webhook_url=None, now=w.clock.now()
+        )
+    coach = await w.coach("Jobcenter Bochum")
+    chat = await join(w, coach, 1001)
+    await chat.send("/sos")
+    assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in chat.last.text.split("Near you:")[1]
+    await chat.send("/info")
+    assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels

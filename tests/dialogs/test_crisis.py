@@ -10,7 +10,7 @@ from storage import selfreports
 from storage.sealing import new_key
 from tests.dialogs.test_enrolment import enrol
 from tests.dialogs.test_signals import kinds
-from tests.harness import world
+from tests.harness import World, world
 
 NUMBERS = ("112", "0800 111 0 111", "0800 111 0 222", "01806 313031")
 DISMISSIVE = ("no thanks", "close", "i am fine", "i'm fine", "cancel", "back", "not now")
@@ -21,97 +21,90 @@ def assert_card(text: str) -> None:
         assert number in text, number
 
 
-async def test_sos_shows_the_card_with_a_contact_button_and_nothing_to_dismiss_it(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, sharing=True)
-        await chat.send("/sos")
-        assert_card(chat.last.text)
-        assert chat.last.labels == ["📞 Please contact me"]
-        assert not any(word in label.lower() for label in chat.last.labels for word in DISMISSIVE)
-        assert "your coach's organisation will learn" not in chat.last.text  # no crisis consent: not told
-        await chat.tap("Please contact me")
-        assert (
-            "I will let your coach's organisation know that you would like to be contacted" in chat.last.text
-        )
-        assert "call 112" in chat.last.text
-        assert await kinds(w) == [("contact_requested", None)]
-        await chat.tap("Please contact me")  # twice in a row: one signal, the same honest answer
-        assert await kinds(w) == [("contact_requested", None)]
+async def test_sos_shows_the_card_with_a_contact_button_and_nothing_to_dismiss_it(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, sharing=True)
+    await chat.send("/sos")
+    assert_card(chat.last.text)
+    assert chat.last.labels == ["📞 Please contact me"]
+    assert not any(word in label.lower() for label in chat.last.labels for word in DISMISSIVE)
+    assert "your coach's organisation will learn" not in chat.last.text  # no crisis consent: not told
+    await chat.tap("Please contact me")
+    assert "I will let your coach's organisation know that you would like to be contacted" in chat.last.text
+    assert "call 112" in chat.last.text
+    assert await kinds(w) == [("contact_requested", None)]
+    await chat.tap("Please contact me")  # twice in a row: one signal, the same honest answer
+    assert await kinds(w) == [("contact_requested", None)]
 
 
-async def test_without_sharing_the_answer_says_so_and_offers_to_turn_it_on(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, sharing=False)
-        await chat.send("/sos")
-        await chat.tap("Please contact me")
-        assert "Right now your coach will not be told" in chat.last.text
-        assert await w.count("signals") == 0
-        await chat.tap("Turn on signals and tell my coach")
-        assert "May I share short signals" in chat.last.text  # the consent text is read before saying yes
-        await chat.tap("Yes")
-        assert "would like to be contacted" in chat.last.text
-        assert await kinds(w) == [("contact_requested", None)]
+async def test_without_sharing_the_answer_says_so_and_offers_to_turn_it_on(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, sharing=False)
+    await chat.send("/sos")
+    await chat.tap("Please contact me")
+    assert "Right now your coach will not be told" in chat.last.text
+    assert await w.count("signals") == 0
+    await chat.tap("Turn on signals and tell my coach")
+    assert "May I share short signals" in chat.last.text  # the consent text is read before saying yes
+    await chat.tap("Yes")
+    assert "would like to be contacted" in chat.last.text
+    assert await kinds(w) == [("contact_requested", None)]
 
-        other = w.chat(2002)
-        await enrol(w, other, sharing=False)
-        await other.send("/sos")
-        await other.tap("Please contact me")
-        await other.tap("Turn on signals and tell my coach")
-        await other.tap("No")
-        assert "Okay. Your coach will not be told." in other.texts()
-        assert await kinds(w) == [("contact_requested", None)]
-
-
-async def test_crisis_use_is_signalled_only_with_its_own_consent(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        consenting = w.chat(1001)
-        await enrol(w, consenting, sharing=False, crisis=True)
-        sharing_only = w.chat(1002)
-        await enrol(w, sharing_only, sharing=True, crisis=False)
-        await consenting.send("/sos")
-        assert "As you allowed, your coach's organisation will learn that you used the crisis help" in (
-            consenting.last.text
-        )
-        await sharing_only.send("I want to die")
-        assert "will learn that you used the crisis help" not in sharing_only.last.text
-        await consenting.send("ich will nicht mehr leben")  # within the hour: the same crisis
-        assert await kinds(w) == [("crisis_help_used", None)]
+    other = w.chat(2002)
+    await enrol(w, other, sharing=False)
+    await other.send("/sos")
+    await other.tap("Please contact me")
+    await other.tap("Turn on signals and tell my coach")
+    await other.tap("No")
+    assert "Okay. Your coach will not be told." in other.texts()
+    assert await kinds(w) == [("contact_requested", None)]
 
 
-async def test_crisis_words_answer_everyone_in_every_state(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        stranger = w.chat(3003)
-        await stranger.send("أريد أن أموت")
-        assert_card(stranger.last.text)
-        assert stranger.last.labels == []  # no coach to contact yet
-        enrolling = w.chat(3004)
-        await enrolling.send(f"/start {await w.invitation()}")
-        await enrolling.tap("English")
-        await enrolling.send("I want to kill myself")
-        assert_card(enrolling.last.text)
-        participant = w.chat(3005)
-        await enrol(w, participant)
-        await participant.send("x" * 5000 + " suicide")  # too long for anything else, never for help
-        assert_card(participant.last.text)
-        await participant.send("/stop")
-        await participant.send("хочу умереть")
-        assert_card(participant.last.text)
-        for chat in (stranger, enrolling, participant):
-            assert "message is too long" not in chat.last.text
+async def test_crisis_use_is_signalled_only_with_its_own_consent(w: World) -> None:
+    consenting = w.chat(1001)
+    await enrol(w, consenting, sharing=False, crisis=True)
+    sharing_only = w.chat(1002)
+    await enrol(w, sharing_only, sharing=True, crisis=False)
+    await consenting.send("/sos")
+    assert "As you allowed, your coach's organisation will learn that you used the crisis help" in (
+        consenting.last.text
+    )
+    await sharing_only.send("I want to die")
+    assert "will learn that you used the crisis help" not in sharing_only.last.text
+    await consenting.send("ich will nicht mehr leben")  # within the hour: the same crisis
+    assert await kinds(w) == [("crisis_help_used", None)]
 
 
-async def test_the_help_button_works_with_its_fixed_token(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        assert chat.last.buttons[0][0] == ("🆘 Help now", SOS_TOKEN)
-        await chat.tap("Help now")
-        assert_card(chat.last.text)
-        stranger = w.chat(4004)
-        await stranger.press(SOS_TOKEN)
-        assert_card(stranger.last.text)
+async def test_crisis_words_answer_everyone_in_every_state(w: World) -> None:
+    stranger = w.chat(3003)
+    await stranger.send("أريد أن أموت")
+    assert_card(stranger.last.text)
+    assert stranger.last.labels == []  # no coach to contact yet
+    enrolling = w.chat(3004)
+    await enrolling.send(f"/start {await w.invitation()}")
+    await enrolling.tap("English")
+    await enrolling.send("I want to kill myself")
+    assert_card(enrolling.last.text)
+    participant = w.chat(3005)
+    await enrol(w, participant)
+    await participant.send("x" * 5000 + " suicide")  # too long for anything else, never for help
+    assert_card(participant.last.text)
+    await participant.send("/stop")
+    await participant.send("хочу умереть")
+    assert_card(participant.last.text)
+    for chat in (stranger, enrolling, participant):
+        assert "message is too long" not in chat.last.text
+
+
+async def test_the_help_button_works_with_its_fixed_token(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    assert chat.last.buttons[0][0] == ("🆘 Help now", SOS_TOKEN)
+    await chat.tap("Help now")
+    assert_card(chat.last.text)
+    stranger = w.chat(4004)
+    await stranger.press(SOS_TOKEN)
+    assert_card(stranger.last.text)
 
 
 async def test_crisis_words_in_a_note_keep_the_note_and_show_the_card(tmp_path: Path) -> None:
@@ -129,42 +122,39 @@ async def test_crisis_words_in_a_note_keep_the_note_and_show_the_card(tmp_path: 
             assert len(await selfreports.sealed_notes(tx)) == 1
 
 
-async def test_a_changed_consent_text_never_stands_between_a_person_and_help(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, sharing=True)
-        await chat.send("/sos")
-        async with w.db.transaction() as tx:
-            await tx.execute("UPDATE consents SET text_sha256 = 'older' WHERE scope = 'sharing'")
-        await chat.tap("Please contact me")
-        assert "would like to be contacted" in chat.last.text
-        await chat.send("I want to die")
-        assert_card(chat.last.text)
+async def test_a_changed_consent_text_never_stands_between_a_person_and_help(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, sharing=True)
+    await chat.send("/sos")
+    async with w.db.transaction() as tx:
+        await tx.execute("UPDATE consents SET text_sha256 = 'older' WHERE scope = 'sharing'")
+    await chat.tap("Please contact me")
+    assert "would like to be contacted" in chat.last.text
+    await chat.send("I want to die")
+    assert_card(chat.last.text)
 
 
-async def test_help_includes_the_card(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await chat.send("/help")
-        assert_card(chat.last.text)
+async def test_help_includes_the_card(w: World) -> None:
+    chat = w.chat()
+    await chat.send("/help")
+    assert_card(chat.last.text)
 
 
-async def test_the_card_adds_local_crisis_services_of_the_participants_region(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        async with w.db.transaction() as tx:
-            await tx.execute("UPDATE participants SET region = 'bochum'")
-        await chat.send("/sos")
-        card = chat.last.text
-        assert_card(card)
-        near = card.split("Near you:")[1]
-        assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in near
-        assert "116 123" in near  # TelefonSeelsorge's third number, from the information content
-        assert "0800 111 0 111" not in near  # numbers already on the card are not repeated
-        stranger = w.chat(2002)
-        await stranger.send("/sos")
-        assert "Bochum" not in stranger.last.text and "116 123" in stranger.last.text  # national only
+async def test_the_card_adds_local_crisis_services_of_the_participants_region(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    async with w.db.transaction() as tx:
+        await tx.execute("UPDATE participants SET region = 'bochum'")
+    await chat.send("/sos")
+    card = chat.last.text
+    assert_card(card)
+    near = card.split("Near you:")[1]
+    assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in near
+    assert "116 123" in near  # TelefonSeelsorge's third number, from the information content
+    assert "0800 111 0 111" not in near  # numbers already on the card are not repeated
+    stranger = w.chat(2002)
+    await stranger.send("/sos")
+    assert "Bochum" not in stranger.last.text and "116 123" in stranger.last.text  # national only
 
 
 async def test_the_card_comes_without_the_information_content_too(tmp_path: Path) -> None:
@@ -175,15 +165,14 @@ async def test_the_card_comes_without_the_information_content_too(tmp_path: Path
         assert "Near you:" not in chat.last.text
 
 
-async def test_people_who_joined_before_the_crisis_scope_existed_are_asked_for_it(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        async with w.db.transaction() as tx:
-            await tx.execute("DELETE FROM consents WHERE scope = 'crisis'")
-        await chat.send("/privacy")
-        assert "Something in my privacy information has changed" in chat.texts()
-        assert "When you use the crisis help" in chat.last.text
-        await chat.tap("Yes")
-        await chat.send("/sos")
-        assert "your coach's organisation will learn that you used the crisis help" in chat.last.text
+async def test_people_who_joined_before_the_crisis_scope_existed_are_asked_for_it(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    async with w.db.transaction() as tx:
+        await tx.execute("DELETE FROM consents WHERE scope = 'crisis'")
+    await chat.send("/privacy")
+    assert "Something in my privacy information has changed" in chat.texts()
+    assert "When you use the crisis help" in chat.last.text
+    await chat.tap("Yes")
+    await chat.send("/sos")
+    assert "your coach's organisation will learn that you used the crisis help" in chat.last.text

@@ -3,209 +3,196 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from storage import outbox, participants, personal_data
 from tests.dialogs.test_enrolment import enrol
-from tests.harness import world
+from tests.harness import World
 
 
-async def test_privacy_shows_each_consent_and_changes_an_optional_one(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=False)
-        await chat.send("/privacy")
-        assert "✅ Check-ins and reminders" in chat.last.text
-        assert "⬜ Short signals for your coach" in chat.last.text
-        await chat.tap("Turn on: Short signals")
-        assert "The signals could be:" in chat.last.text  # the full text is read again before saying yes
-        await chat.tap("Yes")
-        assert "“Short signals for your coach” is now on." in chat.texts()
-        assert "✅ Short signals for your coach" in chat.last.text
-        await chat.tap("Turn off: Storing how you are")
-        assert "⬜ Storing how you are" in chat.last.text
-        await chat.tap("Show my consent history")
-        history = chat.seen[-2].text
-        assert (
-            history.count("Short signals for your coach") == 2 and history.count("Storing how you are") == 2
-        )
-        async with w.db.read() as tx:
-            granted = await tx.all("SELECT scope, granted FROM consents ORDER BY id")
-        assert [(r[0], r[1]) for r in granted][-2:] == [("sharing", 1), ("selfreports", 0)]
+async def test_privacy_shows_each_consent_and_changes_an_optional_one(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True, sharing=False)
+    await chat.send("/privacy")
+    assert "✅ Check-ins and reminders" in chat.last.text
+    assert "⬜ Short signals for your coach" in chat.last.text
+    await chat.tap("Turn on: Short signals")
+    assert "The signals could be:" in chat.last.text  # the full text is read again before saying yes
+    await chat.tap("Yes")
+    assert "“Short signals for your coach” is now on." in chat.texts()
+    assert "✅ Short signals for your coach" in chat.last.text
+    await chat.tap("Turn off: Storing how you are")
+    assert "⬜ Storing how you are" in chat.last.text
+    await chat.tap("Show my consent history")
+    history = chat.seen[-2].text
+    assert history.count("Short signals for your coach") == 2 and history.count("Storing how you are") == 2
+    async with w.db.read() as tx:
+        granted = await tx.all("SELECT scope, granted FROM consents ORDER BY id")
+    assert [(r[0], r[1]) for r in granted][-2:] == [("sharing", 1), ("selfreports", 0)]
 
 
-async def test_stop_withdraws_at_once_and_nothing_is_sent_again(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        async with w.db.transaction() as tx:
-            participant = await participants.by_chat(tx, chat.chat_id)
-            assert participant is not None
-            await outbox.enqueue(
-                tx,
-                chat_id=chat.chat_id,
-                participant_id=participant.id,
-                text="a planned message",
-                buttons=[],
-                attachment=None,
-                not_before=w.clock.now(),
-                now=w.clock.now(),
-            )
-        await chat.send("/stop")
-        assert chat.seen[-2].text.startswith("You have stopped.")
-        assert "a planned message" not in chat.texts()
-        async with w.db.read() as tx:
-            participant = await participants.by_chat(tx, chat.chat_id)
-            assert participant is not None and participant.status.value == "stopped"
-            granted = await tx.scalar(
-                "SELECT COUNT(*) FROM consents c WHERE granted = 1 AND id = (SELECT MAX(id) FROM consents"
-                " WHERE scope = c.scope)"
-            )
-        assert granted == 0
-        await chat.send("/privacy")
-        assert "⬜ Check-ins and reminders" in chat.last.text
-        await chat.send("hello")
-        assert "Turn on" not in " ".join(chat.last.labels)
-
-
-async def test_someone_who_stopped_can_take_part_again_with_start(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        await chat.send("/stop")
-        await chat.send("/stop")
-        assert "You have already stopped." in chat.last.text
-        await chat.send("/start")
-        assert "Welcome back!" in chat.texts()
-        await chat.tap("Yes, I agree")
-        await chat.tap("No")
-        await chat.tap("No")
-        await chat.tap("No")
-        assert "Thank you. Your choices are saved." in chat.texts()
-        async with w.db.read() as tx:
-            participant = await participants.by_chat(tx, chat.chat_id)
-        assert participant is not None and participant.status.value == "active"
-
-
-async def test_mydata_sends_every_stored_row_as_json(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=True)
-        await chat.send("/mydata")
-        shown = next(s for s in chat.seen if s.attachment_name)
-        assert shown.attachment_name is not None and shown.attachment_name.startswith("mydata-P-")
-        assert shown.attachment is not None
-        document = json.loads(shown.attachment)
-        tables = document["tables"]
-        assert tables["participants"][0]["pseudonym"] == document["pseudonym"]
-        scopes = [c["scope"] for c in tables["consents"]]
-        assert scopes == ["checkins", "selfreports", "link", "sharing", "crisis"]
-        assert "conversations" in tables
-
-
-async def test_delete_asks_twice_and_no_keeps_everything(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        await chat.send("/delete")
-        assert "cannot be undone" in chat.last.text
-        await chat.tap("No, keep my data")
-        assert "nothing was deleted" in chat.seen[-2].text
-        assert await w.count("participants") == 1
-
-
-async def test_delete_removes_every_row_and_reenrolment_needs_a_new_invitation(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        code = await w.invitation()
-        await chat.send(f"/start {code}")
-        await chat.tap("English")
-        await chat.tap("Yes, I agree")
-        await chat.tap("Yes")
-        await chat.tap("Yes")
-        await chat.tap("Yes")
-        async with w.db.read() as tx:
-            participant = await participants.by_chat(tx, chat.chat_id)
+async def test_stop_withdraws_at_once_and_nothing_is_sent_again(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    async with w.db.transaction() as tx:
+        participant = await participants.by_chat(tx, chat.chat_id)
         assert participant is not None
-        await chat.send("/delete")
-        await chat.tap("Yes, delete everything")
-        assert chat.last.text.startswith("Everything about you is deleted.")
-        async with w.db.read() as tx:
-            assert await personal_data.remaining(tx, participant.id, chat.chat_id) == {}
-            assert await tx.scalar("SELECT COUNT(*) FROM invitations WHERE participant_id IS NOT NULL") == 0
-        await chat.send(f"/start {code}")
-        assert chat.last.text.startswith("This invitation has already been used.")
-        await chat.send(f"/start {await w.invitation()}")
-        assert chat.last.text == "Please choose your language."
+        await outbox.enqueue(
+            tx,
+            chat_id=chat.chat_id,
+            participant_id=participant.id,
+            text="a planned message",
+            buttons=[],
+            attachment=None,
+            not_before=w.clock.now(),
+            now=w.clock.now(),
+        )
+    await chat.send("/stop")
+    assert chat.seen[-2].text.startswith("You have stopped.")
+    assert "a planned message" not in chat.texts()
+    async with w.db.read() as tx:
+        participant = await participants.by_chat(tx, chat.chat_id)
+        assert participant is not None and participant.status.value == "stopped"
+        granted = await tx.scalar(
+            "SELECT COUNT(*) FROM consents c WHERE granted = 1 AND id = (SELECT MAX(id) FROM consents"
+            " WHERE scope = c.scope)"
+        )
+    assert granted == 0
+    await chat.send("/privacy")
+    assert "⬜ Check-ins and reminders" in chat.last.text
+    await chat.send("hello")
+    assert "Turn on" not in " ".join(chat.last.labels)
 
 
-async def test_erased_sentinels_are_gone_from_the_database_file(tmp_path: Path) -> None:
+async def test_someone_who_stopped_can_take_part_again_with_start(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    await chat.send("/stop")
+    await chat.send("/stop")
+    assert "You have already stopped." in chat.last.text
+    await chat.send("/start")
+    assert "Welcome back!" in chat.texts()
+    await chat.tap("Yes, I agree")
+    await chat.tap("No")
+    await chat.tap("No")
+    await chat.tap("No")
+    assert "Thank you. Your choices are saved." in chat.texts()
+    async with w.db.read() as tx:
+        participant = await participants.by_chat(tx, chat.chat_id)
+    assert participant is not None and participant.status.value == "active"
+
+
+async def test_mydata_sends_every_stored_row_as_json(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True, sharing=True)
+    await chat.send("/mydata")
+    shown = next(s for s in chat.seen if s.attachment_name)
+    assert shown.attachment_name is not None and shown.attachment_name.startswith("mydata-P-")
+    assert shown.attachment is not None
+    document = json.loads(shown.attachment)
+    tables = document["tables"]
+    assert tables["participants"][0]["pseudonym"] == document["pseudonym"]
+    scopes = [c["scope"] for c in tables["consents"]]
+    assert scopes == ["checkins", "selfreports", "link", "sharing", "crisis"]
+    assert "conversations" in tables
+
+
+async def test_delete_asks_twice_and_no_keeps_everything(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    await chat.send("/delete")
+    assert "cannot be undone" in chat.last.text
+    await chat.tap("No, keep my data")
+    assert "nothing was deleted" in chat.seen[-2].text
+    assert await w.count("participants") == 1
+
+
+async def test_delete_removes_every_row_and_reenrolment_needs_a_new_invitation(w: World) -> None:
+    chat = w.chat()
+    code = await w.invitation()
+    await chat.send(f"/start {code}")
+    await chat.tap("English")
+    await chat.tap("Yes, I agree")
+    await chat.tap("Yes")
+    await chat.tap("Yes")
+    await chat.tap("Yes")
+    async with w.db.read() as tx:
+        participant = await participants.by_chat(tx, chat.chat_id)
+    assert participant is not None
+    await chat.send("/delete")
+    await chat.tap("Yes, delete everything")
+    assert chat.last.text.startswith("Everything about you is deleted.")
+    async with w.db.read() as tx:
+        assert await personal_data.remaining(tx, participant.id, chat.chat_id) == {}
+        assert await tx.scalar("SELECT COUNT(*) FROM invitations WHERE participant_id IS NOT NULL") == 0
+    await chat.send(f"/start {code}")
+    assert chat.last.text.startswith("This invitation has already been used.")
+    await chat.send(f"/start {await w.invitation()}")
+    assert chat.last.text == "Please choose your language."
+
+
+async def test_erased_sentinels_are_gone_from_the_database_file(w: World) -> None:
     """Values given during enrolment are absent from the file after /delete and a WAL checkpoint.
 
     (Joined without a coach: with one, the audit log keeps the pseudonym by design, see test_coach_alerts.)
     """
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await chat.send(f"/start {await w.invitation(coach=False)}")
-        await chat.tap("English")
-        await chat.tap("Yes, I agree")
-        await chat.tap("Yes")
-        async with w.db.read() as tx:
-            participant = await participants.by_chat(tx, chat.chat_id)
-        assert participant is not None
-        sentinels = [participant.pseudonym.encode()]
-        # Text typed during enrolment is never stored; a pseudonym is, until erasure.
-        await chat.send("SENTINEL-TYPED-7f3a")
-        await chat.send("/mydata")
-        await chat.send("/delete")
-        await chat.tap("Yes, delete everything")
-        await w.db.checkpoint()
-        raw = w.path.read_bytes() + (
-            w.path.with_name(w.path.name + "-wal").read_bytes()
-            if w.path.with_name(w.path.name + "-wal").exists()
-            else b""
-        )
-        for sentinel in [*sentinels, b"SENTINEL-TYPED-7f3a"]:
-            assert sentinel not in raw, sentinel
+    chat = w.chat()
+    await chat.send(f"/start {await w.invitation(coach=False)}")
+    await chat.tap("English")
+    await chat.tap("Yes, I agree")
+    await chat.tap("Yes")
+    async with w.db.read() as tx:
+        participant = await participants.by_chat(tx, chat.chat_id)
+    assert participant is not None
+    sentinels = [participant.pseudonym.encode()]
+    # Text typed during enrolment is never stored; a pseudonym is, until erasure.
+    await chat.send("SENTINEL-TYPED-7f3a")
+    await chat.send("/mydata")
+    await chat.send("/delete")
+    await chat.tap("Yes, delete everything")
+    await w.db.checkpoint()
+    raw = w.path.read_bytes() + (
+        w.path.with_name(w.path.name + "-wal").read_bytes()
+        if w.path.with_name(w.path.name + "-wal").exists()
+        else b""
+    )
+    for sentinel in [*sentinels, b"SENTINEL-TYPED-7f3a"]:
+        assert sentinel not in raw, sentinel
 
 
-async def test_a_changed_consent_text_is_asked_again_before_anything_else(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True)
-        async with w.db.transaction() as tx:
-            await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'selfreports'")
-        await chat.send("/privacy")
-        assert "Something in my privacy information has changed." in chat.texts()
-        assert chat.last.text.startswith("May I store your answers")
-        await chat.send("/help")  # help and data rights still work meanwhile
-        assert "0800 111 0 111" in chat.seen[-2].text
-        await chat.tap("Yes")
-        assert "Thank you. Your choices are saved." in chat.texts()
-        await chat.send("/privacy")
-        assert "Your choices:" in chat.last.text
+async def test_a_changed_consent_text_is_asked_again_before_anything_else(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True)
+    async with w.db.transaction() as tx:
+        await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'selfreports'")
+    await chat.send("/privacy")
+    assert "Something in my privacy information has changed." in chat.texts()
+    assert chat.last.text.startswith("May I store your answers")
+    await chat.send("/help")  # help and data rights still work meanwhile
+    assert "0800 111 0 111" in chat.seen[-2].text
+    await chat.tap("Yes")
+    assert "Thank you. Your choices are saved." in chat.texts()
+    await chat.send("/privacy")
+    assert "Your choices:" in chat.last.text
 
 
-async def test_declining_the_required_scope_again_stops_participation(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        async with w.db.transaction() as tx:
-            await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'checkins'")
-        await chat.send("hi")
-        assert chat.last.labels == ["Yes, I agree", "No, thanks"]
-        await chat.tap("No, thanks")
-        assert "You have stopped." in chat.texts()
+async def test_declining_the_required_scope_again_stops_participation(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    async with w.db.transaction() as tx:
+        await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'checkins'")
+    await chat.send("hi")
+    assert chat.last.labels == ["Yes, I agree", "No, thanks"]
+    await chat.tap("No, thanks")
+    assert "You have stopped." in chat.texts()
 
 
-async def test_language_command_switches_every_later_message(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        await chat.send("/language")
-        await chat.tap("Deutsch")
-        assert "Ab jetzt schreibe ich Ihnen auf Deutsch." in chat.texts()
-        await chat.send("/language xx")
-        assert "Die Sprache „xx“ habe ich nicht." in chat.texts()
-        await chat.send("/language en")
-        assert chat.seen[-2].text == "From now on I will write to you in English."
+async def test_language_command_switches_every_later_message(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    await chat.send("/language")
+    await chat.tap("Deutsch")
+    assert "Ab jetzt schreibe ich Ihnen auf Deutsch." in chat.texts()
+    await chat.send("/language xx")
+    assert "Die Sprache „xx“ habe ich nicht." in chat.texts()
+    await chat.send("/language en")
+    assert chat.seen[-2].text == "From now on I will write to you in English."

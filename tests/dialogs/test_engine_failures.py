@@ -12,7 +12,7 @@ import pytest
 from dialogs.core import engine as engine_module
 from dialogs.core.events import Event, EventKind
 from dialogs.core.turn import Turn
-from tests.harness import world
+from tests.harness import World, world
 
 
 async def test_a_handler_bug_is_apologised_for_and_counts_as_handled(
@@ -31,21 +31,20 @@ async def test_a_handler_bug_is_apologised_for_and_counts_as_handled(
         assert chat.last_outcome.duplicate and again == []
 
 
-async def test_a_locked_database_leaves_the_update_to_be_delivered_again(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        async with w.db.transaction() as tx:
-            await tx.execute("PRAGMA busy_timeout = 50")
-        chat = w.chat(4002)
-        event = Event(4002, EventKind.COMMAND, command="help", update_id=72)
-        holder = sqlite3.connect(w.path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            outcome = await w.engine.handle(event)
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        assert outcome.failed and outcome.redeliver
-        assert await chat.receive() == []  # no apology was queued
-        shown = await chat.deliver(event)  # delivered again once the lock is gone: answered normally
-        assert not chat.last_outcome.failed and not chat.last_outcome.duplicate
-        assert shown and "went wrong" not in shown[0].text
+async def test_a_locked_database_leaves_the_update_to_be_delivered_again(w: World) -> None:
+    async with w.db.transaction() as tx:
+        await tx.execute("PRAGMA busy_timeout = 50")
+    chat = w.chat(4002)
+    event = Event(4002, EventKind.COMMAND, command="help", update_id=72)
+    holder = sqlite3.connect(w.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        outcome = await w.engine.handle(event)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert outcome.failed and outcome.redeliver
+    assert await chat.receive() == []  # no apology was queued
+    shown = await chat.deliver(event)  # delivered again once the lock is gone: answered normally
+    assert not chat.last_outcome.failed and not chat.last_outcome.duplicate
+    assert shown and "went wrong" not in shown[0].text

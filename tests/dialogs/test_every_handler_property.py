@@ -36,7 +36,7 @@ from dialogs.features import REGISTRY
 from storage import buttons
 from tests.dialogs.hostile_world import ACTORS, GROUP_CHAT, Session, open_session
 from tests.dialogs.test_enrolment import enrol
-from tests.harness import world
+from tests.harness import World
 
 pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
@@ -363,38 +363,36 @@ async def test_every_command_in_every_standing_and_every_button_it_offers(tmp_pa
 # Found by the tests above, kept as plain examples.
 
 
-async def test_a_superscript_digit_is_not_a_number_of_days(tmp_path: Path) -> None:
+async def test_a_superscript_digit_is_not_a_number_of_days(w: World) -> None:
     """`"²".isdigit()` is true but `int("²")` fails: /pause answered with an apology instead of a question."""
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        shown = await chat.send("/pause ²")
+    chat = w.chat()
+    await enrol(w, chat)
+    shown = await chat.send("/pause ²")
+    assert not chat.last_outcome.failed
+    assert shown[0].text == "Please choose a number of days from 1 to 60."
+    for typed in ("²", "①", "99999999999999999999999"):
+        shown = await chat.send(typed)
         assert not chat.last_outcome.failed
-        assert shown[0].text == "Please choose a number of days from 1 to 60."
-        for typed in ("²", "①", "99999999999999999999999"):
-            shown = await chat.send(typed)
-            assert not chat.last_outcome.failed
-            assert shown[-1].text.startswith("For how many days should I pause your check-ins?")
-        await chat.send("٣")  # Arabic-Indic three: a real digit, but only ASCII digits are read as days
-        assert not chat.last_outcome.failed
+        assert shown[-1].text.startswith("For how many days should I pause your check-ins?")
+    await chat.send("٣")  # Arabic-Indic three: a real digit, but only ASCII digits are read as days
+    assert not chat.last_outcome.failed
 
 
-async def test_a_lasting_button_naming_a_number_beyond_sqlite_is_closed(tmp_path: Path) -> None:
+async def test_a_lasting_button_naming_a_number_beyond_sqlite_is_closed(w: World) -> None:
     """An item action whose number does not fit SQLite's integers raised OverflowError in the handler."""
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        for prefix in ITEM_PREFIXES:
-            for number in (str(2**63), "²", "0" * 40):
-                async with w.db.transaction() as tx:
-                    token = await buttons.mint(
-                        tx,
-                        chat_id=chat.chat_id,
-                        nonce=None,
-                        action=f"{prefix}:{number}:yes",
-                        now=w.clock.now(),
-                        ttl=timedelta(days=1),
-                    )
-                shown = await chat.press(token)
-                assert not chat.last_outcome.failed, (prefix, number)
-                assert shown[0].text == "This question is closed."
+    chat = w.chat()
+    await enrol(w, chat)
+    for prefix in ITEM_PREFIXES:
+        for number in (str(2**63), "²", "0" * 40):
+            async with w.db.transaction() as tx:
+                token = await buttons.mint(
+                    tx,
+                    chat_id=chat.chat_id,
+                    nonce=None,
+                    action=f"{prefix}:{number}:yes",
+                    now=w.clock.now(),
+                    ttl=timedelta(days=1),
+                )
+            shown = await chat.press(token)
+            assert not chat.last_outcome.failed, (prefix, number)
+            assert shown[0].text == "This question is closed."

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from dialogs.core.i18n import Translator
 from dialogs.info.conversation import content
 from storage import invitations
-from tests.harness import Chat, World, world
+from tests.harness import Chat, World
 
 
 async def enrol_in(w: World, chat: Chat, region: str | None, language: str = "English") -> None:
@@ -23,99 +22,93 @@ async def enrol_in(w: World, chat: Chat, region: str | None, language: str = "En
     await chat.tap("Set up later" if language == "English" else "Später einrichten")
 
 
-async def test_info_lists_every_topic_and_shows_help_in_the_region_of_the_invitation(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol_in(w, chat, "bochum")
-        await chat.send("/info")
-        titles = [topic.title for topic in content().topics("en").value]
-        assert len(titles) == 10 and all(title in chat.last.labels for title in titles)
-        assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels
-        addiction = content().topic("mental_health", "en")
-        assert addiction is not None
-        await chat.tap(addiction.value.title)
-        shown = "\n".join(s.text for s in chat.seen[-3:])
-        bochum = [e for e in content().entries("mental_health", "en", "bochum").value if e.region == "bochum"]
-        assert bochum and bochum[0].name in shown
-        assert "0800 111 0 111" in shown  # the national crisis line is there too
-        assert all(len(s.text) <= 4096 for s in chat.seen)
+async def test_info_lists_every_topic_and_shows_help_in_the_region_of_the_invitation(w: World) -> None:
+    chat = w.chat()
+    await enrol_in(w, chat, "bochum")
+    await chat.send("/info")
+    titles = [topic.title for topic in content().topics("en").value]
+    assert len(titles) == 10 and all(title in chat.last.labels for title in titles)
+    assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels
+    addiction = content().topic("mental_health", "en")
+    assert addiction is not None
+    await chat.tap(addiction.value.title)
+    shown = "\n".join(s.text for s in chat.seen[-3:])
+    bochum = [e for e in content().entries("mental_health", "en", "bochum").value if e.region == "bochum"]
+    assert bochum and bochum[0].name in shown
+    assert "0800 111 0 111" in shown  # the national crisis line is there too
+    assert all(len(s.text) <= 4096 for s in chat.seen)
 
 
-async def test_the_participant_can_choose_their_region(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol_in(w, chat, None)
-        await chat.send("/info")
-        assert "📍 Region: Germany" in chat.last.labels
-        await chat.tap("📍 Region")
-        await chat.tap(content().region_name("uckermark", "en"))
-        assert "📍 Region: " + content().region_name("uckermark", "en") in chat.last.labels
-        await chat.tap("📍 Region")
-        await chat.tap("Somewhere else in Germany")
-        assert "📍 Region: Germany" in chat.last.labels
+async def test_the_participant_can_choose_their_region(w: World) -> None:
+    chat = w.chat()
+    await enrol_in(w, chat, None)
+    await chat.send("/info")
+    assert "📍 Region: Germany" in chat.last.labels
+    await chat.tap("📍 Region")
+    await chat.tap(content().region_name("uckermark", "en"))
+    assert "📍 Region: " + content().region_name("uckermark", "en") in chat.last.labels
+    await chat.tap("📍 Region")
+    await chat.tap("Somewhere else in Germany")
+    assert "📍 Region: Germany" in chat.last.labels
 
 
-async def test_the_glossary_explains_job_centre_words(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol_in(w, chat, None)
-        await chat.send("/info")
-        await chat.tap("Words from the job centre")
-        await chat.tap("Widerspruch")
-        assert chat.last.text.startswith("📖 Widerspruch")
-        assert len(chat.last.text.splitlines()) >= 2
+async def test_the_glossary_explains_job_centre_words(w: World) -> None:
+    chat = w.chat()
+    await enrol_in(w, chat, None)
+    await chat.send("/info")
+    await chat.tap("Words from the job centre")
+    await chat.tap("Widerspruch")
+    assert chat.last.text.startswith("📖 Widerspruch")
+    assert len(chat.last.text.splitlines()) >= 2
 
 
-async def test_typing_a_word_finds_topics_in_the_participants_language(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        english, german = w.chat(1), w.chat(2)
-        await enrol_in(w, english, None)
-        await enrol_in(w, german, None, language="Deutsch")
-        debts_en = content().topic("debts", "en")
-        debts_de = content().topic("debts", "de")
-        assert debts_en is not None and debts_de is not None
-        await english.send("debt")
-        assert english.last.text == "This is what I found:" and debts_en.value.title in english.last.labels
-        await german.send("Schulden")
-        assert german.last.text == "Das habe ich gefunden:" and debts_de.value.title in german.last.labels
-        await german.send("/info Schuldnn")  # a small misspelling still finds it
-        assert debts_de.value.title in german.last.labels
-        await english.send("xyzzy plugh")
-        assert english.seen[-2].text == "I found nothing for that word. Please choose a topic."
-        at_menu = w.chat(3)
-        await enrol_in(w, at_menu, None)
-        await at_menu.send("xyzzy plugh")
-        assert at_menu.seen[-2].text.startswith("I did not understand that.")
+async def test_typing_a_word_finds_topics_in_the_participants_language(w: World) -> None:
+    english, german = w.chat(1), w.chat(2)
+    await enrol_in(w, english, None)
+    await enrol_in(w, german, None, language="Deutsch")
+    debts_en = content().topic("debts", "en")
+    debts_de = content().topic("debts", "de")
+    assert debts_en is not None and debts_de is not None
+    await english.send("debt")
+    assert english.last.text == "This is what I found:" and debts_en.value.title in english.last.labels
+    await german.send("Schulden")
+    assert german.last.text == "Das habe ich gefunden:" and debts_de.value.title in german.last.labels
+    await german.send("/info Schuldnn")  # a small misspelling still finds it
+    assert debts_de.value.title in german.last.labels
+    await english.send("xyzzy plugh")
+    assert english.seen[-2].text == "I found nothing for that word. Please choose a topic."
+    at_menu = w.chat(3)
+    await enrol_in(w, at_menu, None)
+    await at_menu.send("xyzzy plugh")
+    assert at_menu.seen[-2].text.startswith("I did not understand that.")
 
 
-async def test_content_only_in_german_carries_the_marker(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol_in(w, chat, "leverkusen")
-        entries = content().entries("addiction", "en", "leverkusen")
-        await chat.send("/info")
-        topic = content().topic("addiction", "en")
-        assert topic is not None
-        await chat.tap(topic.value.title)
-        if entries.fallback:
-            assert any(s.text.startswith("🌐") for s in chat.seen[-3:])
-        else:
-            assert not any("🌐" in s.text for s in chat.seen[-3:])
+async def test_content_only_in_german_carries_the_marker(w: World) -> None:
+    chat = w.chat()
+    await enrol_in(w, chat, "leverkusen")
+    entries = content().entries("addiction", "en", "leverkusen")
+    await chat.send("/info")
+    topic = content().topic("addiction", "en")
+    assert topic is not None
+    await chat.tap(topic.value.title)
+    if entries.fallback:
+        assert any(s.text.startswith("🌐") for s in chat.seen[-3:])
+    else:
+        assert not any("🌐" in s.text for s in chat.seen[-3:])
 
 
-async def test_search_in_arabic_and_ukrainian(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        for chat_id, language, hint, answers, word in (
-            (11, "العربية", "ar", ("نعم، أوافق", "لا", "لا", "لا"), "ديون"),
-            (12, "Українська", "uk", ("Так, погоджуюся", "Ні", "Ні", "Ні"), "борги"),
-        ):
-            chat = w.chat(chat_id, language_hint=hint)
-            await chat.send(f"/start {await w.invitation()}")
-            await chat.tap(language)
-            for answer in answers:
-                await chat.tap(answer)
-            await chat.tap(Translator(hint)("Set up later"))  # check-in times: not now
-            await chat.send(word)
-            debts = content().topic("debts", hint)
-            assert debts is not None and debts.lang == hint
-            assert debts.value.title in chat.last.labels, chat.transcript()
+async def test_search_in_arabic_and_ukrainian(w: World) -> None:
+    for chat_id, language, hint, answers, word in (
+        (11, "العربية", "ar", ("نعم، أوافق", "لا", "لا", "لا"), "ديون"),
+        (12, "Українська", "uk", ("Так, погоджуюся", "Ні", "Ні", "Ні"), "борги"),
+    ):
+        chat = w.chat(chat_id, language_hint=hint)
+        await chat.send(f"/start {await w.invitation()}")
+        await chat.tap(language)
+        for answer in answers:
+            await chat.tap(answer)
+        await chat.tap(Translator(hint)("Set up later"))  # check-in times: not now
+        await chat.send(word)
+        debts = content().topic("debts", hint)
+        assert debts is not None and debts.lang == hint
+        assert debts.value.title in chat.last.labels, chat.transcript()

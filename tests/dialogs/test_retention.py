@@ -5,7 +5,6 @@ a long time are erased by themselves, as /delete would. /stop tells them the dat
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from dialogs.core.config import EngineConfig
 from dialogs.privacy.upkeep import run_daily
@@ -14,7 +13,7 @@ from storage.conversations import Conversation
 from storage.participants import Status
 from storage.times import to_db
 from tests.dialogs.test_enrolment import enrol
-from tests.harness import START, World, world
+from tests.harness import START, World
 
 CONFIG = EngineConfig()
 
@@ -28,84 +27,81 @@ async def someone(w: World, chat_id: int) -> participants.Participant:
     return found
 
 
-async def test_signals_sent_messages_old_state_and_bookkeeping_expire(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        person = await someone(w, 1001)
-        coach = await w.default_coach_id()
-        now = START + timedelta(days=400)
-        long_ago = now - timedelta(days=CONFIG.signal_days + 1)
-        async with w.db.transaction() as tx:
-            old = await signals.insert(tx, person.id, "contact_request", None, long_ago)
-            recent = await signals.insert(tx, person.id, "contact_request", None, now - timedelta(days=1))
-            for signal_id in (old, recent):
-                await tx.execute(
-                    "INSERT INTO signal_deliveries (signal_id, participant_id, coach_id, urgent, status,"
-                    " created_at, sent_at) VALUES (?, ?, ?, 1, 'sent', ?, ?)",
-                    (signal_id, person.id, coach, to_db(long_ago), to_db(long_ago)),
-                )
-                await tx.execute(
-                    "INSERT INTO signal_acks (signal_id, participant_id, coach_id, action, at)"
-                    " VALUES (?, ?, ?, 'seen', ?)",
-                    (signal_id, person.id, coach, to_db(long_ago)),
-                )
-            await conversations.save(tx, Conversation(4242, None, "consent", "language"), long_ago)
-            draft = Conversation(1001, person.id, "appointments", "note", {"draft": {"kind": "doctor"}})
-            await conversations.save(tx, draft, long_ago)
+async def test_signals_sent_messages_old_state_and_bookkeeping_expire(w: World) -> None:
+    person = await someone(w, 1001)
+    coach = await w.default_coach_id()
+    now = START + timedelta(days=400)
+    long_ago = now - timedelta(days=CONFIG.signal_days + 1)
+    async with w.db.transaction() as tx:
+        old = await signals.insert(tx, person.id, "contact_request", None, long_ago)
+        recent = await signals.insert(tx, person.id, "contact_request", None, now - timedelta(days=1))
+        for signal_id in (old, recent):
             await tx.execute(
-                "INSERT INTO handled_updates (update_id, handled_at) VALUES (7, ?)", (to_db(long_ago),)
+                "INSERT INTO signal_deliveries (signal_id, participant_id, coach_id, urgent, status,"
+                " created_at, sent_at) VALUES (?, ?, ?, 1, 'sent', ?, ?)",
+                (signal_id, person.id, coach, to_db(long_ago), to_db(long_ago)),
             )
-        w.clock.set(now)
-        await run_daily(w.db, now, CONFIG)  # what `companion purge` runs, too
-        async with w.db.read() as tx:
-            assert [s.id for s in await signals.for_participant(tx, person.id)] == [recent]
-            assert await tx.scalar("SELECT COUNT(*) FROM signal_deliveries") == 1
-            assert await tx.scalar("SELECT COUNT(*) FROM signal_acks") == 1
-            assert await tx.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 0  # from enrolment
-            assert await conversations.load(tx, 4242) is None  # a stranger's enrolment, never finished
-            left = await conversations.load(tx, 1001)  # a question left long ago: back to the menu
-            assert left is not None and (left.flow, left.data) == ("menu", {})
-            assert await tx.scalar("SELECT COUNT(*) FROM handled_updates") == 0
-        # Someone whose conversation state expired is simply shown the menu again.
-        chat = w.chat(1001)
-        await chat.send("hello")
-        assert chat.last.buttons
+            await tx.execute(
+                "INSERT INTO signal_acks (signal_id, participant_id, coach_id, action, at)"
+                " VALUES (?, ?, ?, 'seen', ?)",
+                (signal_id, person.id, coach, to_db(long_ago)),
+            )
+        await conversations.save(tx, Conversation(4242, None, "consent", "language"), long_ago)
+        draft = Conversation(1001, person.id, "appointments", "note", {"draft": {"kind": "doctor"}})
+        await conversations.save(tx, draft, long_ago)
+        await tx.execute(
+            "INSERT INTO handled_updates (update_id, handled_at) VALUES (7, ?)", (to_db(long_ago),)
+        )
+    w.clock.set(now)
+    await run_daily(w.db, now, CONFIG)  # what `companion purge` runs, too
+    async with w.db.read() as tx:
+        assert [s.id for s in await signals.for_participant(tx, person.id)] == [recent]
+        assert await tx.scalar("SELECT COUNT(*) FROM signal_deliveries") == 1
+        assert await tx.scalar("SELECT COUNT(*) FROM signal_acks") == 1
+        assert await tx.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 0  # from enrolment
+        assert await conversations.load(tx, 4242) is None  # a stranger's enrolment, never finished
+        left = await conversations.load(tx, 1001)  # a question left long ago: back to the menu
+        assert left is not None and (left.flow, left.data) == ("menu", {})
+        assert await tx.scalar("SELECT COUNT(*) FROM handled_updates") == 0
+    # Someone whose conversation state expired is simply shown the menu again.
+    chat = w.chat(1001)
+    await chat.send("hello")
+    assert chat.last.buttons
 
 
-async def test_people_who_stopped_or_were_unreachable_long_ago_are_erased(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        stopped = await someone(w, 1)
-        unreachable = await someone(w, 2)
-        active = await someone(w, 3)
-        lately = await someone(w, 4)
-        await w.chat(1).send("/stop")
-        async with w.db.transaction() as tx:
-            await participants.set_status(tx, unreachable.id, Status.UNREACHABLE, START)
-            await audit.append(tx, action=audit.CASE_READ, now=START, pseudonym=stopped.pseudonym)
-        w.clock.advance(timedelta(days=CONFIG.erase_after_days - 10))
-        await w.chat(4).send("/stop")
-        await w.chat(3).send("hello")
+async def test_people_who_stopped_or_were_unreachable_long_ago_are_erased(w: World) -> None:
+    stopped = await someone(w, 1)
+    unreachable = await someone(w, 2)
+    active = await someone(w, 3)
+    lately = await someone(w, 4)
+    await w.chat(1).send("/stop")
+    async with w.db.transaction() as tx:
+        await participants.set_status(tx, unreachable.id, Status.UNREACHABLE, START)
+        await audit.append(tx, action=audit.CASE_READ, now=START, pseudonym=stopped.pseudonym)
+    w.clock.advance(timedelta(days=CONFIG.erase_after_days - 10))
+    await w.chat(4).send("/stop")
+    await w.chat(3).send("hello")
 
-        w.clock.advance(timedelta(days=9))
-        assert (await run_daily(w.db, w.clock.now(), CONFIG)).erased == 0  # not yet: a day is left
-        w.clock.advance(timedelta(days=1, hours=1))
-        assert (await run_daily(w.db, w.clock.now(), CONFIG)).erased == 2
+    w.clock.advance(timedelta(days=9))
+    assert (await run_daily(w.db, w.clock.now(), CONFIG)).erased == 0  # not yet: a day is left
+    w.clock.advance(timedelta(days=1, hours=1))
+    assert (await run_daily(w.db, w.clock.now(), CONFIG)).erased == 2
 
-        async with w.db.read() as tx:
-            for gone in (stopped, unreachable):
-                assert await personal_data.remaining(tx, gone.id, gone.chat_id) == {}
-            assert {p.id for p in [await participants.by_chat(tx, c) for c in (3, 4)] if p} == {
-                active.id,
-                lately.id,
-            }
-            # As after /delete: the audit trail stays, naming only the pseudonym, which points to nobody.
-            assert await tx.scalar("SELECT COUNT(*) FROM audit_log WHERE pseudonym = ?", (stopped.pseudonym,))
-            assert await meta.get(tx, checkpoints.KEY) is None  # and the erased rows have left the log
+    async with w.db.read() as tx:
+        for gone in (stopped, unreachable):
+            assert await personal_data.remaining(tx, gone.id, gone.chat_id) == {}
+        assert {p.id for p in [await participants.by_chat(tx, c) for c in (3, 4)] if p} == {
+            active.id,
+            lately.id,
+        }
+        # As after /delete: the audit trail stays, naming only the pseudonym, which points to nobody.
+        assert await tx.scalar("SELECT COUNT(*) FROM audit_log WHERE pseudonym = ?", (stopped.pseudonym,))
+        assert await meta.get(tx, checkpoints.KEY) is None  # and the erased rows have left the log
 
 
-async def test_stop_says_on_which_day_the_data_is_deleted(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        replies = await chat.send("/stop")
-        said = "kept until Tuesday, May 25, 2027 and then deleted by itself"  # 183 days after Nov 23, 2026
-        assert any(said in r.text for r in replies), replies
+async def test_stop_says_on_which_day_the_data_is_deleted(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    replies = await chat.send("/stop")
+    said = "kept until Tuesday, May 25, 2027 and then deleted by itself"  # 183 days after Nov 23, 2026
+    assert any(said in r.text for r in replies), replies

@@ -43,82 +43,78 @@ async def report(chat: Chat, mood: str = "Okay", note: str | None = None) -> Non
             await chat.send(note)
 
 
-async def test_a_report_is_stored_as_coded_answers_with_its_week(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True)
+async def test_a_report_is_stored_as_coded_answers_with_its_week(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True)
+    await chat.send("/report")
+    assert "Every question can be skipped" in chat.seen[-2].text
+    assert "How is your mood today?" in chat.last.text
+    assert "Skip this question" in chat.last.labels
+    await chat.tap("Bad")
+    await chat.send("I do not want to tap")  # text where a button is expected: asked again kindly
+    assert chat.seen[-2].text == "Please tap one of the buttons below."
+    assert "How long did you sleep" in chat.last.text
+    await chat.tap("4 to 6 hours")
+    await chat.tap("7")
+    await chat.tap("I prefer not to say")
+    await chat.tap("Skip")
+    # Without an encryption key the free-text note is not offered at all.
+    assert "Thank you. I saved your answers." in chat.seen[-2].text
+    assert "note" not in chat.texts()
+    async with w.db.read() as tx:
+        rows = await tx.all("SELECT answers, note, local_date FROM selfreports")
+        weeks = await tx.all("SELECT week, reports, counts FROM selfreport_weeks")
+    assert len(rows) == 1 and rows[0]["note"] is None and rows[0]["local_date"] == "2026-11-23"
+    assert json.loads(rows[0]["answers"]) == {
+        "mood": 2,
+        "sleep": "h4_6",
+        "craving": 7,
+        "use": "prefer_not",
+    }
+    assert [(r["week"], r["reports"]) for r in weeks] == [("2026-W48", 1)]
+    assert json.loads(weeks[0]["counts"])["mood"] == {"2": 1}
+
+
+async def test_without_the_consent_nothing_is_asked_stored_or_signalled(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=False, sharing=True)
+    await chat.send("/privacy")
+    await chat.tap("Change the rules")
+    await chat.tap("Add: tell my coach if my mood is low")
+    assert "also needs “Storing how you are”" in chat.texts()
+    for _ in range(5):
         await chat.send("/report")
-        assert "Every question can be skipped" in chat.seen[-2].text
-        assert "How is your mood today?" in chat.last.text
-        assert "Skip this question" in chat.last.labels
-        await chat.tap("Bad")
-        await chat.send("I do not want to tap")  # text where a button is expected: asked again kindly
-        assert chat.seen[-2].text == "Please tap one of the buttons below."
-        assert "How long did you sleep" in chat.last.text
-        await chat.tap("4 to 6 hours")
-        await chat.tap("7")
-        await chat.tap("I prefer not to say")
+        assert "I only keep these answers if you allow it" in chat.seen[-2].text
+        assert chat.last.text == "What would you like to do?"
+    for table in ("selfreports", "selfreport_weeks", "signals"):
+        assert await w.count(table) == 0, table
+    await chat.send("/myweek")
+    assert "no saved reports yet" in chat.seen[-2].text
+
+
+async def test_turning_the_consent_off_mid_report_saves_nothing(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True)
+    await chat.send("/report")
+    await chat.tap("Good")
+    async with w.db.transaction() as tx:  # withdrawn meanwhile (another device, say)
+        await tx.execute("UPDATE consents SET granted = 0 WHERE scope = 'selfreports'")
+    for _ in range(4):
         await chat.tap("Skip")
-        # Without an encryption key the free-text note is not offered at all.
-        assert "Thank you. I saved your answers." in chat.seen[-2].text
-        assert "note" not in chat.texts()
-        async with w.db.read() as tx:
-            rows = await tx.all("SELECT answers, note, local_date FROM selfreports")
-            weeks = await tx.all("SELECT week, reports, counts FROM selfreport_weeks")
-        assert len(rows) == 1 and rows[0]["note"] is None and rows[0]["local_date"] == "2026-11-23"
-        assert json.loads(rows[0]["answers"]) == {
-            "mood": 2,
-            "sleep": "h4_6",
-            "craving": 7,
-            "use": "prefer_not",
-        }
-        assert [(r["week"], r["reports"]) for r in weeks] == [("2026-W48", 1)]
-        assert json.loads(weeks[0]["counts"])["mood"] == {"2": 1}
+    assert "Storing your answers is turned off, so I saved nothing." in chat.texts()
+    assert await w.count("selfreports") == 0 and await w.count("selfreport_weeks") == 0
 
 
-async def test_without_the_consent_nothing_is_asked_stored_or_signalled(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=False, sharing=True)
-        await chat.send("/privacy")
-        await chat.tap("Change the rules")
-        await chat.tap("Add: tell my coach if my mood is low")
-        assert "also needs “Storing how you are”" in chat.texts()
-        for _ in range(5):
-            await chat.send("/report")
-            assert "I only keep these answers if you allow it" in chat.seen[-2].text
-            assert chat.last.text == "What would you like to do?"
-        for table in ("selfreports", "selfreport_weeks", "signals"):
-            assert await w.count(table) == 0, table
-        await chat.send("/myweek")
-        assert "no saved reports yet" in chat.seen[-2].text
-
-
-async def test_turning_the_consent_off_mid_report_saves_nothing(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True)
-        await chat.send("/report")
-        await chat.tap("Good")
-        async with w.db.transaction() as tx:  # withdrawn meanwhile (another device, say)
-            await tx.execute("UPDATE consents SET granted = 0 WHERE scope = 'selfreports'")
-        for _ in range(4):
-            await chat.tap("Skip")
-        assert "Storing your answers is turned off, so I saved nothing." in chat.texts()
-        assert await w.count("selfreports") == 0 and await w.count("selfreport_weeks") == 0
-
-
-async def test_stop_here_saves_nothing(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        await chat.send("/report")
-        await chat.tap("Very good")
-        await chat.tap("Stop here")
-        assert chat.seen[-2].text == "Okay, I saved nothing."
-        assert await w.count("selfreports") == 0
-        async with w.db.read() as tx:
-            assert await tx.scalar("SELECT data FROM conversations") == "{}"
+async def test_stop_here_saves_nothing(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    await chat.send("/report")
+    await chat.tap("Very good")
+    await chat.tap("Stop here")
+    assert chat.seen[-2].text == "Okay, I saved nothing."
+    assert await w.count("selfreports") == 0
+    async with w.db.read() as tx:
+        assert await tx.scalar("SELECT data FROM conversations") == "{}"
 
 
 async def test_the_free_text_note_is_sealed_on_disk_and_readable_in_mydata(tmp_path: Path) -> None:
@@ -187,51 +183,49 @@ async def test_raw_answers_expire_and_weekly_aggregates_stay(tmp_path: Path) -> 
         assert "🙁" not in text.split("Weeks")[0]  # the days came from the raw rows, now gone
 
 
-async def test_myweek_shows_faces_per_day_and_bars_per_week(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        for mood in ("Bad", "Very good", "Good"):
-            await report(chat, mood=mood)
-            w.clock.advance(timedelta(days=1))
-        await chat.send("/myweek")
-        text = chat.seen[-2].text
-        assert "Only you can see this." in text
-        assert "Mon, Nov 23  🙁" in text and "Tue, Nov 24  😀" in text and "Wed, Nov 25  🙂" in text
-        assert "Thu, Nov 26  ·" in text
-        assert "Week of Nov 23: 🙂 ████░ 3.7 (3 reports)" in text
+async def test_myweek_shows_faces_per_day_and_bars_per_week(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    for mood in ("Bad", "Very good", "Good"):
+        await report(chat, mood=mood)
+        w.clock.advance(timedelta(days=1))
+    await chat.send("/myweek")
+    text = chat.seen[-2].text
+    assert "Only you can see this." in text
+    assert "Mon, Nov 23  🙁" in text and "Tue, Nov 24  😀" in text and "Wed, Nov 25  🙂" in text
+    assert "Thu, Nov 26  ·" in text
+    assert "Week of Nov 23: 🙂 ████░ 3.7 (3 reports)" in text
 
 
-async def test_offer_report_after_the_evening_check_in_is_never_forced(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
+async def test_offer_report_after_the_evening_check_in_is_never_forced(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
 
-        async def offer() -> bool:
-            engine: Engine = w.engine
-            async with w.db.transaction() as tx:
-                turn = await Turn.open(tx, Event(chat.chat_id, EventKind.TEXT), w.clock.now(), engine.config)
-                offered = await offer_report(turn)
-                await turn.finish()
-            await chat.receive()
-            return offered
+    async def offer() -> bool:
+        engine: Engine = w.engine
+        async with w.db.transaction() as tx:
+            turn = await Turn.open(tx, Event(chat.chat_id, EventKind.TEXT), w.clock.now(), engine.config)
+            offered = await offer_report(turn)
+            await turn.finish()
+        await chat.receive()
+        return offered
 
-        assert await offer()
-        assert "Would you like to tell me a little more" in chat.last.text
-        await chat.tap("Not today")
-        assert chat.seen[-2].text == "Okay. You can always write /report later."
-        assert await w.count("selfreports") == 0
-        assert await offer()
-        await chat.tap("Yes, let us start")
-        assert "How is your mood today?" in chat.last.text
-        for _ in range(4):
-            await chat.tap("Skip")
-        await chat.tap("Very much")  # stress
-        assert not await offer()  # already reported today
+    assert await offer()
+    assert "Would you like to tell me a little more" in chat.last.text
+    await chat.tap("Not today")
+    assert chat.seen[-2].text == "Okay. You can always write /report later."
+    assert await w.count("selfreports") == 0
+    assert await offer()
+    await chat.tap("Yes, let us start")
+    assert "How is your mood today?" in chat.last.text
+    for _ in range(4):
+        await chat.tap("Skip")
+    await chat.tap("Very much")  # stress
+    assert not await offer()  # already reported today
 
-        other = w.chat(2002)
-        await enrol(w, other, selfreports=False)
-        assert not await offer_for(w, other)
+    other = w.chat(2002)
+    await enrol(w, other, selfreports=False)
+    assert not await offer_for(w, other)
 
 
 async def offer_for(w: World, chat: Chat) -> bool:
@@ -242,15 +236,14 @@ async def offer_for(w: World, chat: Chat) -> bool:
     return offered
 
 
-async def test_skipping_everything_stores_nothing_and_says_so(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat)
-        await chat.send("/report")
-        for _ in range(5):
-            await chat.tap("Skip")
-        assert "You skipped every question" in chat.seen[-2].text
-        assert await w.count("selfreports") == 0
+async def test_skipping_everything_stores_nothing_and_says_so(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat)
+    await chat.send("/report")
+    for _ in range(5):
+        await chat.tap("Skip")
+    assert "You skipped every question" in chat.seen[-2].text
+    assert await w.count("selfreports") == 0
 
 
 async def test_delete_removes_reports_aggregates_and_rules(tmp_path: Path) -> None:

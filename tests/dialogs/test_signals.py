@@ -55,14 +55,13 @@ def test_every_kind_names_a_known_scope_and_coarse_categories_only() -> None:
     assert by_key["crisis_help_used"].scope == "crisis"
 
 
-async def test_a_category_outside_the_catalogue_is_refused(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, sharing=True)
-        participant_id = await pid(w, chat)
-        async with w.db.transaction() as tx:
-            with pytest.raises(ValueError):
-                await raise_signal_for(tx, participant_id, "help_to_get_there", "my words", w.clock.now())
+async def test_a_category_outside_the_catalogue_is_refused(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, sharing=True)
+    participant_id = await pid(w, chat)
+    async with w.db.transaction() as tx:
+        with pytest.raises(ValueError):
+            await raise_signal_for(tx, participant_id, "help_to_get_there", "my words", w.clock.now())
 
 
 async def test_a_kind_that_is_only_a_notice_is_never_stored_as_a_signal(tmp_path: Path) -> None:
@@ -96,38 +95,36 @@ def test_mood_low_means_1_or_2_on_3_of_the_last_5(moods: list[int], low: bool) -
     assert mood_is_low(moods) is low
 
 
-async def test_mood_low_is_raised_once_with_the_rule_and_sharing(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=True)
-        await set_rule(chat, "Add: tell my coach if my mood is low")
-        for mood in ("Bad", "Good", "Very bad"):
-            await report(chat, mood=mood)
-        assert await kinds(w) == []
-        await report(chat, mood="Bad")
-        assert await kinds(w) == [("mood_low", None)]
-        assert "As you asked, I will let your coach know that your mood is low" in chat.texts()
-        await report(chat, mood="Very bad")
-        assert await kinds(w) == [("mood_low", None)]  # still low two reports later: told once
-        assert chat.texts().count("As you asked") == 1
-        w.clock.advance(timedelta(days=8))
-        await report(chat, mood="Bad")
-        assert await kinds(w) == [("mood_low", None), ("mood_low", None)]  # a week on, still low
+async def test_mood_low_is_raised_once_with_the_rule_and_sharing(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True, sharing=True)
+    await set_rule(chat, "Add: tell my coach if my mood is low")
+    for mood in ("Bad", "Good", "Very bad"):
+        await report(chat, mood=mood)
+    assert await kinds(w) == []
+    await report(chat, mood="Bad")
+    assert await kinds(w) == [("mood_low", None)]
+    assert "As you asked, I will let your coach know that your mood is low" in chat.texts()
+    await report(chat, mood="Very bad")
+    assert await kinds(w) == [("mood_low", None)]  # still low two reports later: told once
+    assert chat.texts().count("As you asked") == 1
+    w.clock.advance(timedelta(days=8))
+    await report(chat, mood="Bad")
+    assert await kinds(w) == [("mood_low", None), ("mood_low", None)]  # a week on, still low
 
 
-async def test_low_moods_without_the_rule_or_without_sharing_raise_nothing(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        no_rule = w.chat(1001)
-        await enrol(w, no_rule, selfreports=True, sharing=True)
-        no_sharing = w.chat(1002)
-        await enrol(w, no_sharing, selfreports=True, sharing=False)
-        await set_rule(no_sharing, "Add: tell my coach if my mood is low")
-        assert "It is off now, so your coach is told nothing." in no_sharing.last.text
-        for _ in range(5):
-            await report(no_rule, mood="Very bad")
-            await report(no_sharing, mood="Very bad")
-        assert await kinds(w) == []
-        assert "As you asked" not in no_rule.texts() + no_sharing.texts()
+async def test_low_moods_without_the_rule_or_without_sharing_raise_nothing(w: World) -> None:
+    no_rule = w.chat(1001)
+    await enrol(w, no_rule, selfreports=True, sharing=True)
+    no_sharing = w.chat(1002)
+    await enrol(w, no_sharing, selfreports=True, sharing=False)
+    await set_rule(no_sharing, "Add: tell my coach if my mood is low")
+    assert "It is off now, so your coach is told nothing." in no_sharing.last.text
+    for _ in range(5):
+        await report(no_rule, mood="Very bad")
+        await report(no_sharing, mood="Very bad")
+    assert await kinds(w) == []
+    assert "As you asked" not in no_rule.texts() + no_sharing.texts()
 
 
 async def test_the_no_checkin_rule_fires_once_per_silence(tmp_path: Path) -> None:
@@ -245,75 +242,73 @@ async def test_without_sharing_consent_no_signal_ever_exists(tmp_path: Path) -> 
         assert await w.count("signals") == 0
 
 
-async def test_coachview_shows_exactly_what_the_coach_query_returns(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=True, crisis=True)
-        participant_id = await pid(w, chat)
-        async with w.db.transaction() as tx:
-            now = w.clock.now()
-            await raise_signal_for(tx, participant_id, "help_to_get_there", "interpreter", now)
-            await raise_signal_for(tx, participant_id, "paused", "2026-12-01", now)
-            await raise_signal_for(tx, participant_id, "no_checkin", "3", now)
-            await signals.insert(tx, participant_id, "contact_requested", None, now - timedelta(days=40))
-        await chat.send("/sos")
-        await chat.tap("Please contact me")
-        w.clock.advance(timedelta(minutes=5))
-        await chat.send("/coachview")
-        shown = chat.seen[-3].text
-        organisation = await w.organisation()  # the inviting coach's
-        async with w.db.read() as tx:
-            summary = await summary_for_coach(
-                tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
-            )
-        assert summary is not None
-        assert shown == render_summary(Translator("en"), summary)
-        assert [s.kind for s in summary.signals] == [
-            "contact_requested",
-            "crisis_help_used",
-            "no_checkin",
-            "paused",
-            "help_to_get_there",
-        ]  # newest first; the 40-day-old one is outside the window
-        assert "Needs help to get to an appointment: an interpreter" in shown
-        assert "Paused the companion until Dec 1, 2026" in shown
-        assert "No check-in for 3 days (a rule the participant set)" in shown
-        assert "Used the crisis help" in shown
+async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, selfreports=True, sharing=True, crisis=True)
+    participant_id = await pid(w, chat)
+    async with w.db.transaction() as tx:
+        now = w.clock.now()
+        await raise_signal_for(tx, participant_id, "help_to_get_there", "interpreter", now)
+        await raise_signal_for(tx, participant_id, "paused", "2026-12-01", now)
+        await raise_signal_for(tx, participant_id, "no_checkin", "3", now)
+        await signals.insert(tx, participant_id, "contact_requested", None, now - timedelta(days=40))
+    await chat.send("/sos")
+    await chat.tap("Please contact me")
+    w.clock.advance(timedelta(minutes=5))
+    await chat.send("/coachview")
+    shown = chat.seen[-3].text
+    organisation = await w.organisation()  # the inviting coach's
+    async with w.db.read() as tx:
+        summary = await summary_for_coach(
+            tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+        )
+    assert summary is not None
+    assert shown == render_summary(Translator("en"), summary)
+    assert [s.kind for s in summary.signals] == [
+        "contact_requested",
+        "crisis_help_used",
+        "no_checkin",
+        "paused",
+        "help_to_get_there",
+    ]  # newest first; the 40-day-old one is outside the window
+    assert "Needs help to get to an appointment: an interpreter" in shown
+    assert "Paused the companion until Dec 1, 2026" in shown
+    assert "No check-in for 3 days (a rule the participant set)" in shown
+    assert "Used the crisis help" in shown
 
-        # Withdrawing a scope hides its signals from the coach at once, and /coachview shows the same.
-        await chat.send("/privacy")
-        await chat.tap("Turn off: Crisis alerts for your coach")
-        await chat.send("/coachview")
-        organisation = await w.organisation()  # the inviting coach's
-        async with w.db.read() as tx:
-            summary = await summary_for_coach(
-                tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
-            )
-        assert summary is not None and "crisis_help_used" not in [s.kind for s in summary.signals]
-        assert chat.seen[-3].text == render_summary(Translator("en"), summary)
-        await chat.tap("Turn off: Short signals")
-        await chat.send("/coachview")
-        assert "No signals: the participant has not allowed any to be shared." in chat.seen[-3].text
+    # Withdrawing a scope hides its signals from the coach at once, and /coachview shows the same.
+    await chat.send("/privacy")
+    await chat.tap("Turn off: Crisis alerts for your coach")
+    await chat.send("/coachview")
+    organisation = await w.organisation()  # the inviting coach's
+    async with w.db.read() as tx:
+        summary = await summary_for_coach(
+            tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+        )
+    assert summary is not None and "crisis_help_used" not in [s.kind for s in summary.signals]
+    assert chat.seen[-3].text == render_summary(Translator("en"), summary)
+    await chat.tap("Turn off: Short signals")
+    await chat.send("/coachview")
+    assert "No signals: the participant has not allowed any to be shared." in chat.seen[-3].text
 
 
-async def test_coachview_in_german_reads_the_same_summary_in_german(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat(language_hint="de")
-        code = await w.invitation()
-        await chat.send(f"/start {code}")
-        await chat.tap("Deutsch")
-        await chat.tap("Ja, einverstanden")
-        for answer in ("Ja", "Ja", "Nein"):
-            await chat.tap(answer)
-        participant_id = await pid(w, chat)
-        async with w.db.transaction() as tx:
-            await raise_signal_for(tx, participant_id, "new_date_needed", None, w.clock.now())
-        await chat.send("/coachview")
-        organisation = await w.organisation()  # the inviting coach's
-        async with w.db.read() as tx:
-            summary = await summary_for_coach(
-                tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
-            )
-        assert summary is not None
-        assert chat.seen[-3].text == render_summary(Translator("de"), summary)
-        assert "Braucht einen neuen Termin" in chat.seen[-3].text
+async def test_coachview_in_german_reads_the_same_summary_in_german(w: World) -> None:
+    chat = w.chat(language_hint="de")
+    code = await w.invitation()
+    await chat.send(f"/start {code}")
+    await chat.tap("Deutsch")
+    await chat.tap("Ja, einverstanden")
+    for answer in ("Ja", "Ja", "Nein"):
+        await chat.tap(answer)
+    participant_id = await pid(w, chat)
+    async with w.db.transaction() as tx:
+        await raise_signal_for(tx, participant_id, "new_date_needed", None, w.clock.now())
+    await chat.send("/coachview")
+    organisation = await w.organisation()  # the inviting coach's
+    async with w.db.read() as tx:
+        summary = await summary_for_coach(
+            tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
+        )
+    assert summary is not None
+    assert chat.seen[-3].text == render_summary(Translator("de"), summary)
+    assert "Braucht einen neuen Termin" in chat.seen[-3].text

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from dialogs.core.i18n import Translator
 from tests.dialogs.test_crisis import assert_card
 from tests.dialogs.test_enrolment import enrol
-from tests.harness import Chat, World, world
+from tests.harness import Chat, World
 
 LOCKED = "I do not accept any code until"
 
@@ -53,53 +52,49 @@ STATES: dict[str, Callable[[World], Awaitable[Chat]]] = {
 
 
 @pytest.mark.parametrize("state", STATES)
-async def test_five_wrong_codes_lock_out_in_every_state(tmp_path: Path, state: str) -> None:
-    async with world(tmp_path) as w:
-        chat = await STATES[state](w)
-        for attempt in range(5):
-            await chat.send(f"/start wrongcode{attempt:04d}")
-        assert await w.count("start_attempts") == 5
-        shown = await chat.send(f"/start {await w.invitation()}")
-        assert LOCKED in shown[0].text, chat.transcript()
-        assert await w.count("start_attempts") == 5  # refused unseen: the lockout does not grow
-        other = w.chat(3003)
-        await other.send("/start wrongcode9999")
-        assert LOCKED not in other.last.text  # one account's lock is not another's
+async def test_five_wrong_codes_lock_out_in_every_state(w: World, state: str) -> None:
+    chat = await STATES[state](w)
+    for attempt in range(5):
+        await chat.send(f"/start wrongcode{attempt:04d}")
+    assert await w.count("start_attempts") == 5
+    shown = await chat.send(f"/start {await w.invitation()}")
+    assert LOCKED in shown[0].text, chat.transcript()
+    assert await w.count("start_attempts") == 5  # refused unseen: the lockout does not grow
+    other = w.chat(3003)
+    await other.send("/start wrongcode9999")
+    assert LOCKED not in other.last.text  # one account's lock is not another's
 
 
-async def test_the_lockout_says_until_when_in_the_persons_zone_and_what_still_works(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = w.chat(1001)
-        first = w.clock.now()
-        for attempt in range(5):
-            await chat.send(f"/start wrongcode{attempt:04d}")
-            w.clock.advance(timedelta(minutes=1))
-        await chat.send("/start wrongcode0005")
-        text = chat.last.text
-        until = Translator("en", timezone="Europe/Berlin").time(first + timedelta(hours=1))
-        assert f"{LOCKED} {until}" in text.replace("\u2068", "").replace("\u2069", "")
-        assert "new link" not in text  # that would be refused too
-        assert "coach" in text and "/sos" in text
-        w.clock.advance(timedelta(minutes=56))  # one minute after the first wrong code has aged out
-        await chat.send(f"/start {await w.invitation()}")
-        assert chat.last.text == "Please choose your language."
+async def test_the_lockout_says_until_when_in_the_persons_zone_and_what_still_works(w: World) -> None:
+    chat = w.chat(1001)
+    first = w.clock.now()
+    for attempt in range(5):
+        await chat.send(f"/start wrongcode{attempt:04d}")
+        w.clock.advance(timedelta(minutes=1))
+    await chat.send("/start wrongcode0005")
+    text = chat.last.text
+    until = Translator("en", timezone="Europe/Berlin").time(first + timedelta(hours=1))
+    assert f"{LOCKED} {until}" in text.replace("\u2068", "").replace("\u2069", "")
+    assert "new link" not in text  # that would be refused too
+    assert "coach" in text and "/sos" in text
+    w.clock.advance(timedelta(minutes=56))  # one minute after the first wrong code has aged out
+    await chat.send(f"/start {await w.invitation()}")
+    assert chat.last.text == "Please choose your language."
 
 
-async def test_a_person_locked_out_still_gets_crisis_help(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await active(w)
-        for attempt in range(6):
-            await chat.send(f"/start wrongcode{attempt:04d}")
-        assert LOCKED in chat.texts()
-        for words in ("I want to die", "/sos", "/help"):
-            shown = await chat.send(words)
-            assert_card(next(s.text for s in shown if "112" in s.text))
+async def test_a_person_locked_out_still_gets_crisis_help(w: World) -> None:
+    chat = await active(w)
+    for attempt in range(6):
+        await chat.send(f"/start wrongcode{attempt:04d}")
+    assert LOCKED in chat.texts()
+    for words in ("I want to die", "/sos", "/help"):
+        shown = await chat.send(words)
+        assert_card(next(s.text for s in shown if "112" in s.text))
 
 
-async def test_a_coachs_lockout_sends_them_to_their_administrator(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
-        chat = await w.coach()
-        for attempt in range(6):
-            await chat.send(f"/start wrongcode{attempt:04d}")
-        assert LOCKED in chat.last.text and "administrator" in chat.last.text
-        assert "your coach" not in chat.last.text
+async def test_a_coachs_lockout_sends_them_to_their_administrator(w: World) -> None:
+    chat = await w.coach()
+    for attempt in range(6):
+        await chat.send(f"/start wrongcode{attempt:04d}")
+    assert LOCKED in chat.last.text and "administrator" in chat.last.text
+    assert "your coach" not in chat.last.text
