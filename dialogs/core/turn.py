@@ -60,6 +60,14 @@ class Turn:
         return turn
 
     @property
+    def person(self) -> Participant:
+        """The participant of this turn, for handlers that only participants reach (their commands'
+        standings, their flows, their due rows); fails loudly if that promise is broken."""
+        if self.participant is None:
+            raise LookupError(f"no participant in chat {self.chat_id} for a participant's handler")
+        return self.participant
+
+    @property
     def chat_id(self) -> int:
         return self.event.chat_id
 
