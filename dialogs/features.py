@@ -16,7 +16,7 @@ from dialogs.coaching import enrolment as coach_enrolment
 from dialogs.consent_texts import CHECKINS
 from dialogs.core.flow import ACTIVE, ALL_STANDINGS, COACHES, PARTICIPANTS, Standing
 from dialogs.core.i18n import N_
-from dialogs.core.registry import Command, DueKind, LastingButton, MenuEntry, Registry
+from dialogs.core.registry import Command, DueKind, Hooks, LastingButton, MenuEntry, Registry
 from dialogs.crisis import card
 from dialogs.info import conversation as info
 from dialogs.participation import enrolment, help_command, language, menu
@@ -140,6 +140,22 @@ MAIN_MENU = (
 # What typed text at the main menu may mean, tried in order (a search of the help information).
 MENU_TEXT = (info.search_from_menu,)
 
+HOOKS = Hooks(
+    crisis_words=card.crisis_words,
+    crisis_card=card.show_crisis,
+    consent_renewal=enrolment.renew_if_needed,
+    home=menu.show_menu,
+    stopped=menu.stopped_note,
+    coach_text=commands.coach_text,
+    need_invitation=enrolment.NEED_INVITATION,
+)
+
 REGISTRY = Registry.of(
-    commands=COMMANDS, flows=FLOWS, due=DUE, buttons=BUTTONS, menu=MAIN_MENU, menu_text=MENU_TEXT
+    commands=COMMANDS,
+    flows=FLOWS,
+    due=DUE,
+    buttons=BUTTONS,
+    menu=MAIN_MENU,
+    menu_text=MENU_TEXT,
+    hooks=HOOKS,
 )

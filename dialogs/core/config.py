@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from dialogs.core.i18n import match_locale
-from dialogs.info.content import default_content_root
+from dialogs.core.i18n import LOCALES_DIR, match_locale
+
+# The regional help information shipped with the companion (dialogs/info reads it).
+INFO_CONTENT_ROOT = LOCALES_DIR / "info"
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class EngineConfig:
     # Keys for free text at rest, newest first. Empty: free text is not asked for at all.
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     # Where the regional information content lives (its crisis entries join the crisis card); None: none.
-    info_root: Path | None = field(default_factory=default_content_root)
+    info_root: Path | None = INFO_CONTENT_ROOT
     grace_minutes: int = 30  # a due row later than this expires instead of arriving
     # The coaches' side: participants per coach before the coach and the administrator are warned, how
     # long a coach's /invite link works, and the bot's username for the link (None: the code is shown).

@@ -12,7 +12,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from dialogs.coaching.commands import coach_text
 from dialogs.consent_texts import CHECKINS
 from dialogs.core import intake
 from dialogs.core.actions import Action
@@ -26,11 +25,8 @@ from dialogs.core.registry import Registry
 from dialogs.core.sanitize import clean, too_long
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
-from dialogs.crisis.card import crisis_words, show_crisis
 from dialogs.crisis.detection import is_crisis_input
 from dialogs.crisis.words import find_crisis
-from dialogs.participation.enrolment import NEED_INVITATION, renew_if_needed
-from dialogs.participation.menu import show_menu, stopped_note
 from storage import buttons, checkpoints, consents, due, participants, updates
 from storage.database import Database, unavailable
 from storage.participants import Status
@@ -219,7 +215,7 @@ async def route(turn: Turn) -> None:
         return
     text = clean(event.text)
     if event.kind is EventKind.TEXT and find_crisis(text) is not None:
-        await crisis_words(turn, text)
+        await turn.registry.hook.crisis_words(turn, text)
         return
     if event.kind is EventKind.TEXT and too_long(text):
         turn.say(turn.tr("Your message is too long for me. Please write a shorter one."))
@@ -232,18 +228,18 @@ async def route(turn: Turn) -> None:
         await _choice(turn)
         return
     if standing_of(turn) is Standing.COACH:
-        await coach_text(turn, text)
+        await turn.registry.hook.coach_text(turn, text)
         return
     if standing_of(turn) is Standing.STOPPED and turn.flow != "consent":
-        stopped_note(turn)
+        turn.registry.hook.stopped(turn)
         return
     if turn.participant is None and turn.conversation is None:
-        turn.say(turn.tr(NEED_INVITATION))
+        turn.say(turn.tr(turn.registry.hook.need_invitation))
         return
-    if await renew_if_needed(turn):
+    if await turn.registry.hook.consent_renewal(turn):
         return
     if turn.conversation is None or turn.conversation.flow not in turn.registry.flows:
-        await show_menu(turn)
+        await turn.registry.hook.home(turn)
         return
     if not text:
         turn.say(turn.tr("I could not read that message. Please use the buttons or write a few words."))
@@ -266,7 +262,11 @@ async def run_command(turn: Turn, name: str, args: str) -> None:
     if standing not in spec.standings:
         await _not_now(turn, standing)
         return
-    if standing is Standing.ACTIVE and name not in RENEWAL_EXEMPT and await renew_if_needed(turn):
+    if (
+        standing is Standing.ACTIVE
+        and name not in RENEWAL_EXEMPT
+        and await turn.registry.hook.consent_renewal(turn)
+    ):
         return
     await spec.handler(turn, args)
 
@@ -293,7 +293,7 @@ CRISIS_ACTION = "crisis"
 
 async def _not_now(turn: Turn, standing: Standing) -> None:
     if standing is Standing.STRANGER:
-        turn.say(turn.tr(NEED_INVITATION))
+        turn.say(turn.tr(turn.registry.hook.need_invitation))
     elif standing is Standing.ENROLLING:
         turn.say(turn.tr("Let us finish setting up first."))
         await show_current(turn)
@@ -329,14 +329,14 @@ async def _choice(turn: Turn) -> None:
     if action.name == COMMAND_ACTION:
         await run_command(turn, action.arg(), "")
         return
-    if action.name != CRISIS_ACTION and await renew_if_needed(turn):
+    if action.name != CRISIS_ACTION and await turn.registry.hook.consent_renewal(turn):
         return
     if token.nonce is None:
         lasting = turn.registry.buttons.get(action.name)
         if turn.participant is not None and turn.participant.status is not Status.ACTIVE:
             # A lasting button from before /stop: a question that is closed, and nothing is stored.
             # Crisis buttons are never closed: they show the help again.
-            await (show_crisis if action.name == CRISIS_ACTION else closed)(turn)
+            await (turn.registry.hook.crisis_card if action.name == CRISIS_ACTION else closed)(turn)
             return
         if lasting is not None and (turn.participant is not None or turn.coach is not None):
             await lasting.handler(turn, action)

@@ -62,6 +62,19 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class Hooks:
+    """What the engine asks the features at fixed points of a turn, so the core imports no feature."""
+
+    crisis_words: Callable[[Turn, str], Awaitable[None]]  # typed words that may mean a crisis
+    crisis_card: Callable[[Turn], Awaitable[None]]  # a crisis button of someone who stopped
+    consent_renewal: Callable[[Turn], Awaitable[bool]]  # a changed consent text first; True: it answered
+    home: Callable[[Turn], Awaitable[None]]  # the main menu
+    stopped: Callable[[Turn], None]  # what someone who stopped sees instead of the menu
+    coach_text: Callable[[Turn, str], Awaitable[None]]  # words a coach types
+    need_invitation: str  # msgid: what a stranger is told
+
+
+@dataclass(frozen=True)
 class Registry:
     commands: Mapping[str, Command] = field(default_factory=dict)
     flows: Mapping[str, Flow] = field(default_factory=dict)
@@ -69,6 +82,7 @@ class Registry:
     buttons: Mapping[str, LastingButton] = field(default_factory=dict)
     menu: tuple[MenuEntry, ...] = ()
     menu_text: tuple[MenuTextHandler, ...] = ()
+    hooks: Hooks | None = None
 
     @classmethod
     def of(
@@ -80,6 +94,7 @@ class Registry:
         buttons: Iterable[LastingButton] = (),
         menu: Iterable[MenuEntry] = (),
         menu_text: Iterable[MenuTextHandler] = (),
+        hooks: Hooks | None = None,
     ) -> Registry:
         """`menu`: the main menu's buttons in order; `menu_text`: what typed text at the main menu may
         mean, tried in order."""
@@ -90,6 +105,7 @@ class Registry:
             buttons=_unique("lasting button", ((b.name, b) for b in buttons)),
             menu=tuple(menu),
             menu_text=tuple(menu_text),
+            hooks=hooks,
         )
         registry.check()
         return registry
@@ -106,6 +122,12 @@ class Registry:
         for entry in self.menu:
             if entry.command not in self.commands:
                 raise ValueError(f"menu entry {entry.label!r} runs unknown command /{entry.command}")
+
+    @property
+    def hook(self) -> Hooks:
+        if self.hooks is None:
+            raise LookupError("this registry has no hooks: the engine needs dialogs.features.REGISTRY")
+        return self.hooks
 
     def flow(self, name: str) -> Flow:
         return self.flows[name]
