@@ -35,7 +35,8 @@ from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import START, Chat, World
 
 # With a key, free text is asked for and stored sealed. Strangers are answered every time here: these
-# worlds test what each input does, the limit on strangers' answers is tested in tests/dialogs/test_intake.py.
+# worlds test what each input does, the limit on strangers' answers is tested in
+# tests/dialogs/core/test_intake.py.
 CONFIG = EngineConfig(encryption_keys=(new_key(),), stranger_answers=1_000_000)
 
 # Telegram's limits for what the bot sends.

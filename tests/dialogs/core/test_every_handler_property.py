@@ -10,7 +10,7 @@ After every input: nothing escaped the engine and no handler failed (the engine 
 the chat that wrote got at least one answer; every message queued obeys Telegram's limits. After every
 example: the SQLite file passes `PRAGMA integrity_check` and `PRAGMA foreign_key_check`.
 
-`HOSTILE_EXAMPLES=1000 uv run pytest tests/dialogs/test_every_handler_property.py` hunts longer than the
+`HOSTILE_EXAMPLES=1000 uv run pytest tests/dialogs/core/test_every_handler_property.py` hunts longer than the
 default run does.
 """
 
