@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.core.engine import Engine
-from dialogs.features import REGISTRY
-from tests.dialogs.appointment_helpers import KEYED
+from tests.dialogs.appointment_helpers import KEYED, use_keys
 from tests.harness import World
 
 
@@ -14,5 +12,5 @@ from tests.harness import World
 def keyed(w: World) -> World:
     """`w` with an encryption key configured, so place and note are asked (and sealed). Use it with
     `@pytest.mark.usefixtures("keyed")` and take `w` as usual."""
-    w.engine = Engine(w.db, w.clock, KEYED, REGISTRY)
+    use_keys(w, *KEYED.encryption_keys)
     return w

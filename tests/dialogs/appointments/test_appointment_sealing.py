@@ -13,12 +13,18 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from dialogs.core.config import EngineConfig
-from dialogs.core.engine import Engine
-from dialogs.features import REGISTRY
 from storage import appointments
 from storage.sealing import Sealer, new_key
-from tests.dialogs.appointment_helpers import KEYED, add, appointment_rows, enrol, plain, run_until
+from tests.dialogs.appointment_helpers import (
+    KEYED,
+    add,
+    appointment_rows,
+    begin_adding,
+    enrol,
+    plain,
+    run_until,
+    use_keys,
+)
 from tests.harness import Chat, World
 
 PLACE = "SENTINEL-PLACE-7f3a, Hauptstr. 1"
@@ -45,19 +51,10 @@ async def export(chat: Chat) -> dict[str, object]:
     return document
 
 
-def use_keys(w: World, *keys: str) -> None:
-    """The operator changes COMPANION_ENCRYPTION_KEYS and restarts."""
-    w.engine = Engine(w.db, w.clock, EngineConfig(encryption_keys=keys), REGISTRY)
-
-
 @pytest.mark.usefixtures("keyed")
 async def test_with_a_key_place_and_note_are_sealed_on_disk_and_shown_back(w: World) -> None:
     chat = await enrol(w)  # Monday 2026-11-23, 10:00 in Berlin
-    await chat.send("/appointments")
-    await chat.tap("➕")
-    await chat.send("3.12.")
-    await chat.send("10:00")
-    await chat.tap("Doctor")
+    await begin_adding(chat, "3.12.", "10:00")
     await chat.send(PLACE)
     assert b"SENTINEL-PLACE" not in file_bytes(w)  # the unfinished draft holds it sealed too
     await chat.send(NOTE)
@@ -102,11 +99,7 @@ async def test_with_a_key_place_and_note_are_sealed_on_disk_and_shown_back(w: Wo
 
 async def test_without_a_key_place_and_note_are_not_asked(w: World) -> None:
     chat = await enrol(w)
-    await chat.send("/appointments")
-    await chat.tap("➕")
-    await chat.send("3.12.")
-    await chat.send("10:00")
-    await chat.tap("Doctor")  # the kind is the last question
+    await begin_adding(chat, "3.12.", "10:00")  # the kind is the last question
     assert chat.seen[-2].text.startswith("Saved.")
     assert "Where is it?" not in chat.texts() and "short note" not in chat.texts()
     assert "Change the place" not in " ".join(chat.last.labels)
@@ -123,11 +116,7 @@ async def test_without_a_key_place_and_note_are_not_asked(w: World) -> None:
 @pytest.mark.usefixtures("keyed")
 async def test_a_question_left_open_when_the_key_is_removed_is_not_asked_further(w: World) -> None:
     chat = await enrol(w)
-    await chat.send("/appointments")
-    await chat.tap("➕")
-    await chat.send("3.12.")
-    await chat.send("10:00")
-    await chat.tap("Doctor")
+    await begin_adding(chat, "3.12.", "10:00")
     assert "Where is it?" in chat.last.text
     use_keys(w)
     await chat.send("Praxis am Markt")

@@ -14,6 +14,7 @@ from storage.times import to_db
 from tests.dialogs.appointment_helpers import (
     add,
     appointment_rows,
+    begin_adding,
     enrol,
     participant,
     pending,
@@ -145,11 +146,7 @@ async def test_a_time_the_clocks_skip_is_refused(w: World) -> None:
 @pytest.mark.usefixtures("keyed")
 async def test_an_unfinished_appointment_whose_time_passed_is_not_stored(w: World) -> None:
     chat = await enrol(w)
-    await chat.send("/appointments")
-    await chat.tap("➕")
-    await chat.send("24.11.")
-    await chat.send("9:00")
-    await chat.tap("Doctor")
+    await begin_adding(chat, "24.11.", "9:00")
     await chat.tap("Skip")
     w.clock.advance(timedelta(days=2))  # they come back to the note question two days later
     await chat.tap("Skip")
