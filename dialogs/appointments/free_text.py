@@ -51,7 +51,8 @@ class FreeText:
 
 
 def _without_key(turn: Turn) -> Next | None:
-    """The key was removed while a place or note question was open: where to go instead (None: stay)."""
+    """The key was removed while a place or note question was open: where to go instead (None while a
+    key is configured)."""
     if sealer(turn) is not None:
         return None
     appointment_id = at_hand_id(turn)
