@@ -89,7 +89,7 @@ COMMANDS = (
 
 FLOWS = (
     menu.MenuFlow(),
-    appointments.AppointmentsFlow(),
+    appointments.APPOINTMENTS,
     rules.RulesFlow(),
     selfreport.ReportFlow(),
     checkin.CHECKIN,
@@ -119,7 +119,7 @@ DUE = (
 )
 
 BUTTONS = (
-    LastingButton("appt", appointment_answers.answer),
+    LastingButton(appointment_answers.BUTTON, appointment_answers.answer),
     LastingButton("checkin", checkin.checkin_button),
     LastingButton("ack", alerts.ack_item),
     LastingButton("orgscope", coach_enrolment.offered_scope),

@@ -18,13 +18,19 @@ from datetime import timedelta
 
 from dialogs.appointments.reminder_plan import (
     calendar_for,
-    prefix,
     remind_again,
     remove,
     renew_reminders,
 )
-from dialogs.appointments.wording import HELP_LABELS, details, help_list, kind_label, when_sentence
-from dialogs.core.actions import Action, item_number
+from dialogs.appointments.wording import (
+    CALENDAR_FILE,
+    HELP_LABELS,
+    details,
+    help_list,
+    kind_label,
+    when_sentence,
+)
+from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
 from dialogs.core.flow import closed
 from dialogs.core.i18n import N_
@@ -35,6 +41,7 @@ from storage.appointments import Appointment
 from storage.due import DueItem
 from storage.participants import Status
 
+BUTTON = "appt"  # the lasting buttons' action name: `appt:<id>:<verb>[:<detail>]`
 ANSWER_WINDOW = timedelta(days=1)  # reminder answers keep working until a day after the start
 FOLLOWUP_WINDOW = timedelta(days=3)
 SNOOZE = timedelta(hours=1)
@@ -51,8 +58,8 @@ def _lasting(turn: Turn, appointment: Appointment, after_start: timedelta) -> ti
     return max(appointment.starts_at + after_start - turn.now, timedelta(hours=1))
 
 
-def _act(appointment: Appointment, verb: str) -> str:
-    return f"{prefix(appointment.id)}{verb}"
+def _act(appointment: Appointment, verb: str, detail: str = "") -> str:
+    return act(BUTTON, appointment.id, verb, *((detail,) if detail else ()))
 
 
 def answer_choices(turn: Turn, appointment: Appointment) -> list[list[Choice]]:
@@ -96,11 +103,11 @@ async def ask_followup(turn: Turn, item: DueItem) -> None:
         ),
         [
             [
-                Choice(tr("😊 Good"), _act(appointment, "fu:good"), lasting=ttl),
-                Choice(tr("😐 Okay"), _act(appointment, "fu:okay"), lasting=ttl),
-                Choice(tr("😣 Difficult"), _act(appointment, "fu:hard"), lasting=ttl),
+                Choice(tr("😊 Good"), _act(appointment, "fu", "good"), lasting=ttl),
+                Choice(tr("😐 Okay"), _act(appointment, "fu", "okay"), lasting=ttl),
+                Choice(tr("😣 Difficult"), _act(appointment, "fu", "hard"), lasting=ttl),
             ],
-            [Choice(tr("I'd rather not say"), _act(appointment, "fu:skip"), lasting=ttl)],
+            [Choice(tr("I'd rather not say"), _act(appointment, "fu", "skip"), lasting=ttl)],
         ],
     )
 
@@ -134,20 +141,19 @@ async def _due_appointment(turn: Turn, item: DueItem) -> Appointment | None:
     return await appointments.of_participant(turn.tx, turn.participant.id, appointment_id)
 
 
-async def answer(turn: Turn, choice: Action) -> None:
-    action = str(choice)
-    parts = action.split(":")
-    participant = turn.participant
+async def answer(turn: Turn, action: Action) -> None:
+    """A tap on a lasting `appt:<id>:<verb>[:<detail>]` button, whatever question the chat is at."""
+    participant, appointment_id = turn.participant, action.number(0)
     if (
         participant is None
         or participant.status is not Status.ACTIVE
-        or len(parts) not in (3, 4)
-        or item_number(parts[1]) is None
+        or len(action.args) not in (2, 3)
+        or appointment_id is None
     ):
         await closed(turn)
         return
-    verb, detail = parts[2], parts[3] if len(parts) == 4 else ""
-    appointment = await appointments.of_participant(turn.tx, participant.id, int(parts[1]))
+    verb, detail = action.arg(1), action.arg(2)
+    appointment = await appointments.of_participant(turn.tx, participant.id, appointment_id)
     if appointment is None or not _open(turn, appointment, verb):
         await closed(turn)
         return
@@ -174,26 +180,22 @@ def _open(turn: Turn, appointment: Appointment, verb: str) -> bool:
 
 
 async def confirm_proposal(turn: Turn, appointment: Appointment) -> None:
-    assert turn.participant is not None
     tr = turn.tr
     if appointment.confirmed:
         turn.say(tr("You have already confirmed this appointment."))
         return
     await appointments.confirm(turn.tx, appointment.id, turn.now)
-    await renew_reminders(turn.tx, turn.participant, appointment.id, turn.now)
+    await renew_reminders(turn.tx, turn.person, appointment.id, turn.now)
     fresh = await appointments.get(turn.tx, appointment.id)
     assert fresh is not None
     turn.say(
-        tr("Thank you, the appointment is confirmed. I will remind you of it.")
-        + "\n"
-        + tr("Here is the appointment for your calendar app: open the file to add it."),
+        tr("Thank you, the appointment is confirmed. I will remind you of it.") + "\n" + tr(CALENDAR_FILE),
         attachment=await calendar_for(turn, fresh),
     )
 
 
 async def decline_proposal(turn: Turn, appointment: Appointment) -> None:
-    assert turn.participant is not None
-    await remove(turn.tx, turn.participant, appointment.id, turn.now)
+    await remove(turn.tx, turn.person, appointment.id, turn.now)
     turn.say(
         turn.tr(
             "Okay, I have removed it. Nobody is told about this. "
@@ -241,7 +243,7 @@ async def _help(turn: Turn, appointment: Appointment) -> None:
         [
             Choice(
                 ("✅ " if category in appointment.help_needs else "") + tr(label),
-                _act(appointment, f"need:{category}"),
+                _act(appointment, "need", category),
                 lasting=ttl,
             )
         ]
@@ -275,8 +277,7 @@ async def _help_needed(turn: Turn, appointment: Appointment, category: str) -> N
 
 
 async def _contact(turn: Turn, appointment: Appointment) -> None:
-    assert turn.participant is not None
-    await buttons.forget_action(turn.tx, turn.participant.chat_id, _act(appointment, "contact"))
+    await buttons.forget_action(turn.tx, turn.person.chat_id, _act(appointment, "contact"))
     if await raise_signal(turn, "contact_requested"):
         turn.say(turn.tr("Thank you. Your coach gets a short signal that you would like to be contacted."))
     else:
@@ -284,7 +285,6 @@ async def _contact(turn: Turn, appointment: Appointment) -> None:
 
 
 async def _snooze(turn: Turn, appointment: Appointment) -> None:
-    assert turn.participant is not None
     at = turn.now + SNOOZE
     if at >= appointment.starts_at:
         turn.say(
@@ -294,7 +294,7 @@ async def _snooze(turn: Turn, appointment: Appointment) -> None:
             )
         )
         return
-    await remind_again(turn.tx, turn.participant, appointment, at, turn.now)
+    await remind_again(turn.tx, turn.person, appointment, at, turn.now)
     turn.say(turn.tr("Okay. I will remind you again at {time}.", time=turn.tr.time(at)))
 
 
@@ -314,8 +314,7 @@ async def _remove(turn: Turn, appointment: Appointment) -> None:
 
 
 async def _remove_yes(turn: Turn, appointment: Appointment) -> None:
-    assert turn.participant is not None
-    await remove(turn.tx, turn.participant, appointment.id, turn.now)
+    await remove(turn.tx, turn.person, appointment.id, turn.now)
     turn.say(turn.tr(REMOVED))
 
 

@@ -18,6 +18,7 @@ from storage.database import Tx
 from storage.sealing import open_or_none, sealer_for
 from storage.times import to_db
 
+CALENDAR_FILE = N_("Here is the appointment for your calendar app: open the file to add it.")
 KIND_LABELS: dict[str, str] = {
     "jobcentre": N_("Job centre"),
     "doctor": N_("Doctor"),

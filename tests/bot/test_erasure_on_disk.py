@@ -20,7 +20,7 @@ from dialogs.features import REGISTRY
 from storage.database import Database
 from storage.outbox import OutboxMessage
 from storage.sealing import new_key, sealer_for
-from tests.dialogs.appointment_helpers import KEYED, add, appointment_rows, enrol
+from tests.dialogs.appointment_helpers import KEYED, add, appointment_rows, begin_adding, enrol
 from tests.harness import World, world
 
 PLACE, NOTE = "Zxqsentinelplace Hauptstr. 1", "Zxqsentinelnote bring papers"
@@ -121,11 +121,7 @@ class Recording:
 async def test_the_outbox_worker_sends_sealed_messages_opened(tmp_path: Path) -> None:
     async with world(tmp_path, KEYED) as w:
         chat = await enrol(w)
-        await chat.send("/appointments")
-        await chat.tap("➕")
-        await chat.send("3.12.")
-        await chat.send("10:00")
-        await chat.tap("Doctor")
+        await begin_adding(chat, "3.12.", "10:00")
         await w.engine.handle(chat_text(chat.chat_id, PLACE))
         await w.engine.handle(chat_text(chat.chat_id, NOTE))
         assert PLACE.encode() not in file_bytes(w.path)

@@ -49,11 +49,7 @@ async def add(
     """Add an appointment by typing the day and time (buttons are tested on their own).
 
     Place and note are given when the bot asks for them (only with a key); else their steps are skipped."""
-    await chat.send("/appointments")
-    await chat.tap("➕")
-    await chat.send(day)
-    await chat.send(at)
-    await chat.tap(kind)
+    await begin_adding(chat, day, at, kind)
     for text in (place, note):
         if skip not in chat.last.labels:
             assert text is None, "place and note are asked only when a key is configured"
@@ -62,6 +58,16 @@ async def add(
             await chat.tap(skip)
         else:
             await chat.send(text)
+
+
+async def begin_adding(chat: Chat, day: str, at: str, kind: str = "Doctor") -> None:
+    """Start adding an appointment: /appointments, "➕", the day and time typed, the kind tapped. With a key
+    the place question comes next; without one the appointment is saved."""
+    await chat.send("/appointments")
+    await chat.tap("➕")
+    await chat.send(day)
+    await chat.send(at)
+    await chat.tap(kind)
 
 
 async def participant(w: World, chat: Chat) -> Participant:
@@ -100,6 +106,11 @@ async def restart(w: World) -> None:
     await w.db.close()
     w.db = await Database.open(w.path)
     w.engine = Engine(w.db, w.clock, w.engine.config, REGISTRY)
+
+
+def use_keys(w: World, *keys: str) -> None:
+    """The operator changes COMPANION_ENCRYPTION_KEYS and restarts."""
+    w.engine = Engine(w.db, w.clock, EngineConfig(encryption_keys=keys), REGISTRY)
 
 
 async def appointment_rows(w: World) -> list[dict[str, object]]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from storage import participants
-from tests.dialogs.appointment_helpers import KEYED, add, enrol, participant
-from tests.harness import Shown, World, world
+from tests.dialogs.appointment_helpers import add, enrol, participant
+from tests.harness import Shown, World
 
 
 def parse(shown: Shown) -> Calendar:
@@ -26,36 +26,36 @@ def calendar_files(shown: list[Shown]) -> list[Shown]:
     return [s for s in shown if (s.attachment_name or "").endswith(".ics")]
 
 
-async def test_the_calendar_file_has_the_right_start_in_utc_and_alarms(tmp_path: Path) -> None:
-    async with world(tmp_path, KEYED) as w:
-        w.clock.set(datetime(2026, 10, 23, 10, 0, tzinfo=UTC))  # Friday, summer time
-        chat = await enrol(w, language="Deutsch")
-        await add(
-            chat,
-            "27.10.",
-            "10:00",
-            kind="Arztpraxis",
-            place="Praxis Dr. Weiß; Eingang B, 2. Stock",
-            note="Versichertenkarte mitbringen",
-            skip="Überspringen",
-        )
-        (file,) = calendar_files(chat.seen)
-        assert file.attachment_name == "appointment-2026-10-27.ics"
-        calendar = parse(file)
-        assert str(calendar["VERSION"]) == "2.0" and "PRODID" in calendar
-        (event,) = calendar.walk("VEVENT")
-        start = event.decoded("DTSTART")
-        assert start.astimezone(UTC) == datetime(2026, 10, 27, 9, 0, tzinfo=UTC)  # 10:00 CET, winter time
-        assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
-        assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
-        assert event.decoded("DTSTAMP") == datetime(2026, 10, 23, 10, 0, tzinfo=UTC)
-        assert str(event["UID"]).endswith("@companion.invalid")
-        assert str(event["SUMMARY"]) == "Termin: Arztpraxis"
-        assert str(event["LOCATION"]) == "Praxis Dr. Weiß; Eingang B, 2. Stock"  # opened for the file
-        assert str(event["DESCRIPTION"]) == "Versichertenkarte mitbringen"
-        triggers = sorted(alarm.decoded("TRIGGER") for alarm in event.walk("VALARM"))
-        assert triggers == [-timedelta(hours=16), -timedelta(hours=2)]  # Monday 18:00 and 2 hours before
-        assert {str(alarm["ACTION"]) for alarm in event.walk("VALARM")} == {"DISPLAY"}
+@pytest.mark.usefixtures("keyed")
+async def test_the_calendar_file_has_the_right_start_in_utc_and_alarms(w: World) -> None:
+    w.clock.set(datetime(2026, 10, 23, 10, 0, tzinfo=UTC))  # Friday, summer time
+    chat = await enrol(w, language="Deutsch")
+    await add(
+        chat,
+        "27.10.",
+        "10:00",
+        kind="Arztpraxis",
+        place="Praxis Dr. Weiß; Eingang B, 2. Stock",
+        note="Versichertenkarte mitbringen",
+        skip="Überspringen",
+    )
+    (file,) = calendar_files(chat.seen)
+    assert file.attachment_name == "appointment-2026-10-27.ics"
+    calendar = parse(file)
+    assert str(calendar["VERSION"]) == "2.0" and "PRODID" in calendar
+    (event,) = calendar.walk("VEVENT")
+    start = event.decoded("DTSTART")
+    assert start.astimezone(UTC) == datetime(2026, 10, 27, 9, 0, tzinfo=UTC)  # 10:00 CET, winter time
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert event.decoded("DTSTAMP") == datetime(2026, 10, 23, 10, 0, tzinfo=UTC)
+    assert str(event["UID"]).endswith("@companion.invalid")
+    assert str(event["SUMMARY"]) == "Termin: Arztpraxis"
+    assert str(event["LOCATION"]) == "Praxis Dr. Weiß; Eingang B, 2. Stock"  # opened for the file
+    assert str(event["DESCRIPTION"]) == "Versichertenkarte mitbringen"
+    triggers = sorted(alarm.decoded("TRIGGER") for alarm in event.walk("VALARM"))
+    assert triggers == [-timedelta(hours=16), -timedelta(hours=2)]  # Monday 18:00 and 2 hours before
+    assert {str(alarm["ACTION"]) for alarm in event.walk("VALARM")} == {"DISPLAY"}
 
 
 async def test_a_changed_appointment_keeps_its_uid_with_a_higher_sequence(w: World) -> None:
