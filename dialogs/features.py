@@ -100,7 +100,7 @@ FLOWS = (
     data_rights.DeleteFlow(),
     settings.SCHEDULE,
     enrolment.ConsentFlow(),
-    info.InfoFlow(),
+    info.INFO,
     language.LanguageFlow(),
     pause.PAUSE,
     privacy.PrivacyFlow(),
