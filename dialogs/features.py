@@ -123,7 +123,7 @@ BUTTONS = (
     LastingButton("checkin", checkin.checkin_button),
     LastingButton("ack", alerts.ack_item),
     LastingButton("orgscope", coach_enrolment.offered_scope),
-    LastingButton("crisis", card.crisis_item),
+    LastingButton(card.CRISIS, card.crisis_item),
 )
 
 MAIN_MENU = (
