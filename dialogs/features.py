@@ -100,7 +100,7 @@ FLOWS = (
     data_rights.DeleteFlow(),
     settings.SCHEDULE,
     enrolment.ConsentFlow(),
-    info.InfoFlow(),
+    info.INFO,
     language.LanguageFlow(),
     pause.PAUSE,
     privacy.PrivacyFlow(),
@@ -123,7 +123,7 @@ BUTTONS = (
     LastingButton("checkin", checkin.checkin_button),
     LastingButton("ack", alerts.ack_item),
     LastingButton("orgscope", coach_enrolment.offered_scope),
-    LastingButton("crisis", card.crisis_item),
+    LastingButton(card.CRISIS, card.crisis_item),
 )
 
 MAIN_MENU = (

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dialogs.core.actions import Action, item_number
+from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import closed
+from dialogs.core.flow import closed, start
 from dialogs.core.turn import Turn
 from dialogs.crisis.detection import crisis_card, local_help
 from dialogs.signals.raising import raise_signal
 from storage import coaches
 from storage.participants import Status
 
+CRISIS, CONTACT, SHARE = "crisis", "contact", "share"  # the card's lasting buttons: `crisis:share:12`
 CONTACT_LASTING = timedelta(days=30)
 # One crisis, one signal: repeats within this window are not stored again.
 REPEAT_WINDOW = timedelta(hours=1)
@@ -38,7 +39,9 @@ async def show_crisis(turn: Turn) -> None:
     parts = [card_text(turn)]
     choices: list[list[Choice]] = []
     if _active(turn):
-        choices.append([Choice(turn.tr("📞 Please contact me"), "crisis:contact", lasting=CONTACT_LASTING)])
+        choices.append(
+            [Choice(turn.tr("📞 Please contact me"), act(CRISIS, CONTACT), lasting=CONTACT_LASTING)]
+        )
         if await raise_signal(turn, "crisis_help_used", unless_within=REPEAT_WINDOW):
             parts.append(
                 turn.tr(
@@ -67,8 +70,7 @@ async def request_contact(turn: Turn) -> None:
             )
         )
         return
-    assert turn.participant is not None
-    organisations = await coaches.organisations_of(turn.tx, turn.participant.id)
+    organisations = await coaches.organisations_of(turn.tx, turn.person.id)
     if not organisations:
         turn.say(
             turn.tr(
@@ -77,27 +79,19 @@ async def request_contact(turn: Turn) -> None:
             )
         )
         return
-    if len(organisations) == 1:
-        choices = [
-            [
-                Choice(
-                    turn.tr("Turn on signals and tell my coach"),
-                    f"crisis:share:{organisations[0][0]}",
-                    lasting=CONTACT_LASTING,
-                )
-            ]
+    alone = len(organisations) == 1
+    choices = [
+        [
+            Choice(
+                turn.tr("Turn on signals and tell my coach")
+                if alone
+                else turn.tr("Tell {organisation}", organisation=name),
+                act(CRISIS, SHARE, organisation_id),
+                lasting=CONTACT_LASTING,
+            )
         ]
-    else:
-        choices = [
-            [
-                Choice(
-                    turn.tr("Tell {organisation}", organisation=name),
-                    f"crisis:share:{org}",
-                    lasting=CONTACT_LASTING,
-                )
-            ]
-            for org, name in organisations
-        ]
+        for organisation_id, name in organisations
+    ]
     turn.say(
         turn.tr(
             "Right now your coach will not be told, because short signals for your coach are turned off. "
@@ -107,20 +101,23 @@ async def request_contact(turn: Turn) -> None:
     )
 
 
-async def crisis_item(turn: Turn, choice: Action) -> None:
-    action = str(choice)
+async def crisis_item(turn: Turn, action: Action) -> None:
+    """The card's lasting buttons: `crisis:contact`, and `crisis:share:<organisation>` offered after it."""
     if not _active(turn):
         await closed(turn)
         return
-    if action == "crisis:contact":
+    organisation_id = action.number(1) if len(action.args) == 2 and action.arg(0) == SHARE else None
+    if action.args == (CONTACT,):
         await request_contact(turn)
-    elif action.startswith("crisis:share:") and item_number(action.removeprefix("crisis:share:")) is not None:
-        assert turn.participant is not None
-        organisation_id = int(action.removeprefix("crisis:share:"))
-        if organisation_id not in dict(await coaches.organisations_of(turn.tx, turn.participant.id)):
-            await closed(turn)
-            return
-        turn.reset("privacy", f"confirm:sharing@{organisation_id}", then="contact")
-        await turn.registry.flow("privacy").show(turn)
+    elif organisation_id is not None:
+        await _ask_to_share(turn, organisation_id)
     else:
         await closed(turn)
+
+
+async def _ask_to_share(turn: Turn, organisation_id: int) -> None:
+    """Sharing with the organisation is asked in /privacy, with its consent text; then the contact goes."""
+    if organisation_id not in dict(await coaches.organisations_of(turn.tx, turn.person.id)):
+        await closed(turn)
+        return
+    await start(turn, "privacy", f"confirm:sharing@{organisation_id}", then="contact")

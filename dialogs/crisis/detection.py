@@ -17,7 +17,8 @@ from dialogs.core.events import SOS_TOKEN, Event, EventKind
 from dialogs.core.i18n import N_, Translator
 from dialogs.core.sanitize import clean
 from dialogs.crisis.words import find_crisis
-from dialogs.info.content import ContentError, InfoContent, cached_content
+from dialogs.info.content import ContentError, InfoContent
+from dialogs.info.loading import cached_content
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,7 @@
-"""Crisis words in a participant's own text, in every shipped language: matched without a database.
+"""Crisis words in a participant's own text, in every language with a word list: matched without a database.
 
+The patterns are data: `locales/crisis/<language>.toml` (format in its README.md), read and checked once,
+when this module is imported, so a broken list stops the program at start-up instead of going unnoticed.
 Text and patterns are normalised the same way (casefold, diacritics removed, Arabic and Persian letter
 variants unified, apostrophes and joiners dropped, letters repeated three times or more collapsed), then
 split into words; sentence punctuation becomes a clause mark `|`. A pattern is a short sequence of words:
@@ -8,17 +10,28 @@ split into words; sentence punctuation becomes a clause mark `|`. A pattern is a
     *word   a word ending with it      *word*  a word containing it (Arabic attaches prefixes)
     ..      up to three other words    |       the end of a clause (keeps "bring mich um 8 zum Arzt" out)
 
-Patterns are written in their native spelling (with umlauts, hamza, ё ...) and normalised when loaded;
-German patterns with ä/ö/ü are also loaded with ae/oe/ue, the way people type without umlauts. A false
-alarm costs a kind card; a miss costs far more, so patterns lean towards matching.
+Patterns are written in their native spelling (with umlauts, hamza, ё ...) and normalised when loaded; a
+list may name other spellings of its letters (German ä/ö/ü also as ae/oe/ue, the way people type without
+umlauts). A false alarm costs a kind card; a miss costs far more, so patterns lean towards matching.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from dialogs.crisis.word_lists import (
+    CLAUSE,
+    CRISIS_WORDS_DIR,
+    GAP,
+    CrisisWordsError,
+    WordList,
+    read_word_lists,
+)
 
 MAX_GAP = 3
 
@@ -44,7 +57,6 @@ _UNIFIED = str.maketrans(
 _CLAUSE_END = re.compile(r"[.!?;:,،؛؟\n]+")
 _NOT_WORD = re.compile(r"[^\w|]+")
 _REPEATS = re.compile(r"(\w)\1{2,}")
-CLAUSE = "|"
 
 
 def normalise(text: str) -> str:
@@ -67,282 +79,6 @@ def words(text: str) -> list[str]:
     if not collapsed or collapsed[-1] != CLAUSE:
         collapsed.append(CLAUSE)
     return collapsed
-
-
-# Native forms, by language. Keep each list to clear statements of wanting to die, to kill or harm
-# oneself, or of an overdose; a bare "die" or "kill" is not enough.
-PATTERNS: dict[str, tuple[str, ...]] = {
-    "de": (
-        "*suizid*",
-        "*suizit*",
-        "*suzid*",
-        "*selbstmord*",
-        "*selbsmord*",
-        "*selbstmort*",
-        "umbring*",
-        "umzubring*",
-        "umgebracht",
-        "bring* mich um |",
-        "bring* mich .. um |",
-        "mich töten",
-        "mich .. töten",
-        "töte mich |",
-        "nicht mehr .. leben",
-        "will .. sterben",
-        "möchte .. sterben",
-        "würde .. gern* sterben",
-        "sterben will*",
-        "sterben möcht*",
-        "lieber tot",
-        "liebsten tot",
-        "ich wäre tot |",
-        "will .. tot sein",
-        "tot sein will*",
-        "lebensmüd*",
-        "nehm* mir das leben",
-        "mir das leben .. nehm*",
-        "mein leben beend*",
-        "leben .. kein* sinn*",
-        "kein* sinn .. zu leben",
-        "kein* lust mehr .. leben",
-        "selbstverletz*",
-        "ritz* mich",
-        "mich .. ritz*",
-        "*überdosis*",
-        "goldene* schuss",
-        "mich .. erhäng*",
-        "mich .. aufhäng*",
-    ),
-    "en": (
-        "suicid*",
-        "*suicid*",
-        "sucid*",
-        "suicd*",
-        "suisid*",
-        "sucide*",
-        "suecid*",
-        "kill* myself",
-        "kill* my self",
-        "kill* .. myself",
-        "kms",
-        "want* to die",
-        "want* .. to die",
-        "wanna die",
-        "wish i was dead",
-        "wish i were dead",
-        "better off dead",
-        "end* my life",
-        "end it all",
-        "take my own life",
-        "take my life",
-        "no reason to live",
-        "dont want to live",
-        "do not want to live",
-        "dont wanna live",
-        "dont want to .. alive",
-        "do not want to .. alive",
-        "tired of living",
-        "hurt* myself",
-        "harm* myself",
-        "self harm*",
-        "selfharm*",
-        "cut* myself",
-        "self injur*",
-        "overdos*",
-        "hang* myself",
-    ),
-    "ar": (
-        "*انتحار*",
-        "*نتحر*",
-        "*قتل* نفسي",
-        "*قتل* حالي",
-        "*قتل* روحي",
-        "*ريد* .. *موت",
-        "بدي .. *موت",
-        "عاي* .. اموت",
-        "عاو* .. اموت",
-        "ابي اموت",
-        "ابغ* .. اموت",
-        "*نهي .. حياتي",
-        "*نهاء حياتي",
-        "لا *ريد* .. *عيش",
-        "ما بدي .. *عيش",
-        "مش عاي* .. *عيش",
-        "تعبت من الحياة",
-        "تعبت من حياتي",
-        "*يذاء نفسي",
-        "*ؤذي نفسي",
-        "*اذي نفسي",
-        "جرعة زائدة",
-        "الموت احسن",
-        "الموت افضل",
-        "يا رب .. اموت",
-        "يارب .. اموت",
-    ),
-    "fa": (
-        "*خودکش*",
-        "خود کشی",
-        "خودمو *کشم",
-        "خودم را *کشم",
-        "خودم رو *کشم",
-        "میخوا* .. بمیر*",
-        "خوا* .. بمیر*",
-        "نمیخوا* .. زنده",
-        "نمیخوا* .. زندگی",
-        "نمی خوا* .. زنده",
-        "نمی خوا* .. زندگی",
-        "زندگیم .. پایان",
-        "به زندگی خودم پایان",
-        "آرزوی مرگ",
-        "آرزوی مردن",
-        "کاش .. بمیرم",
-        "کاش .. مرده",
-        "به خودم آسیب",
-        "خودزنی*",
-        "*اوردوز*",
-    ),
-    "tr": (
-        "intihar*",
-        "intiar*",
-        "intahar*",
-        "kendimi öldür*",
-        "kendimi .. öldür*",
-        "ölmek ist*",
-        "ölmek .. ist*",
-        "keşke .. ölsem",
-        "ölsem daha iyi",
-        "yaşamak istemi*",
-        "yaşamak .. istemi*",
-        "canıma kıy*",
-        "hayatıma son ver*",
-        "hayatıma son .. ver*",
-        "kendime zarar ver*",
-        "kendime .. zarar",
-        "aşırı doz*",
-        "yaşamaktan bık*",
-        "hayattan bık*",
-    ),
-    "uk": (
-        "*самогуб*",
-        "суїцид*",
-        "вбити себе",
-        "вбʼю себе",
-        "убити себе",
-        "уб'ю себе",
-        "себе вбити",
-        "себе вбʼю",
-        "хочу .. померти",
-        "хочу .. помер*",
-        "хочу .. вмерти",
-        "хочу .. вмер*",
-        "не хочу .. жити",
-        "не хочеться .. жити",
-        "не хочу .. існувати",
-        "покінч* .. з собою",
-        "покінч* .. з життям",
-        "накла* на себе руки",
-        "самоушкодж*",
-        "різ* себе",
-        "ріж* себе",
-        "краще .. помер*",
-        "краще .. вмер*",
-        "передоз*",
-    ),
-    "ru": (
-        "суицид*",
-        "*самоуби*",
-        "убить себя",
-        "убью себя",
-        "себя убить",
-        "себя убью",
-        "хочу .. умереть",
-        "хочу .. сдохнуть",
-        "хочется .. умереть",
-        "хочется .. сдохнуть",
-        "не хочу .. жить",
-        "не хочется .. жить",
-        "нет смысла .. жить",
-        "поконч* .. с собой",
-        "поконч* .. с жизнью",
-        "счёты с жизнью",
-        "лучше бы .. умер*",
-        "лучше .. сдохнуть",
-        "самоповрежд*",
-        "*резать себя",
-        "режу себя",
-        "порежу себя",
-        "передоз*",
-        "выпрыгн* .. окна",
-        "выброш* .. окна",
-        "повеситься",
-        "повешусь",
-        "hochu .. umeret*",
-        "ubit sebya",
-        "ubyu sebya",
-        "samoubi*",
-    ),
-    "pl": (
-        "samobój*",
-        "zabić się",
-        "zabiję się",
-        "się zabić",
-        "się zabiję",
-        "zabić siebie",
-        "zabiję siebie",
-        "chc* .. umrzeć",
-        "chc* .. zdechnąć",
-        "nie chc* .. żyć",
-        "odebra* sobie życie",
-        "odbior* sobie życie",
-        "skończ* ze sobą",
-        "targn* się na .. życie",
-        "samookalecz*",
-        "tnę się",
-        "ciąć się",
-        "pociąć się",
-        "przedawkow*",
-        "wolał* .. nie żyć",
-        "lepiej .. nie żył*",
-        "powiesić się",
-        "powieszę się",
-    ),
-    "ro": (
-        "sinucid*",
-        "sinucig*",
-        "să mă omor",
-        "mă omor |",
-        "*mi iau viața",
-        "vr* să mor",
-        "vr* .. să mor",
-        "nu mai vreau .. trăi*",
-        "nu mai are rost .. trăi*",
-        "capăt vieții",
-        "capăt zilelor",
-        "automutil*",
-        "supradoz*",
-        "mă spânzur*",
-        "mai bine .. muri |",
-    ),
-    "bg": (
-        "*самоуби*",
-        "суицид*",
-        "искам .. умра",
-        "иска ми се .. умра",
-        "не искам .. живея",
-        "не ми се живее",
-        "се убия",
-        "убия себе си",
-        "край на живота си",
-        "самонаран*",
-        "свръхдоз*",
-        "по-добре .. мъртъв",
-        "по-добре .. мъртва",
-        "се обеся",
-        "обеся се",
-    ),
-}
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
 @dataclass(frozen=True)
@@ -370,10 +106,10 @@ class Pattern:
     needle: str  # the longest literal part: a cheap substring test before matching word by word
 
 
-def _compile(lang: str, source: str) -> Pattern:
+def _compile(word_list: WordList, source: str) -> Pattern:
     elements: list[Element] = []
     for part in source.split():
-        if part == "..":
+        if part == GAP:
             elements.append(Element(gap=True))
             continue
         if part == CLAUSE:
@@ -385,17 +121,37 @@ def _compile(lang: str, source: str) -> Pattern:
             prefix = n == len(pieces) - 1 and part.endswith("*")
             elements.append(Element(piece, prefix=prefix, suffix=suffix))
     literals = [e.text for e in elements if not e.gap and e.text != CLAUSE]
-    return Pattern(lang, source, tuple(elements), max(literals, key=len))
+    if not literals:
+        raise CrisisWordsError([f"{word_list.path}: pattern {source!r} has no word left to look for"])
+    return Pattern(word_list.lang, source, tuple(elements), max(literals, key=len))
 
 
-@cache
+@dataclass(frozen=True)
+class CrisisWords:
+    """The word lists: `sources` as written, by language; `patterns` compiled, the lists in rank order."""
+
+    sources: Mapping[str, tuple[str, ...]]
+    patterns: tuple[Pattern, ...]
+
+
+def load_crisis_words(root: Path = CRISIS_WORDS_DIR) -> CrisisWords:
+    """Read, check and compile every list under `root`; raises `CrisisWordsError` naming every problem."""
+    lists = read_word_lists(root)
+    patterns = [
+        _compile(word_list, variant)
+        for word_list in lists
+        for source in word_list.patterns
+        for variant in word_list.spellings(source)
+    ]
+    return CrisisWords(MappingProxyType({wl.lang: wl.patterns for wl in lists}), tuple(patterns))
+
+
+_SHIPPED = load_crisis_words()
+PATTERNS = _SHIPPED.sources
+
+
 def compiled() -> tuple[Pattern, ...]:
-    patterns = []
-    for lang, sources in PATTERNS.items():
-        for source in sources:
-            variants = {source, source.translate(_UMLAUTS)} if lang == "de" else {source}
-            patterns += [_compile(lang, variant) for variant in sorted(variants)]
-    return tuple(patterns)
+    return _SHIPPED.patterns
 
 
 def _match_at(elements: tuple[Element, ...], tokens: list[str], i: int) -> bool:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from dialogs.core.i18n import Translator
-from tests.dialogs.test_crisis import assert_card
+from tests.dialogs.crisis.test_crisis import assert_card
 from tests.dialogs.test_enrolment import enrol
 from tests.harness import Chat, World
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dialogs.crisis.words import PATTERNS, compiled, find_crisis, normalise, words
-from dialogs.info.content import SHIPPED_LANGUAGES
+from dialogs.info.schema import SHIPPED_LANGUAGES
 
 CRISIS = {
     "de": [

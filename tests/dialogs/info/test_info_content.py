@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.info.content import (
-    CRISIS_TOPIC_KEYS,
-    KNOWN_REGIONS,
-    NATIONAL,
-    SHIPPED_LANGUAGES,
-    TOPIC_KEYS,
-    ContentError,
-    InfoContent,
-    default_content_root,
-    load_info_content,
-)
+from dialogs.info.content import ContentError, InfoContent, default_content_root
+from dialogs.info.loading import load_info_content
+from dialogs.info.schema import CRISIS_TOPIC_KEYS, KNOWN_REGIONS, NATIONAL, SHIPPED_LANGUAGES, TOPIC_KEYS
 
 ROOT = default_content_root()
 PROGRAMME_REGIONS = ("leverkusen", "bochum", "uckermark", "berlin-lichtenberg")
@@ -34,7 +26,7 @@ def content() -> InfoContent:
 
 
 def test_default_root_is_the_repository_folder() -> None:
-    assert Path(__file__).resolve().parents[2] / "locales" / "info" == ROOT
+    assert Path(__file__).resolve().parents[3] / "locales" / "info" == ROOT
     assert (ROOT / "README.md").is_file()
 
 
@@ -275,6 +267,13 @@ def _minimal(root: Path) -> None:
     )
 
 
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """The minimal valid tree, in a folder of its own."""
+    _minimal(tmp_path)
+    return tmp_path
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -290,36 +289,33 @@ def _problems(root: Path) -> str:
     return str(caught.value)
 
 
-def test_the_minimal_tree_is_valid(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    content = load_info_content(tmp_path)
+def test_the_minimal_tree_is_valid(tree: Path) -> None:
+    content = load_info_content(tree)
     assert content.regions() == ()
     assert content.crisis_entries("de", None).value[0].phone == ("0800 111 0 111",)
 
 
-def test_unknown_field_names_file_and_line(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    path = tmp_path / "topics" / "de.toml"
+def test_unknown_field_names_file_and_line(tree: Path) -> None:
+    path = tree / "topics" / "de.toml"
     text = path.read_text(encoding="utf-8").replace(
         'body = "Text."\nkeywords = ["health"]', 'body = "Text."\nkeywrds = ["health"]'
     )
     path.write_text(text, encoding="utf-8")
-    message = _problems(tmp_path)
+    message = _problems(tree)
     line = _line_of(text, "keywrds")
     assert f'topics/de.toml, line {line}: topic 3, field "keywrds": unknown field' in message
     assert "allowed are: key, title, body, keywords" in message
 
 
-def test_bad_phone_names_file_line_and_entry(tmp_path: Path) -> None:
-    _minimal(tmp_path)
+def test_bad_phone_names_file_line_and_entry(tree: Path) -> None:
     entries = "".join(
         f'[[entry]]\nid = "e{n}"\ntopic = "debts"\nname = "Stelle {n}"\ndescription = "Hilft."\n'
         f'phone = "{"0234 12345" if n != 4 else "0234 CALL-ME"}"\nsource = "insat-bochum.txt"\n\n'
         for n in range(1, 6)
     )
     text = '[region]\nname = "Bochum"\n\n' + entries
-    _write(tmp_path / "regions" / "bochum" / "de.toml", text)
-    message = _problems(tmp_path)
+    _write(tree / "regions" / "bochum" / "de.toml", text)
+    message = _problems(tree)
     line = _line_of(text, 'phone = "0234 CALL-ME"')
     assert (
         f'regions/bochum/de.toml, line {line}: entry 4, field "phone" (item 1): '
@@ -327,113 +323,104 @@ def test_bad_phone_names_file_line_and_entry(tmp_path: Path) -> None:
     ) in message
 
 
-def test_bad_topic_key_and_website_are_explained(tmp_path: Path) -> None:
-    _minimal(tmp_path)
+def test_bad_topic_key_and_website_are_explained(tree: Path) -> None:
     text = (
         '[region]\nname = "Bochum"\n\n[[entry]]\nid = "x"\ntopic = "schulden"\nname = "X"\n'
         'description = "Y"\nwebsite = "www.example.org"\nsource = "insat-bochum.txt"\n'
     )
-    _write(tmp_path / "regions" / "bochum" / "de.toml", text)
-    message = _problems(tmp_path)
+    _write(tree / "regions" / "bochum" / "de.toml", text)
+    message = _problems(tree)
     topic_line, website_line = _line_of(text, "topic ="), _line_of(text, "website =")
     assert f'line {topic_line}: entry 1, field "topic": unknown topic "schulden"' in message
     assert "regions/bochum/de.toml" in message and "use one of: addiction, mental_health" in message
     assert f'line {website_line}: entry 1, field "website": must be a full web address' in message
 
 
-def test_toml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    path = tmp_path / "glossary" / "de.toml"
+def test_toml_syntax_error_names_file_and_line(tree: Path) -> None:
+    path = tree / "glossary" / "de.toml"
     path.write_text('[[term]]\nterm = "Bescheid"\nexplanation = "Ein Brief.\n', encoding="utf-8")
-    message = _problems(tmp_path)
+    message = _problems(tree)
     assert "glossary/de.toml, line 3: TOML syntax error" in message
     assert "check quotes, brackets, commas" in message
 
 
-def test_unknown_language_file_name_is_reported(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    _write(tmp_path / "topics" / "deutsch.toml", "")
-    message = _problems(tmp_path)
+def test_unknown_language_file_name_is_reported(tree: Path) -> None:
+    _write(tree / "topics" / "deutsch.toml", "")
+    message = _problems(tree)
     assert 'topics/deutsch.toml, line 1: unknown language "deutsch" in the file name' in message
     assert "de.toml, en.toml, ar.toml" in message
 
 
-def test_unknown_region_folder_is_reported(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    _write(tmp_path / "regions" / "koeln" / "de.toml", '[region]\nname = "Köln"\n')
-    assert 'regions/koeln/: unknown region "koeln"' in _problems(tmp_path)
+def test_unknown_region_folder_is_reported(tree: Path) -> None:
+    _write(tree / "regions" / "koeln" / "de.toml", '[region]\nname = "Köln"\n')
+    assert 'regions/koeln/: unknown region "koeln"' in _problems(tree)
 
 
-def test_missing_source_and_empty_text_are_explained(tmp_path: Path) -> None:
-    _minimal(tmp_path)
+def test_missing_source_and_empty_text_are_explained(tree: Path) -> None:
     text = (
         '[region]\nname = "Uckermark"\n\n'
         '[[entry]]\nid = "x"\ntopic = "health"\nname = "  "\ndescription = "Y"\n'
     )
-    _write(tmp_path / "regions" / "uckermark" / "de.toml", text)
-    message = _problems(tmp_path)
+    _write(tree / "regions" / "uckermark" / "de.toml", text)
+    message = _problems(tree)
     assert 'regions/uckermark/de.toml, line 4: entry 1, field "source": this field is required' in message
     assert "write where the information comes from" in message
     name_line = _line_of(text, 'name = "  "')
     assert f'line {name_line}: entry 1, field "name": must not be empty' in message
 
 
-def test_translations_may_not_carry_contact_details_or_unknown_ids(tmp_path: Path) -> None:
-    _minimal(tmp_path)
+def test_translations_may_not_carry_contact_details_or_unknown_ids(tree: Path) -> None:
     text = (
         '[[entry]]\nid = "ts"\ndescription = "Talking helps."\nphone = "116 123"\n\n'
         '[[entry]]\nid = "nope"\ndescription = "?"\n'
     )
-    _write(tmp_path / "regions" / "national" / "en.toml", text)
-    message = _problems(tmp_path)
+    _write(tree / "regions" / "national" / "en.toml", text)
+    message = _problems(tree)
     assert (
         'regions/national/en.toml, line 4: entry 1, field "phone": this field is not allowed here' in message
     )
     assert "written in de.toml only" in message
-    _write(tmp_path / "regions" / "national" / "en.toml", text.replace('phone = "116 123"\n', ""))
-    message = _problems(tmp_path)
+    _write(tree / "regions" / "national" / "en.toml", text.replace('phone = "116 123"\n', ""))
+    message = _problems(tree)
     id_line = _line_of(text, 'id = "nope"') - 1  # one line less: the phone line is gone
     assert f'regions/national/en.toml, line {id_line}: entry 2: id "nope" is not in' in message
 
 
-def test_all_problems_are_collected_not_just_the_first(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    _write(tmp_path / "topics" / "xx.toml", "")
-    _write(tmp_path / "glossary" / "en.toml", '[[term]]\nterm = "Widerspruch"\nexplanation = "Objection."\n')
+def test_all_problems_are_collected_not_just_the_first(tree: Path) -> None:
+    _write(tree / "topics" / "xx.toml", "")
+    _write(tree / "glossary" / "en.toml", '[[term]]\nterm = "Widerspruch"\nexplanation = "Objection."\n')
     _write(
-        tmp_path / "glossary" / "de.toml",
+        tree / "glossary" / "de.toml",
         '[[term]]\nterm = "Bescheid"\nexplanation = "Ein Brief."\ncolour = "red"\n',
     )
     with pytest.raises(ContentError) as caught:
-        load_info_content(tmp_path)
+        load_info_content(tree)
     paths = {issue.path for issue in caught.value.issues}
     assert {"topics/xx.toml", "glossary/de.toml"} <= paths
     assert str(caught.value).startswith(f"The /info content has {len(caught.value.issues)} problems:")
 
 
-def test_missing_german_topic_and_duplicates_are_reported(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    path = tmp_path / "topics" / "de.toml"
+def test_missing_german_topic_and_duplicates_are_reported(tree: Path) -> None:
+    path = tree / "topics" / "de.toml"
     text = path.read_text(encoding="utf-8")
     start = text.index('[[topic]]\nkey = "rights"')
     text = text[:start] + text[text.index("[[topic]]", start + 1) :]
     text += '[[topic]]\nkey = "debts"\ntitle = "Noch einmal"\nbody = "Text."\n'
     path.write_text(text, encoding="utf-8")
-    message = _problems(tmp_path)
+    message = _problems(tree)
     assert "topics/de.toml, line 1: these topics are missing in German: rights" in message
     duplicate_line = text[: text.rindex('key = "debts"')].count("\n") + 1
     assert f'topics/de.toml, line {duplicate_line}: "debts" appears twice in this file' in message
 
 
-def test_text_blocks_are_reflowed_into_paragraphs_and_list_items(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    path = tmp_path / "topics" / "de.toml"
+def test_text_blocks_are_reflowed_into_paragraphs_and_list_items(tree: Path) -> None:
+    path = tree / "topics" / "de.toml"
     body = (
         "body = '''\nErste Zeile\nzweite Zeile.\n\n"
         "Neuer Absatz:\n- Punkt eins\n- Punkt zwei\n  geht weiter.\n'''"
     )
     path.write_text(path.read_text(encoding="utf-8").replace('body = "Text."', body, 1), encoding="utf-8")
-    topic = load_info_content(tmp_path).topic("addiction", "de")
+    topic = load_info_content(tree).topic("addiction", "de")
     assert topic is not None
     assert (
         topic.value.body
@@ -441,7 +428,6 @@ def test_text_blocks_are_reflowed_into_paragraphs_and_list_items(tmp_path: Path)
     )
 
 
-def test_a_missing_folder_is_reported(tmp_path: Path) -> None:
-    _minimal(tmp_path)
-    shutil.rmtree(tmp_path / "glossary")
-    assert "glossary/: this folder is missing" in _problems(tmp_path)
+def test_a_missing_folder_is_reported(tree: Path) -> None:
+    shutil.rmtree(tree / "glossary")
+    assert "glossary/: this folder is missing" in _problems(tree)
