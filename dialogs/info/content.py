@@ -21,10 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
-from dialogs.core.i18n import LOCALES_DIR
 from dialogs.info.schema import FALLBACK_LANGUAGE, NATIONAL, TOPIC_KEYS, Entry, GlossaryTerm, Topic
 from dialogs.info.search import KIND_ORDER, Doc, SearchHit, SearchIndex, build_index, query_words
 
@@ -68,10 +66,6 @@ class ContentError(Exception):
         count = len(self.issues)
         header = f"The /info content has {count} problem{'s' if count != 1 else ''}:"
         super().__init__("\n".join([header, *(f"  {issue}" for issue in self.issues)]))
-
-
-def default_content_root() -> Path:
-    return LOCALES_DIR / "info"
 
 
 @dataclass(frozen=True)

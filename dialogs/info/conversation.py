@@ -14,11 +14,12 @@ from enum import StrEnum
 from typing import Any
 
 from dialogs.core.actions import Action, act
+from dialogs.core.config import INFO_CONTENT_ROOT
 from dialogs.core.events import Choice
 from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Step, StepFlow, follow, start
 from dialogs.core.i18n import UNTRANSLATED_MARKER
 from dialogs.core.turn import Turn
-from dialogs.info.content import InfoContent, Localized, default_content_root
+from dialogs.info.content import InfoContent, Localized
 from dialogs.info.loading import cached_content
 from dialogs.info.schema import Entry
 from dialogs.info.search import SearchHit
@@ -39,7 +40,7 @@ class InfoStep(StrEnum):
 
 
 def content() -> InfoContent:
-    return cached_content(default_content_root())
+    return cached_content(INFO_CONTENT_ROOT)
 
 
 def _marked(turn: Turn, localized: Localized[Any], text: str) -> str:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.info.content import ContentError, InfoContent, default_content_root
+from dialogs.core.config import INFO_CONTENT_ROOT
+from dialogs.info.content import ContentError, InfoContent
 from dialogs.info.loading import load_info_content
 from dialogs.info.schema import CRISIS_TOPIC_KEYS, KNOWN_REGIONS, NATIONAL, SHIPPED_LANGUAGES, TOPIC_KEYS
 
-ROOT = default_content_root()
+ROOT = INFO_CONTENT_ROOT
 PROGRAMME_REGIONS = ("leverkusen", "bochum", "uckermark", "berlin-lichtenberg")
 
 
