@@ -11,7 +11,15 @@ from dialogs.appointments import answers as appointment_answers
 from dialogs.appointments import conversation as appointments
 from dialogs.appointments.reminder_plan import FOLLOWUP, PROPOSAL, REMINDER
 from dialogs.checkins import checkin, lookback, myweek, pause, settings
-from dialogs.coaching import alerts, appointment_proposal, commands
+from dialogs.coaching import (
+    acknowledgements,
+    alert_settings,
+    alert_times,
+    alerts,
+    appointment_proposal,
+    commands,
+    digests,
+)
 from dialogs.coaching import enrolment as coach_enrolment
 from dialogs.consent_texts import CHECKINS
 from dialogs.core.flow import ACTIVE, ALL_STANDINGS, COACHES, PARTICIPANTS, Standing
@@ -31,7 +39,7 @@ COMMANDS = (
     Command("cases", commands.cases_command, N_("Your caseload: everyone connected with you"), COACHES),
     Command("case", commands.case_command, N_("One participant's summary: /case P-XXXX"), COACHES),
     Command("invite", commands.invite_command, N_("A new invitation link for one participant"), COACHES),
-    Command("alerts", commands.alerts_command, N_("When alerts and the daily summary come"), COACHES),
+    Command("alerts", alert_settings.alerts_command, N_("When alerts and the daily summary come"), COACHES),
     Command(
         "appointment",
         appointment_proposal.appointment_command,
@@ -90,12 +98,12 @@ COMMANDS = (
 FLOWS = (
     menu.MenuFlow(),
     appointments.APPOINTMENTS,
-    rules.RulesFlow(),
+    rules.RULES,
     selfreport.ReportFlow(),
     checkin.CHECKIN,
-    commands.CoachFlow(),
-    commands.CoachAlertsFlow(),
-    appointment_proposal.CoachAppointmentFlow(),
+    commands.COACH,
+    alert_settings.COACH_ALERTS,
+    appointment_proposal.COACH_APPOINTMENT,
     coach_enrolment.LinkFlow(),
     data_rights.DeleteFlow(),
     settings.SCHEDULE,
@@ -112,8 +120,8 @@ DUE = (
     DueKind(PROPOSAL, appointment_answers.tell_proposal, CHECKINS),
     DueKind("checkin", checkin.checkin_due, CHECKINS),
     DueKind("nudge", checkin.nudge_due, CHECKINS),
-    DueKind(alerts.DIGEST, alerts.digest_due, CHECKINS),
-    DueKind(alerts.HELD, alerts.held_due, CHECKINS),
+    DueKind(alert_times.DIGEST, digests.digest_due, CHECKINS),
+    DueKind(alert_times.HELD, digests.held_due, CHECKINS),
     DueKind("lookback", lookback.lookback_due, CHECKINS),
     DueKind("resume", pause.resume_due, CHECKINS),
 )
@@ -121,7 +129,7 @@ DUE = (
 BUTTONS = (
     LastingButton(appointment_answers.BUTTON, appointment_answers.answer),
     LastingButton("checkin", checkin.checkin_button),
-    LastingButton("ack", alerts.ack_item),
+    LastingButton(alerts.ACK, acknowledgements.ack_item),
     LastingButton("orgscope", coach_enrolment.offered_scope),
     LastingButton(card.CRISIS, card.crisis_item),
 )

@@ -8,35 +8,45 @@ the next sweep as any staff proposal does, and the audit log records who propose
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dialogs.appointments.reminder_plan import propose
 from dialogs.appointments.when import BadInput, local_moment, parse_clock, parse_day
 from dialogs.appointments.wording import KIND_ICONS, kind_label
-from dialogs.coaching.alerts import known_as
-from dialogs.coaching.commands import REFUSED, find_case, show_coach_menu
-from dialogs.core.actions import Action
+from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
+from dialogs.coaching.commands import REFUSED, CoachStep, caseload, find_case, show_coach_menu
+from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import Flow, show_current
+from dialogs.core.flow import STAY, Go, Handover, Next, Step, StepFlow, start
+from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
-from storage import appointments, audit, coaches, participants
+from storage import appointments, coaches, participants
 from storage.participants import Participant, Status
 
 APPOINTMENT_PROPOSED = "appointment_proposed"
+PASSED = N_("That time has passed or does not exist that day. Please write another time.")
+
+
+class ProposalStep(StrEnum):
+    WHO = "who"
+    KIND = "kind"
+    DAY = "day"
+    TIME = "time"
+    CONFIRM = "confirm"
 
 
 async def appointment_command(turn: Turn, args: str) -> None:
-    if args.strip():
-        participant = await find_case(turn, args)
-        if participant is None or participant.status is not Status.ACTIVE:
-            turn.say(turn.tr(REFUSED))
-            await show_coach_menu(turn)
-            return
-        turn.reset("coach_appointment", "kind", participant_id=participant.id)
-    else:
-        turn.reset("coach_appointment", "who")
-    await show_current(turn)
+    if not args.strip():
+        await start(turn, "coach_appointment", ProposalStep.WHO)
+        return
+    participant = await find_case(turn, args)
+    if participant is None or participant.status is not Status.ACTIVE:
+        turn.say(turn.tr(REFUSED))
+        await show_coach_menu(turn)
+        return
+    await start(turn, "coach_appointment", ProposalStep.KIND, participant_id=participant.id)
 
 
 async def _chosen(turn: Turn) -> Participant | None:
@@ -51,125 +61,154 @@ async def _chosen(turn: Turn) -> Participant | None:
     return participant if await coaches.is_linked(turn.tx, coach.id, participant.id) else None
 
 
-class CoachAppointmentFlow(Flow):
-    name = "coach_appointment"
-    takes_text = True
+def _refused(turn: Turn) -> Next:
+    turn.say(turn.tr(REFUSED))
+    return Handover("coach", CoachStep.MENU)
 
-    async def show(self, turn: Turn) -> None:
-        cancel = [Choice(turn.tr("Cancel"), "cancel")]
-        if turn.step == "who":
-            assert turn.coach is not None
-            choices = []
-            for participant_id in await coaches.caseload(turn.tx, turn.coach.id):
-                participant = await participants.by_id(turn.tx, participant_id)
-                if participant is not None and participant.status is Status.ACTIVE:
-                    known = await known_as(turn.tx, turn.coach, participant.id, turn.now)
-                    choices.append(Choice(known, f"who:{participant.id}"))
-            if not choices:
-                turn.say(turn.tr("Nobody is connected with you yet. /invite makes an invitation link."))
-                await show_coach_menu(turn)
-                return
-            rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
-            turn.say(turn.tr("For whom is the appointment?"), [*rows, cancel])
-            return
-        participant = await _chosen(turn)
-        if participant is None:
-            turn.say(turn.tr(REFUSED))
-            await show_coach_menu(turn)
-            return
-        if turn.step == "kind":
-            kinds = [
-                Choice(f"{KIND_ICONS[kind]} {kind_label(turn.tr, kind)}", f"kind:{kind}")
-                for kind in appointments.KINDS
-            ]
-            rows = [kinds[i : i + 2] for i in range(0, len(kinds), 2)]
-            turn.say(turn.tr("What kind of appointment?"), [*rows, cancel])
-        elif turn.step == "day":
-            turn.say(turn.tr("Which day? Please write it like 3.12. or 03.12.2026."), [cancel])
-        elif turn.step == "time":
-            turn.say(turn.tr("At what time? Please write it like 9:30 or 14:45."), [cancel])
-        elif turn.step == "confirm":
-            assert turn.coach is not None  # _chosen found one
-            turn.say(
-                turn.tr(
-                    "Propose to {pseudonym}: {kind}, {day} at {time}? They are asked to confirm it.",
-                    pseudonym=await known_as(turn.tx, turn.coach, participant.id, turn.now),
-                    kind=kind_label(turn.tr, str(turn.data["kind"])),
-                    day=turn.tr.date(date.fromisoformat(str(turn.data["day"])), "medium"),
-                    time=str(turn.data["time"]),
-                ),
-                [[Choice(turn.tr("Yes, propose it"), "send")], cancel],
-            )
 
-    async def on_choice(self, turn: Turn, choice: Action) -> None:
-        action = str(choice)
-        if action == "cancel":
-            turn.say(turn.tr("Okay, nothing was proposed."))
-            await show_coach_menu(turn)
-            return
-        if turn.step == "who" and action.startswith("who:") and action.removeprefix("who:").isdigit():
-            turn.goto("coach_appointment", "kind", participant_id=int(action.removeprefix("who:")))
-        elif turn.step == "kind" and action.removeprefix("kind:") in appointments.KINDS:
-            turn.goto("coach_appointment", "day", kind=action.removeprefix("kind:"))
-        elif turn.step == "confirm" and action == "send":
-            await self._send(turn)
-            return
-        await self.show(turn)
+def _cancel_button(turn: Turn) -> list[Choice]:
+    return [Choice(turn.tr("Cancel"), act("cancel"))]
 
-    async def on_text(self, turn: Turn, text: str) -> None:
-        participant = await _chosen(turn)
-        if participant is None or turn.step not in ("day", "time"):
-            await self.show(turn)
-            return
-        zone = ZoneInfo(participant.timezone)
-        try:
-            if turn.step == "day":
-                day = parse_day(text, turn.now.astimezone(zone).date())
-                turn.goto("coach_appointment", "time", day=day.isoformat())
-            else:
-                at = parse_clock(text)
-                day = date.fromisoformat(str(turn.data["day"]))
-                moment = local_moment(day, at, zone)
-                if moment is None or moment <= turn.now:
-                    turn.say(
-                        turn.tr("That time has passed or does not exist that day. Please write another time.")
-                    )
-                    await self.show(turn)
-                    return
-                turn.goto("coach_appointment", "confirm", time=at.strftime("%H:%M"))
-        except BadInput as problem:
-            turn.say(turn.tr(problem.message))
-        await self.show(turn)
 
-    async def _send(self, turn: Turn) -> None:
-        participant = await _chosen(turn)
-        coach = turn.coach
-        if participant is None or coach is None:
-            turn.say(turn.tr(REFUSED))
-            await show_coach_menu(turn)
-            return
-        day = date.fromisoformat(str(turn.data["day"]))
-        hours, minutes = str(turn.data["time"]).split(":")
-        starts_at = local_moment(day, time(int(hours), int(minutes)), ZoneInfo(participant.timezone))
-        if starts_at is None or starts_at <= turn.now:
-            turn.say(turn.tr("That time has passed or does not exist that day. Please write another time."))
-            turn.goto("coach_appointment", "time")
-            await self.show(turn)
-            return
-        kind = str(turn.data["kind"])
-        await propose(
-            turn.tx, participant, starts_at=starts_at, kind=kind, place=None, note=None, now=turn.now
-        )
-        known = await known_as(turn.tx, coach, participant.id, turn.now)
-        await audit.append(
-            turn.tx,
-            action=APPOINTMENT_PROPOSED,
-            now=turn.now,
-            pseudonym=known,
-            coach_id=coach.id,
-            coach_name=coach.name,
-            organisation=coach.organisation,
-            detail={"kind": kind},
-        )
-        turn.say(turn.tr("Proposed. {pseudonym} is asked in the chat to confirm it.", pseudonym=known))
-        await show_coach_menu(turn)
+def _chosen_moment(turn: Turn, participant: Participant, at: time) -> datetime | None:
+    """The start of the appointment on the chosen day at `at`, in the participant's zone (None when
+    that time does not exist that day)."""
+    day = date.fromisoformat(str(turn.data["day"]))
+    return local_moment(day, at, ZoneInfo(participant.timezone))
+
+
+async def _show_who(turn: Turn) -> Next | None:
+    coach = coach_of(turn)
+    choices = [
+        Choice(await known_as(turn.tx, coach, participant.id, turn.now), act("who", participant.id))
+        for participant in await caseload(turn)
+        if participant.status is Status.ACTIVE
+    ]
+    if not choices:
+        turn.say(turn.tr("Nobody is connected with you yet. /invite makes an invitation link."))
+        return Handover("coach", CoachStep.MENU)
+    rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
+    turn.say(turn.tr("For whom is the appointment?"), [*rows, _cancel_button(turn)])
+    return None
+
+
+async def _ask(turn: Turn, question: str, rows: list[list[Choice]] | None = None) -> Next | None:
+    """Ask about the chosen participant's appointment, while they may still be asked about."""
+    if await _chosen(turn) is None:
+        return _refused(turn)
+    turn.say(question, [*(rows or []), _cancel_button(turn)])
+    return None
+
+
+async def _show_kind(turn: Turn) -> Next | None:
+    kinds = [
+        Choice(f"{KIND_ICONS[kind]} {kind_label(turn.tr, kind)}", act("kind", kind))
+        for kind in appointments.KINDS
+    ]
+    rows = [kinds[i : i + 2] for i in range(0, len(kinds), 2)]
+    return await _ask(turn, turn.tr("What kind of appointment?"), rows)
+
+
+async def _show_day(turn: Turn) -> Next | None:
+    return await _ask(turn, turn.tr("Which day? Please write it like 3.12. or 03.12.2026."))
+
+
+async def _show_time(turn: Turn) -> Next | None:
+    return await _ask(turn, turn.tr("At what time? Please write it like 9:30 or 14:45."))
+
+
+async def _show_confirm(turn: Turn) -> Next | None:
+    participant = await _chosen(turn)
+    if participant is None:
+        return _refused(turn)
+    turn.say(
+        turn.tr(
+            "Propose to {pseudonym}: {kind}, {day} at {time}? They are asked to confirm it.",
+            pseudonym=await known_as(turn.tx, coach_of(turn), participant.id, turn.now),
+            kind=kind_label(turn.tr, str(turn.data["kind"])),
+            day=turn.tr.date(date.fromisoformat(str(turn.data["day"])), "medium"),
+            time=str(turn.data["time"]),
+        ),
+        [[Choice(turn.tr("Yes, propose it"), act("send"))], _cancel_button(turn)],
+    )
+    return None
+
+
+async def _who_chosen(turn: Turn, action: Action) -> Next:
+    participant_id = action.number()
+    return STAY if participant_id is None else Go(ProposalStep.KIND, data={"participant_id": participant_id})
+
+
+async def _kind_chosen(turn: Turn, action: Action) -> Next:
+    kind = action.arg()
+    return Go(ProposalStep.DAY, data={"kind": kind}) if kind in appointments.KINDS else STAY
+
+
+async def _day_written(turn: Turn, text: str) -> Next:
+    participant = await _chosen(turn)
+    if participant is None:
+        return STAY  # showing the question again refuses
+    try:
+        day = parse_day(text, turn.now.astimezone(ZoneInfo(participant.timezone)).date())
+    except BadInput as problem:
+        turn.say(turn.tr(problem.message))
+        return STAY
+    return Go(ProposalStep.TIME, data={"day": day.isoformat()})
+
+
+async def _time_written(turn: Turn, text: str) -> Next:
+    participant = await _chosen(turn)
+    if participant is None:
+        return STAY  # showing the question again refuses
+    try:
+        at = parse_clock(text)
+    except BadInput as problem:
+        turn.say(turn.tr(problem.message))
+        return STAY
+    moment = _chosen_moment(turn, participant, at)
+    if moment is None or moment <= turn.now:
+        turn.say(turn.tr(PASSED))
+        return STAY
+    return Go(ProposalStep.CONFIRM, data={"time": at.strftime("%H:%M")})
+
+
+async def _not_typed_here(turn: Turn, text: str) -> Next:
+    return STAY  # a question with buttons: typed words only show it again
+
+
+async def _send(turn: Turn, action: Action) -> Next:
+    participant = await _chosen(turn)
+    if participant is None:
+        return _refused(turn)
+    coach = coach_of(turn)
+    starts_at = _chosen_moment(turn, participant, time.fromisoformat(str(turn.data["time"])))
+    if starts_at is None or starts_at <= turn.now:
+        turn.say(turn.tr(PASSED))
+        return Go(ProposalStep.TIME)
+    kind = str(turn.data["kind"])
+    await propose(turn.tx, participant, starts_at=starts_at, kind=kind, place=None, note=None, now=turn.now)
+    known = await known_as(turn.tx, coach, participant.id, turn.now)
+    await audit_coach(turn.tx, coach, APPOINTMENT_PROPOSED, known, turn.now, {"kind": kind})
+    turn.say(turn.tr("Proposed. {pseudonym} is asked in the chat to confirm it.", pseudonym=known))
+    return Handover("coach", CoachStep.MENU)
+
+
+async def _cancel(turn: Turn, action: Action) -> Next:
+    turn.say(turn.tr("Okay, nothing was proposed."))
+    return Handover("coach", CoachStep.MENU)
+
+
+COACH_APPOINTMENT = StepFlow(
+    "coach_appointment",
+    {
+        ProposalStep.WHO: Step(_show_who, choices={"who": _who_chosen}, text=_not_typed_here),
+        ProposalStep.KIND: Step(_show_kind, choices={"kind": _kind_chosen}, text=_not_typed_here),
+        ProposalStep.DAY: Step(_show_day, text=_day_written),
+        ProposalStep.TIME: Step(_show_time, text=_time_written),
+        ProposalStep.CONFIRM: Step(_show_confirm, choices={"send": _send}, text=_not_typed_here),
+    },
+    first=ProposalStep.WHO,
+    everywhere={"cancel": _cancel},
+    hands_over_to={"coach"},
+    takes_text=True,
+)

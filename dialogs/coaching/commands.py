@@ -1,4 +1,4 @@
-"""The coach's chat: the menu, /cases, /case, /invite and /alerts.
+"""The coach's chat: the menu, /cases, /case and /invite (the alerts' settings: `alert_settings.py`).
 
 Access is checked on every read and fails closed: a coach sees a participant only while linked to them,
 and only what the participant allows the coach's organisation now (`coach_summary`). A refused /case
@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from enum import StrEnum
 
-from dialogs.coaching.alerts import URGENT_KINDS, known_as, replan_digests
+from dialogs.coaching.alerts import URGENT_KINDS
+from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
 from dialogs.coaching.summary import CoachSummary, render_summary, signal_text, summary_for_coach
-from dialogs.core.actions import Action
+from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import Flow, show_current
+from dialogs.core.flow import DONE, Go, Next, Step, StepFlow, start
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from storage import audit, coaches, invitations, org_pseudonyms, participants
-from storage.coaches import Coach
 from storage.participants import PSEUDONYM_ALPHABET, Participant
 from storage.signal_deliveries import CONTACT
 
@@ -33,53 +34,81 @@ COACH_MENU: list[tuple[str, str]] = [
     (N_("🌐 Language"), "language"),
     (N_("❓ Help"), "help"),
 ]
-DIGEST_TIMES = ("07:00", "08:00", "09:00", "12:00", "16:00")
-QUIET_CHOICES = (("20:00", "07:00"), ("18:00", "08:00"), ("22:00", "06:00"), ("00:00", "00:00"))
+
+
+class CoachStep(StrEnum):
+    """Where a coach's chat rests: the menu, or a choice of participant for /case."""
+
+    MENU = "menu"
+    PICK = "pick"
 
 
 async def show_coach_menu(turn: Turn) -> None:
-    turn.reset("coach", "menu")
-    await CoachFlow().show(turn)
-
-
-class CoachFlow(Flow):
-    """Where a coach's chat rests: the menu, or a choice of participant for /case."""
-
-    name = "coach"
-
-    async def show(self, turn: Turn) -> None:
-        if turn.step == "pick":
-            await _pick(turn)
-            return
-        entries = [Choice(turn.tr(label), f"cmd:{name}") for label, name in COACH_MENU]
-        turn.say(
-            turn.tr("What would you like to do?"), [entries[i : i + 2] for i in range(0, len(entries), 2)]
-        )
-
-    async def on_choice(self, turn: Turn, choice: Action) -> None:
-        action = str(choice)
-        if action.startswith("case:"):
-            await case_command(turn, action.removeprefix("case:"))
-            return
-        await show_coach_menu(turn)
-
-    async def on_text(self, turn: Turn, text: str) -> None:
-        turn.say(turn.tr("Please use the buttons, or a command such as /cases."))
-        await show_coach_menu(turn)
+    await start(turn, "coach", CoachStep.MENU)
 
 
 async def coach_text(turn: Turn, text: str) -> None:
     """Typed words in a coach's chat: the current question if there is one, otherwise the menu."""
-
     if turn.flow in turn.registry.flows:
         await turn.registry.flow(turn.flow).on_text(turn, text)
         return
-    await CoachFlow().on_text(turn, text)
+    _use_buttons(turn)
+    await show_coach_menu(turn)
 
 
-def _coach(turn: Turn) -> Coach:
-    assert turn.coach is not None and turn.coach.active
-    return turn.coach
+def _use_buttons(turn: Turn) -> None:
+    turn.say(turn.tr("Please use the buttons, or a command such as /cases."))
+
+
+async def _show_menu(turn: Turn) -> None:
+    entries = [Choice(turn.tr(label), act("cmd", name)) for label, name in COACH_MENU]
+    turn.say(turn.tr("What would you like to do?"), [entries[i : i + 2] for i in range(0, len(entries), 2)])
+
+
+async def _show_pick(turn: Turn) -> None:
+    coach = coach_of(turn)
+    choices = []
+    for participant in await caseload(turn):
+        known = await known_as(turn.tx, coach, participant.id, turn.now)
+        choices.append(Choice(known, act("case", known)))
+    rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
+    rows.append([Choice(turn.tr("Back to the menu"), act("menu"))])
+    turn.say(turn.tr("Tap a pseudonym to see what you may see, or write /case P-XXXX."), rows)
+
+
+async def _case_chosen(turn: Turn, action: Action) -> Next:
+    await case_command(turn, action.arg())
+    return DONE
+
+
+async def _to_menu(turn: Turn, action: Action) -> Next:
+    return Go(CoachStep.MENU, fresh=True)
+
+
+async def _typed(turn: Turn, text: str) -> Next:
+    _use_buttons(turn)
+    return Go(CoachStep.MENU, fresh=True)
+
+
+COACH = StepFlow(
+    "coach",
+    {
+        CoachStep.MENU: Step(_show_menu, text=_typed),
+        CoachStep.PICK: Step(_show_pick, choices={"case": _case_chosen}, text=_typed),
+    },
+    first=CoachStep.MENU,
+    everywhere={"menu": _to_menu},
+)
+
+
+async def caseload(turn: Turn) -> list[Participant]:
+    """The participants linked to the turn's coach, in the order of their caseload."""
+    found = []
+    for participant_id in await coaches.caseload(turn.tx, coach_of(turn).id):
+        participant = await participants.by_id(turn.tx, participant_id)
+        if participant is not None:
+            found.append(participant)
+    return found
 
 
 async def find_case(turn: Turn, typed: str) -> Participant | None:
@@ -87,7 +116,7 @@ async def find_case(turn: Turn, typed: str) -> Participant | None:
     them by and they are linked to this coach; None in every other case (malformed, unknown, erased,
     someone else's, another organisation's pseudonym, the internal one), so the answer never tells these
     apart."""
-    coach = _coach(turn)
+    coach = coach_of(turn)
     wanted = typed.strip().upper().replace(" ", "")
     if len(wanted) == 4:
         wanted = "P-" + wanted
@@ -101,23 +130,14 @@ async def find_case(turn: Turn, typed: str) -> Participant | None:
 
 
 async def summary_of(turn: Turn, participant: Participant) -> CoachSummary | None:
-    coach = _coach(turn)
+    coach = coach_of(turn)
     return await summary_for_coach(
         turn.tx, participant.id, turn.now, coach.organisation_id, coach.organisation
     )
 
 
 async def _log_read(turn: Turn, pseudonym: str, action: str) -> None:
-    coach = _coach(turn)
-    await audit.append(
-        turn.tx,
-        action=action,
-        now=turn.now,
-        pseudonym=pseudonym,
-        coach_id=coach.id,
-        coach_name=coach.name,
-        organisation=coach.organisation,
-    )
+    await audit_coach(turn.tx, coach_of(turn), action, pseudonym, turn.now)
 
 
 def status_of(turn: Turn, summary: CoachSummary) -> tuple[int, str]:
@@ -143,12 +163,11 @@ def status_of(turn: Turn, summary: CoachSummary) -> tuple[int, str]:
 
 
 async def cases_command(turn: Turn, args: str) -> None:
-    coach = _coach(turn)
+    coach = coach_of(turn)
     rows = []
-    for participant_id in await coaches.caseload(turn.tx, coach.id):
-        participant = await participants.by_id(turn.tx, participant_id)
-        summary = await summary_of(turn, participant) if participant else None
-        if participant is None or summary is None:
+    for participant in await caseload(turn):
+        summary = await summary_of(turn, participant)
+        if summary is None:
             continue
         rank, status = status_of(turn, summary)
         lines = [f"{summary.pseudonym} – {status}"]
@@ -182,27 +201,12 @@ async def cases_command(turn: Turn, args: str) -> None:
     if size > limit:
         header += "\n" + turn.tr("That is more than the limit of {limit}.", limit=limit)
     turn.say(header + "\n\n" + "\n".join(text for _, _, text in rows))
-    turn.reset("coach", "pick")
-    await show_current(turn)
-
-
-async def _pick(turn: Turn) -> None:
-    coach = _coach(turn)
-    choices = []
-    for participant_id in await coaches.caseload(turn.tx, coach.id):
-        participant = await participants.by_id(turn.tx, participant_id)
-        if participant is not None:
-            known = await known_as(turn.tx, coach, participant.id, turn.now)
-            choices.append(Choice(known, f"case:{known}"))
-    rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
-    rows.append([Choice(turn.tr("Back to the menu"), "menu")])
-    turn.say(turn.tr("Tap a pseudonym to see what you may see, or write /case P-XXXX."), rows)
+    await start(turn, "coach", CoachStep.PICK)
 
 
 async def case_command(turn: Turn, args: str) -> None:
     if not args.strip():
-        turn.reset("coach", "pick")
-        await show_current(turn)
+        await start(turn, "coach", CoachStep.PICK)
         return
     participant = await find_case(turn, args)
     summary = await summary_of(turn, participant) if participant else None
@@ -217,7 +221,7 @@ async def case_command(turn: Turn, args: str) -> None:
 
 
 async def invite_command(turn: Turn, args: str) -> None:
-    coach = _coach(turn)
+    coach = coach_of(turn)
     created = await invitations.create_for_coach(
         turn.tx, turn.now, timedelta(days=turn.config.invitation_days), coach.id
     )
@@ -236,122 +240,3 @@ async def invite_command(turn: Turn, args: str) -> None:
             turn.tr("The person opens the companion in Telegram and sends: /start {code}", code=created.code)
         )
     await show_coach_menu(turn)
-
-
-def _alerts_text(turn: Turn, coach: Coach) -> str:
-    quiet = (
-        turn.tr("No quiet hours")
-        if coach.quiet_start == coach.quiet_end
-        else turn.tr(
-            "Quiet hours: {hours}",
-            hours=turn.tr("{start} to {end}", start=coach.quiet_start, end=coach.quiet_end),
-        )
-    )
-    urgent = (
-        turn.tr("Contact requests and crisis alerts come at once, also during quiet hours.")
-        if coach.urgent_in_quiet
-        else turn.tr("Contact requests and crisis alerts that come during quiet hours wait until they end.")
-    )
-    return "\n".join(
-        [
-            turn.tr("Your alerts:"),
-            turn.tr("Daily summary of the other signals: {time}", time=coach.digest_at),
-            quiet,
-            urgent,
-        ]
-    )
-
-
-async def alerts_command(turn: Turn, args: str) -> None:
-    turn.reset("coach_alerts", "overview")
-    await show_current(turn)
-
-
-class CoachAlertsFlow(Flow):
-    name = "coach_alerts"
-
-    async def show(self, turn: Turn) -> None:
-        coach = _coach(turn)
-        if turn.step == "digest":
-            times = [Choice(at, f"digest:{at}") for at in DIGEST_TIMES]
-            turn.say(
-                turn.tr("When should the daily summary come?"),
-                [times[:3], times[3:], [Choice(turn.tr("Back"), "overview")]],
-            )
-            return
-        if turn.step == "quiet":
-            choices = [
-                [
-                    Choice(
-                        turn.tr("No quiet hours")
-                        if start == end
-                        else turn.tr("{start} to {end}", start=start, end=end),
-                        f"quiet:{start}-{end}",
-                    )
-                ]
-                for start, end in QUIET_CHOICES
-            ]
-            turn.say(
-                turn.tr("When should I not send you alerts?"),
-                [*choices, [Choice(turn.tr("Back"), "overview")]],
-            )
-            return
-        toggle = (
-            turn.tr("Hold urgent alerts during quiet hours")
-            if coach.urgent_in_quiet
-            else turn.tr("Send urgent alerts also during quiet hours")
-        )
-        turn.say(
-            _alerts_text(turn, coach),
-            [
-                [Choice(turn.tr("⏰ Time of the daily summary"), "goto:digest")],
-                [Choice(turn.tr("🌙 Quiet hours"), "goto:quiet")],
-                [Choice(toggle, "urgent")],
-                [Choice(turn.tr("Back to the menu"), "menu")],
-            ],
-        )
-
-    async def on_choice(self, turn: Turn, choice: Action) -> None:
-        action = str(choice)
-        coach = _coach(turn)
-        settings = {
-            "digest_at": coach.digest_at,
-            "quiet_start": coach.quiet_start,
-            "quiet_end": coach.quiet_end,
-            "urgent_in_quiet": coach.urgent_in_quiet,
-        }
-        if action == "menu":
-            await show_coach_menu(turn)
-            return
-        if action in ("goto:digest", "goto:quiet"):
-            turn.goto("coach_alerts", action.removeprefix("goto:"))
-            await self.show(turn)
-            return
-        if action.startswith("digest:") and action.removeprefix("digest:") in DIGEST_TIMES:
-            settings["digest_at"] = action.removeprefix("digest:")
-        elif action.startswith("quiet:") and tuple(action.removeprefix("quiet:").split("-")) in QUIET_CHOICES:
-            settings["quiet_start"], settings["quiet_end"] = action.removeprefix("quiet:").split("-")
-        elif action == "urgent":
-            settings["urgent_in_quiet"] = not coach.urgent_in_quiet
-        else:
-            turn.goto("coach_alerts", "overview")
-            await self.show(turn)
-            return
-        await coaches.set_alerts(
-            turn.tx,
-            coach.id,
-            digest_at=str(settings["digest_at"]),
-            quiet_start=str(settings["quiet_start"]),
-            quiet_end=str(settings["quiet_end"]),
-            urgent_in_quiet=bool(settings["urgent_in_quiet"]),
-        )
-        turn.coach = await coaches.by_id(turn.tx, coach.id)
-        assert turn.coach is not None
-        await replan_digests(turn.tx, turn.coach, turn.now)
-        turn.say(turn.tr("Saved."))
-        turn.goto("coach_alerts", "overview")
-        await self.show(turn)
-
-    async def on_text(self, turn: Turn, text: str) -> None:
-        turn.say(turn.tr("Please tap one of the buttons below."))
-        await self.show(turn)

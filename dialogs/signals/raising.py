@@ -2,16 +2,16 @@
 
 Consent for sharing is given per organisation, so a signal is stored only if at least one organisation
 the participant is linked to may receive its kind right now. What happens next (alerts to coaches, the
-digest, webhooks) is registered by the coaches' side with `after_signal`; each delivery checks that
-organisation's consent again.
+digest, webhooks) is `dialogs.coaching.alerts.route_signal`, in the same transaction; each delivery
+checks that organisation's consent again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from dialogs.coaching.alerts import route_signal
 from dialogs.core.turn import Turn
 from dialogs.signals.catalogue import KIND_BY_KEY
 from storage import coaches, consents, signals
@@ -20,15 +20,6 @@ from storage.database import Tx
 log = logging.getLogger(__name__)
 
 KINDS = KIND_BY_KEY
-
-# Called with (tx, signal id, participant id, now) after a signal was stored, in the same transaction.
-SignalListener = Callable[[Tx, int, int, datetime], Awaitable[None]]
-LISTENERS: list[SignalListener] = []
-
-
-def after_signal(listener: SignalListener) -> SignalListener:
-    LISTENERS.append(listener)
-    return listener
 
 
 async def organisations_allowed(tx: Tx, participant_id: int, scope: str) -> list[int]:
@@ -72,8 +63,7 @@ async def raise_signal_for(
             return True
     signal_id = await signals.insert(tx, participant_id, kind, category, now)
     log.info("signal %s raised", kind)
-    for listener in LISTENERS:
-        await listener(tx, signal_id, participant_id, now)
+    await route_signal(tx, signal_id, participant_id, now)
     return True
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from dialogs import consent_texts
 from dialogs.checkins.planning import plan, zone_of
-from dialogs.core.actions import Action
+from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import Flow
+from dialogs.core.flow import DONE, Go, Handover, Next, Step, StepFlow
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.local_time import local_day
@@ -117,8 +118,7 @@ def no_checkin_text(turn: Turn, days: int) -> str:
 
 async def rule_lines(turn: Turn) -> list[str]:
     """The participant's rules, one line each (for /privacy)."""
-    assert turn.participant is not None
-    rules = await signal_rules.for_participant(turn.tx, turn.participant.id)
+    rules = await signal_rules.for_participant(turn.tx, turn.person.id)
     lines = []
     if NO_CHECKIN in rules and rules[NO_CHECKIN].days:
         lines.append(f"• {no_checkin_text(turn, int(rules[NO_CHECKIN].days or 0))}")
@@ -127,81 +127,109 @@ async def rule_lines(turn: Turn) -> list[str]:
     return lines
 
 
-class RulesFlow(Flow):
-    name = "rules"
+class RulesStep(StrEnum):
+    LIST = "list"
+    DAYS = "days"
 
-    async def show(self, turn: Turn) -> None:
-        assert turn.participant is not None
-        if turn.step == "days":
-            days_choices = [
-                Choice(turn.tr.ngettext("{n} day", "{n} days", days), f"days:{days}") for days in DAY_CHOICES
-            ]
-            turn.say(
-                turn.tr("After how many days without a check-in should I tell your coach?"),
-                [days_choices[:3], days_choices[3:], [Choice(turn.tr("Back"), "list")]],
-            )
-            return
-        rules = await signal_rules.for_participant(turn.tx, turn.participant.id)
-        lines = [turn.tr("Rules for telling your coach:")]
-        lines += await rule_lines(turn) or [turn.tr("You have not set any rules.")]
-        sharing_on = await allowed(turn.tx, turn.participant.id, MOOD_LOW)
-        if not sharing_on:
-            lines.append("")
-            lines.append(
-                turn.tr(
-                    "These rules only work while “{name}” is on. "
-                    "It is off now, so your coach is told nothing.",
-                    name=turn.tr(consent_texts.SCOPE_BY_KEY[consent_texts.SHARING].title),
-                )
-            )
-        choices: list[list[Choice]] = []
-        if NO_CHECKIN in rules:
-            choices.append([Choice(turn.tr("Change the number of days"), "set:no_checkin")])
-            choices.append([Choice(turn.tr("Remove the check-in rule"), "remove:no_checkin")])
-        else:
-            choices.append([Choice(turn.tr("Add: tell my coach if I have not checked in"), "set:no_checkin")])
-        if MOOD_LOW in rules:
-            choices.append([Choice(turn.tr("Remove the mood rule"), "remove:mood_low")])
-        else:
-            choices.append([Choice(turn.tr("Add: tell my coach if my mood is low"), "set:mood_low")])
-        choices.append([Choice(turn.tr("Back to privacy"), "privacy")])
-        turn.say("\n".join(lines), choices)
 
-    async def on_choice(self, turn: Turn, choice: Action) -> None:
-        action = str(choice)
-        assert turn.participant is not None
-        tx, pid = turn.tx, turn.participant.id
-        if action == "privacy":
-            turn.reset("privacy", "overview")
-            await turn.registry.flow("privacy").show(turn)
-            return
-        if action == "set:no_checkin":
-            if not (await schedules.get(tx, pid)).has_checkins:
-                turn.say(turn.tr(NEEDS_A_CHECKIN), [[Choice(turn.tr("⏰ Set up check-ins"), "cmd:settings")]])
-                return
-            turn.goto("rules", "days")
-        elif action.startswith("days:") and turn.step == "days":
-            days = int(action.removeprefix("days:"))
-            if days in DAY_CHOICES and (await schedules.get(tx, pid)).has_checkins:
-                await signal_rules.set_rule(tx, pid, NO_CHECKIN, days, turn.now)
-                turn.say(turn.tr("Saved: {rule}.", rule=no_checkin_text(turn, days)))
-            turn.goto("rules", "list")
-        elif action == "set:mood_low":
-            await signal_rules.set_rule(tx, pid, MOOD_LOW, None, turn.now)
-            turn.say(turn.tr("Saved: {rule}.", rule=turn.tr(MOOD_RULE)))
-            reports = (await consents.current(tx, pid)).get(consent_texts.SELFREPORTS)
-            if reports is None or not reports.granted:
-                turn.say(
-                    turn.tr(
-                        "This rule looks at your stored reports, so it also needs “{name}”. It is off now.",
-                        name=turn.tr(consent_texts.SCOPE_BY_KEY[consent_texts.SELFREPORTS].title),
-                    )
-                )
-            turn.goto("rules", "list")
-        elif action.startswith("remove:") and action.removeprefix("remove:") in (NO_CHECKIN, MOOD_LOW):
-            await signal_rules.remove(tx, pid, action.removeprefix("remove:"))
-            turn.say(turn.tr("Removed. Your coach will not be told about this any more."))
-            turn.goto("rules", "list")
-        else:
-            turn.goto("rules", "list")
-        await self.show(turn)
+async def _show_list(turn: Turn) -> None:
+    rules = await signal_rules.for_participant(turn.tx, turn.person.id)
+    lines = [turn.tr("Rules for telling your coach:")]
+    lines += await rule_lines(turn) or [turn.tr("You have not set any rules.")]
+    if not await allowed(turn.tx, turn.person.id, MOOD_LOW):
+        lines.append("")
+        lines.append(
+            turn.tr(
+                "These rules only work while “{name}” is on. It is off now, so your coach is told nothing.",
+                name=turn.tr(consent_texts.SCOPE_BY_KEY[consent_texts.SHARING].title),
+            )
+        )
+    choices: list[list[Choice]] = []
+    if NO_CHECKIN in rules:
+        choices.append([Choice(turn.tr("Change the number of days"), act("set", NO_CHECKIN))])
+        choices.append([Choice(turn.tr("Remove the check-in rule"), act("remove", NO_CHECKIN))])
+    else:
+        choices.append(
+            [Choice(turn.tr("Add: tell my coach if I have not checked in"), act("set", NO_CHECKIN))]
+        )
+    if MOOD_LOW in rules:
+        choices.append([Choice(turn.tr("Remove the mood rule"), act("remove", MOOD_LOW))])
+    else:
+        choices.append([Choice(turn.tr("Add: tell my coach if my mood is low"), act("set", MOOD_LOW))])
+    choices.append([Choice(turn.tr("Back to privacy"), act("privacy"))])
+    turn.say("\n".join(lines), choices)
+
+
+async def _show_days(turn: Turn) -> None:
+    days_choices = [
+        Choice(turn.tr.ngettext("{n} day", "{n} days", days), act("days", days)) for days in DAY_CHOICES
+    ]
+    turn.say(
+        turn.tr("After how many days without a check-in should I tell your coach?"),
+        [days_choices[:3], days_choices[3:], [Choice(turn.tr("Back"), act("list"))]],
+    )
+
+
+async def _has_checkins(turn: Turn) -> bool:
+    return (await schedules.get(turn.tx, turn.person.id)).has_checkins
+
+
+async def _add(turn: Turn, action: Action) -> Next:
+    """`set:no_checkin` asks for the number of days (once a check-in is set up); `set:mood_low` sets the
+    mood rule at once."""
+    if action.arg() == NO_CHECKIN:
+        if await _has_checkins(turn):
+            return Go(RulesStep.DAYS)
+        turn.say(turn.tr(NEEDS_A_CHECKIN), [[Choice(turn.tr("⏰ Set up check-ins"), act("cmd", "settings"))]])
+        return DONE
+    if action.arg() == MOOD_LOW:
+        await _add_mood_rule(turn)
+    return Go(RulesStep.LIST)
+
+
+async def _add_mood_rule(turn: Turn) -> None:
+    tx, pid = turn.tx, turn.person.id
+    await signal_rules.set_rule(tx, pid, MOOD_LOW, None, turn.now)
+    turn.say(turn.tr("Saved: {rule}.", rule=turn.tr(MOOD_RULE)))
+    reports = (await consents.current(tx, pid)).get(consent_texts.SELFREPORTS)
+    if reports is None or not reports.granted:
+        turn.say(
+            turn.tr(
+                "This rule looks at your stored reports, so it also needs “{name}”. It is off now.",
+                name=turn.tr(consent_texts.SCOPE_BY_KEY[consent_texts.SELFREPORTS].title),
+            )
+        )
+
+
+async def _days_chosen(turn: Turn, action: Action) -> Next:
+    days = action.number()
+    if days in DAY_CHOICES and await _has_checkins(turn):
+        await signal_rules.set_rule(turn.tx, turn.person.id, NO_CHECKIN, days, turn.now)
+        turn.say(turn.tr("Saved: {rule}.", rule=no_checkin_text(turn, days)))
+    return Go(RulesStep.LIST)
+
+
+async def _remove(turn: Turn, action: Action) -> Next:
+    if action.arg() in (NO_CHECKIN, MOOD_LOW):
+        await signal_rules.remove(turn.tx, turn.person.id, action.arg())
+        turn.say(turn.tr("Removed. Your coach will not be told about this any more."))
+    return Go(RulesStep.LIST)
+
+
+async def _to_list(turn: Turn, action: Action) -> Next:
+    return Go(RulesStep.LIST)
+
+
+async def _to_privacy(turn: Turn, action: Action) -> Next:
+    return Handover("privacy", "overview")
+
+
+RULES = StepFlow(
+    "rules",
+    {
+        RulesStep.LIST: Step(_show_list, choices={"set": _add, "remove": _remove, "privacy": _to_privacy}),
+        RulesStep.DAYS: Step(_show_days, choices={"days": _days_chosen, "list": _to_list}),
+    },
+    first=RulesStep.LIST,
+    hands_over_to={"privacy"},
+)

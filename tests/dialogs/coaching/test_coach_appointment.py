@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from tests.dialogs.coach_helpers import join, known_as
-from tests.harness import World
+from tests.harness import Chat, World
 
 REFUSED = "I cannot show you this case. You can see the participants in your /cases list."
 
 
-async def test_a_coach_proposes_an_appointment_and_the_participant_confirms(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_a_coach_proposes_an_appointment_and_the_participant_confirms(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     pseudonym = await known_as(w, coach, participant)
     await coach.send("/appointment")
     assert coach.last.text == "For whom is the appointment?"
@@ -49,9 +49,9 @@ async def test_appointment_for_someone_not_linked_is_refused_alike(w: World) -> 
     assert first == second and first[0] == REFUSED
 
 
-async def test_cancel_and_a_participant_who_stopped_meanwhile(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_cancel_and_a_participant_who_stopped_meanwhile(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     pseudonym = await known_as(w, coach, participant)
     await coach.send(f"/appointment {pseudonym}")
     await coach.tap("Cancel")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from dialogs.coaching.summary import render_summary, summary_for_coach
-from dialogs.core.config import EngineConfig
 from dialogs.core.i18n import Translator
 from dialogs.privacy.upkeep import run_daily
 from dialogs.signals.catalogue import SIGNAL_KINDS
@@ -18,7 +16,7 @@ from storage import participants, signals
 from tests.dialogs.schedule_world import at_berlin, join
 from tests.dialogs.test_enrolment import enrol
 from tests.dialogs.test_selfreports import report
-from tests.harness import DEFAULT_ORGANISATION, Chat, World, world
+from tests.harness import DEFAULT_ORGANISATION, Chat, World
 
 
 async def pid(w: World, chat: Chat) -> int:
@@ -64,21 +62,20 @@ async def test_a_category_outside_the_catalogue_is_refused(w: World) -> None:
             await raise_signal_for(tx, participant_id, "help_to_get_there", "my words", w.clock.now())
 
 
-async def test_a_kind_that_is_only_a_notice_is_never_stored_as_a_signal(tmp_path: Path) -> None:
+async def test_a_kind_that_is_only_a_notice_is_never_stored_as_a_signal(w: World) -> None:
     assert [kind.key for kind in SIGNAL_KINDS if not kind.stored] == ["participation_ended"]
-    async with world(tmp_path) as w:
-        chat = w.chat()
-        await enrol(w, chat, sharing=True)
-        participant_id = await pid(w, chat)
-        async with w.db.transaction() as tx:
-            with pytest.raises(ValueError, match="never stored as a signal"):
-                await raise_signal_for(tx, participant_id, "participation_ended", None, w.clock.now())
-        await chat.send("/stop")
-        await chat.tap("Yes")
-        async with w.db.read() as tx:
-            stopped = await participants.by_id(tx, participant_id)
-        assert stopped is not None and stopped.status is participants.Status.STOPPED
-        assert await kinds(w) == []  # stopping tells the coaches, but stores no signal
+    chat = w.chat()
+    await enrol(w, chat, sharing=True)
+    participant_id = await pid(w, chat)
+    async with w.db.transaction() as tx:
+        with pytest.raises(ValueError, match="never stored as a signal"):
+            await raise_signal_for(tx, participant_id, "participation_ended", None, w.clock.now())
+    await chat.send("/stop")
+    await chat.tap("Yes")
+    async with w.db.read() as tx:
+        stopped = await participants.by_id(tx, participant_id)
+    assert stopped is not None and stopped.status is participants.Status.STOPPED
+    assert await kinds(w) == []  # stopping tells the coaches, but stores no signal
 
 
 @pytest.mark.parametrize(
@@ -127,119 +124,107 @@ async def test_low_moods_without_the_rule_or_without_sharing_raise_nothing(w: Wo
     assert "As you asked" not in no_rule.texts() + no_sharing.texts()
 
 
-async def test_the_no_checkin_rule_fires_once_per_silence(tmp_path: Path) -> None:
-    config = EngineConfig()
-    async with world(tmp_path, config) as w:
-        chat = w.chat()
-        await join(w, chat, morning="08:00", evening=None, sharing=True)
-        await set_rule(chat, "Add: tell my coach if I have not checked in", "3 days")
-        assert "Saved: Tell my coach if I have not checked in for 3 days." in chat.texts()
-        # Set on Monday at 10:00: the check-ins of Tuesday, Wednesday and Thursday at 08:00 are the 3 days.
-        w.clock.set(at_berlin("2026-11-26 07:59"))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        w.clock.set(at_berlin("2026-11-26 08:01"))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
-        assert await kinds(w) == [("no_checkin", "3")]
-        w.clock.advance(timedelta(days=5))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0  # same silence: told once
-        await report(chat)  # a sign of life ends the silence
-        w.clock.advance(timedelta(days=3))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
-        assert await kinds(w) == [("no_checkin", "3"), ("no_checkin", "3")]
+async def test_the_no_checkin_rule_fires_once_per_silence(w: World) -> None:
+    chat = w.chat()
+    await join(w, chat, morning="08:00", evening=None, sharing=True)
+    await set_rule(chat, "Add: tell my coach if I have not checked in", "3 days")
+    assert "Saved: Tell my coach if I have not checked in for 3 days." in chat.texts()
+    # Set on Monday at 10:00: the check-ins of Tuesday, Wednesday and Thursday at 08:00 are the 3 days.
+    w.clock.set(at_berlin("2026-11-26 07:59"))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0
+    w.clock.set(at_berlin("2026-11-26 08:01"))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 1
+    assert await kinds(w) == [("no_checkin", "3")]
+    w.clock.advance(timedelta(days=5))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0  # same silence: told once
+    await report(chat)  # a sign of life ends the silence
+    w.clock.advance(timedelta(days=3))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 1
+    assert await kinds(w) == [("no_checkin", "3"), ("no_checkin", "3")]
 
 
-async def test_the_no_checkin_rule_counts_only_days_with_a_check_in_and_no_pause(tmp_path: Path) -> None:
-    config = EngineConfig()
-    async with world(tmp_path, config) as w:
-        chat = w.chat()
-        await join(w, chat, morning="08:00", evening=None, sharing=True)
-        await set_rule(chat, "Add: tell my coach if I have not checked in", "3 days")
-        await chat.send("/pause 14")
-        for day in range(24, 30):  # five quiet days and more, all paused
-            w.clock.set(at_berlin(f"2026-11-{day} 12:00"))
-            assert (await run_daily(w.db, w.clock.now(), config)).signals == 0, day
-        await chat.send("/resume")  # the count starts afresh after a pause
-        for day in (30,):
-            w.clock.set(at_berlin(f"2026-11-{day} 12:00"))
-            assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        w.clock.set(at_berlin("2026-12-01 12:00"))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        w.clock.set(at_berlin("2026-12-02 12:00"))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
-        assert await kinds(w) == [("paused", "2026-12-07"), ("no_checkin", "3")]
+async def test_the_no_checkin_rule_counts_only_days_with_a_check_in_and_no_pause(w: World) -> None:
+    chat = w.chat()
+    await join(w, chat, morning="08:00", evening=None, sharing=True)
+    await set_rule(chat, "Add: tell my coach if I have not checked in", "3 days")
+    await chat.send("/pause 14")
+    for day in range(24, 30):  # five quiet days and more, all paused
+        w.clock.set(at_berlin(f"2026-11-{day} 12:00"))
+        assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0, day
+    await chat.send("/resume")  # the count starts afresh after a pause
+    for day in (30,):
+        w.clock.set(at_berlin(f"2026-11-{day} 12:00"))
+        assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0
+    w.clock.set(at_berlin("2026-12-01 12:00"))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0
+    w.clock.set(at_berlin("2026-12-02 12:00"))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 1
+    assert await kinds(w) == [("paused", "2026-12-07"), ("no_checkin", "3")]
 
 
-async def test_weekdays_without_a_check_in_do_not_count(tmp_path: Path) -> None:
-    config = EngineConfig()
-    async with world(tmp_path, config) as w:
-        chat = w.chat()
-        await join(w, chat, morning="08:00", evening=None, sharing=True)
-        async with w.db.transaction() as tx:
-            await tx.execute("UPDATE schedules SET weekdays = '1'")  # Mondays only
-        await set_rule(chat, "Add: tell my coach if I have not checked in", "2 days")
-        w.clock.set(at_berlin("2026-11-29 12:00"))  # six days on, no Monday yet
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        w.clock.set(at_berlin("2026-12-06 12:00"))  # one Monday in thirteen days
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        w.clock.set(at_berlin("2026-12-07 09:00"))  # the second Monday
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 1
+async def test_weekdays_without_a_check_in_do_not_count(w: World) -> None:
+    chat = w.chat()
+    await join(w, chat, morning="08:00", evening=None, sharing=True)
+    async with w.db.transaction() as tx:
+        await tx.execute("UPDATE schedules SET weekdays = '1'")  # Mondays only
+    await set_rule(chat, "Add: tell my coach if I have not checked in", "2 days")
+    w.clock.set(at_berlin("2026-11-29 12:00"))  # six days on, no Monday yet
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0
+    w.clock.set(at_berlin("2026-12-06 12:00"))  # one Monday in thirteen days
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0
+    w.clock.set(at_berlin("2026-12-07 09:00"))  # the second Monday
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 1
 
 
-async def test_the_no_checkin_rule_needs_a_check_in_and_offers_to_set_one_up(tmp_path: Path) -> None:
-    config = EngineConfig()
-    async with world(tmp_path, config) as w:
-        chat = w.chat()
-        await enrol(w, chat, sharing=True)  # check-ins "set up later"
-        await set_rule(chat, "Add: tell my coach if I have not checked in")
-        assert "no check-in set up" in chat.last.text
-        assert "3 days" not in chat.last.labels
-        async with w.db.read() as tx:
-            assert await tx.scalar("SELECT COUNT(*) FROM signal_rules") == 0
-        await chat.tap("Set up check-ins")
-        assert chat.last.text.startswith("Your check-ins:")
+async def test_the_no_checkin_rule_needs_a_check_in_and_offers_to_set_one_up(w: World) -> None:
+    chat = w.chat()
+    await enrol(w, chat, sharing=True)  # check-ins "set up later"
+    await set_rule(chat, "Add: tell my coach if I have not checked in")
+    assert "no check-in set up" in chat.last.text
+    assert "3 days" not in chat.last.labels
+    async with w.db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM signal_rules") == 0
+    await chat.tap("Set up check-ins")
+    assert chat.last.text.startswith("Your check-ins:")
 
 
-async def test_rules_are_listed_changed_and_removed_in_privacy(tmp_path: Path) -> None:
-    config = EngineConfig()
-    async with world(tmp_path, config) as w:
-        chat = w.chat()
-        await join(w, chat, sharing=True)
-        await chat.send("/privacy")
-        assert "Rules for telling your coach:\nYou have not set any rules." in chat.last.text
-        await set_rule(chat, "Add: tell my coach if I have not checked in", "5 days")
-        await chat.tap("Change the number of days")
-        await chat.tap("7 days")
-        await chat.tap("Add: tell my coach if my mood is low")
-        await chat.tap("Back to privacy")
-        assert "• Tell my coach if I have not checked in for 7 days" in chat.last.text
-        assert "• Tell my coach if my mood is low" in chat.last.text
-        await chat.tap("Change the rules for my coach")
-        await chat.tap("Remove the check-in rule")
-        assert "Removed. Your coach will not be told about this any more." in chat.texts()
-        assert "checked in for" not in chat.last.text
-        w.clock.advance(timedelta(days=20))
-        assert (await run_daily(w.db, w.clock.now(), config)).signals == 0
-        await chat.tap("Remove the mood rule")
-        assert "You have not set any rules." in chat.last.text
-        async with w.db.read() as tx:
-            assert await tx.scalar("SELECT COUNT(*) FROM signal_rules") == 0
+async def test_rules_are_listed_changed_and_removed_in_privacy(w: World) -> None:
+    chat = w.chat()
+    await join(w, chat, sharing=True)
+    await chat.send("/privacy")
+    assert "Rules for telling your coach:\nYou have not set any rules." in chat.last.text
+    await set_rule(chat, "Add: tell my coach if I have not checked in", "5 days")
+    await chat.tap("Change the number of days")
+    await chat.tap("7 days")
+    await chat.tap("Add: tell my coach if my mood is low")
+    await chat.tap("Back to privacy")
+    assert "• Tell my coach if I have not checked in for 7 days" in chat.last.text
+    assert "• Tell my coach if my mood is low" in chat.last.text
+    await chat.tap("Change the rules for my coach")
+    await chat.tap("Remove the check-in rule")
+    assert "Removed. Your coach will not be told about this any more." in chat.texts()
+    assert "checked in for" not in chat.last.text
+    w.clock.advance(timedelta(days=20))
+    assert (await run_daily(w.db, w.clock.now(), w.engine.config)).signals == 0
+    await chat.tap("Remove the mood rule")
+    assert "You have not set any rules." in chat.last.text
+    async with w.db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM signal_rules") == 0
 
 
-async def test_without_sharing_consent_no_signal_ever_exists(tmp_path: Path) -> None:
-    config = EngineConfig()
-    async with world(tmp_path, config) as w:
-        chat = w.chat()
-        await join(w, chat, sharing=False)
-        await set_rule(chat, "Add: tell my coach if I have not checked in", "2 days")
-        await set_rule(chat, "Add: tell my coach if my mood is low")
-        for _ in range(5):
-            await report(chat, mood="Very bad")
-        await chat.send("/sos")
-        await chat.tap("Please contact me")
-        await chat.send("I want to die")
-        w.clock.advance(timedelta(days=10))
-        await run_daily(w.db, w.clock.now(), config)
-        assert await w.count("signals") == 0
+async def test_without_sharing_consent_no_signal_ever_exists(w: World) -> None:
+    chat = w.chat()
+    await join(w, chat, sharing=False)
+    await set_rule(chat, "Add: tell my coach if I have not checked in", "2 days")
+    await set_rule(chat, "Add: tell my coach if my mood is low")
+    for _ in range(5):
+        await report(chat, mood="Very bad")
+    await chat.send("/sos")
+    await chat.tap("Please contact me")
+    await chat.send("I want to die")
+    w.clock.advance(timedelta(days=10))
+    await run_daily(w.db, w.clock.now(), w.engine.config)
+    assert await w.count("signals") == 0
 
 
 async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) -> None:

@@ -16,8 +16,7 @@ async def ask_contact(participant: Chat) -> None:
     await participant.tap("Please contact me")
 
 
-async def test_cases_lists_status_in_colour_and_words_and_the_latest_signal(w: World) -> None:
-    coach = await w.coach()
+async def test_cases_lists_status_in_colour_and_words_and_the_latest_signal(w: World, coach: Chat) -> None:
     quiet = await join(w, coach, 1001)
     asking = await join(w, coach, 1002)
     await ask_contact(asking)
@@ -40,14 +39,12 @@ async def test_cases_lists_status_in_colour_and_words_and_the_latest_signal(w: W
     assert coach.seen[-3].text.startswith(f"Participant {names[quiet.chat_id]}")
 
 
-async def test_an_empty_caseload_points_to_invite(w: World) -> None:
-    coach = await w.coach()
+async def test_an_empty_caseload_points_to_invite(coach: Chat) -> None:
     await coach.send("/cases")
     assert "Nobody is connected with you yet. /invite makes an invitation link." in coach.texts()
 
 
-async def test_case_shows_only_what_the_organisation_may_see(w: World) -> None:
-    coach = await w.coach()
+async def test_case_shows_only_what_the_organisation_may_see(w: World, coach: Chat) -> None:
     participant = await join(w, coach, 1001, sharing=True, crisis=False)
     pseudonym = await known_as(w, coach, participant)
     await participant.send("/sos")  # crisis not allowed: no crisis signal
@@ -112,9 +109,7 @@ async def test_every_read_is_in_the_audit_log_and_shown_to_the_participant(w: Wo
     assert "Anna Beispiel (Jobcenter Musterstadt) saw you in their list" in texts
 
 
-async def test_coachview_shows_exactly_what_case_shows(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_coachview_shows_exactly_what_case_shows(w: World, coach: Chat, participant: Chat) -> None:
     pseudonym = await known_as(w, coach, participant)
     await ask_contact(participant)
     await coach.send(f"/case {pseudonym}")
@@ -153,9 +148,9 @@ async def test_the_buttons_on_a_signal_are_recorded_for_the_team(w: World) -> No
     assert "🔴" not in carl.seen[-2].text
 
 
-async def test_a_signal_button_stops_working_when_consent_is_withdrawn(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_a_signal_button_stops_working_when_consent_is_withdrawn(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     await ask_contact(participant)
     await coach.receive()
     await participant.send("/privacy")
@@ -193,8 +188,7 @@ async def test_invite_gives_a_link_when_the_bot_name_is_known(tmp_path: Path) ->
         assert participant.last.text == "Please choose your language."
 
 
-async def test_alerts_settings_change_the_digest_and_quiet_hours(w: World) -> None:
-    coach = await w.coach()
+async def test_alerts_settings_change_the_digest_and_quiet_hours(w: World, coach: Chat) -> None:
     await coach.send("/alerts")
     assert "Daily summary of the other signals: 08:00" in coach.last.text
     assert "Quiet hours: 20:00 to 07:00" in coach.last.text
@@ -219,8 +213,7 @@ async def test_alerts_settings_change_the_digest_and_quiet_hours(w: World) -> No
     assert "Please tap one of the buttons below." in coach.texts()
 
 
-async def test_coach_help_language_and_participant_commands(w: World) -> None:
-    coach = await w.coach()
+async def test_coach_help_language_and_participant_commands(coach: Chat) -> None:
     await coach.send("/help")
     help_text = coach.seen[-2].text
     assert help_text.startswith("This is your coach access.")
@@ -237,40 +230,39 @@ async def test_coach_help_language_and_participant_commands(w: World) -> None:
     assert "Bitte nutzen Sie die Knöpfe" in coach.texts()
 
 
-async def test_counts_and_the_mood_trend_come_from_check_ins_and_reports(tmp_path: Path) -> None:
+async def test_counts_and_the_mood_trend_come_from_check_ins_and_reports(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     from datetime import timedelta
 
     from storage import participants
     from storage.times import to_db
 
-    async with world(tmp_path) as w:
-        coach = await w.coach()
-        participant = await join(w, coach, 1001)
-        for title in ("On how many days you checked in", "Whether your mood goes up or down"):
-            await participant.tap("➕ " + title)
-            await participant.tap("Yes")
-        now = w.clock.now()
-        async with w.db.transaction() as tx:
-            person = await participants.by_chat(tx, 1001)
-            assert person is not None
-            # Check-ins answered 1 and 10 days ago ...
-            for days_ago in (1, 10):
-                moment = now - timedelta(days=days_ago)
-                await tx.execute(
-                    "INSERT INTO checkins (participant_id, slot, day, status, open_until, answered_at)"
-                    " VALUES (?, 'morning', ?, 'answered', ?, ?)",
-                    (person.id, moment.date().isoformat(), to_db(moment), to_db(moment)),
-                )
-            # ... and reports 20, 18, 3 and 2 days ago: 3 of the last 7 days, 6 of the last 28.
-            # Their moods, 2 and 2 before, 4 and 5 in the last two weeks: going up.
-            for days_ago, mood in ((20, 2), (18, 2), (3, 4), (2, 5)):
-                moment = now - timedelta(days=days_ago)
-                await tx.execute(
-                    "INSERT INTO selfreports (participant_id, submitted_at, local_date, answers)"
-                    " VALUES (?, ?, ?, ?)",
-                    (person.id, to_db(moment), moment.date().isoformat(), f'{{"mood": {mood}}}'),
-                )
-        await coach.send(f"/case {await known_as(w, coach, participant)}")
-        case = coach.seen[-3].text
-        assert "Days with a check-in: 3 of the last 7, 6 of the last 28." in case
-        assert case.splitlines()[-1] == "Mood: going up"  # a direction, never a value
+    for title in ("On how many days you checked in", "Whether your mood goes up or down"):
+        await participant.tap("➕ " + title)
+        await participant.tap("Yes")
+    now = w.clock.now()
+    async with w.db.transaction() as tx:
+        person = await participants.by_chat(tx, 1001)
+        assert person is not None
+        # Check-ins answered 1 and 10 days ago ...
+        for days_ago in (1, 10):
+            moment = now - timedelta(days=days_ago)
+            await tx.execute(
+                "INSERT INTO checkins (participant_id, slot, day, status, open_until, answered_at)"
+                " VALUES (?, 'morning', ?, 'answered', ?, ?)",
+                (person.id, moment.date().isoformat(), to_db(moment), to_db(moment)),
+            )
+        # ... and reports 20, 18, 3 and 2 days ago: 3 of the last 7 days, 6 of the last 28.
+        # Their moods, 2 and 2 before, 4 and 5 in the last two weeks: going up.
+        for days_ago, mood in ((20, 2), (18, 2), (3, 4), (2, 5)):
+            moment = now - timedelta(days=days_ago)
+            await tx.execute(
+                "INSERT INTO selfreports (participant_id, submitted_at, local_date, answers)"
+                " VALUES (?, ?, ?, ?)",
+                (person.id, to_db(moment), moment.date().isoformat(), f'{{"mood": {mood}}}'),
+            )
+    await coach.send(f"/case {await known_as(w, coach, participant)}")
+    case = coach.seen[-3].text
+    assert "Days with a check-in: 3 of the last 7, 6 of the last 28." in case
+    assert case.splitlines()[-1] == "Mood: going up"  # a direction, never a value

@@ -25,9 +25,9 @@ async def actions(w: World) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in rows]
 
 
-async def test_a_contact_request_reaches_the_coach_at_once_with_two_buttons(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_a_contact_request_reaches_the_coach_at_once_with_two_buttons(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     await participant.send("/sos")
     await participant.tap("Please contact me")
     shown = await coach.receive()
@@ -37,9 +37,7 @@ async def test_a_contact_request_reaches_the_coach_at_once_with_two_buttons(w: W
     assert ("signal_delivered", '{"channel":"chat","kind":"contact_requested"}') in await actions(w)
 
 
-async def test_other_signals_wait_for_the_daily_digest(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_other_signals_wait_for_the_daily_digest(w: World, coach: Chat, participant: Chat) -> None:
     assert await raise_for(w, participant, "new_date_needed")
     assert await raise_for(w, participant, "help_to_get_there", "interpreter")
     assert await coach.receive() == []
@@ -61,9 +59,9 @@ async def test_other_signals_wait_for_the_daily_digest(w: World) -> None:
     assert len(digest_entries) == 2
 
 
-async def test_the_digest_leaves_out_what_was_withdrawn_before_it_came(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_the_digest_leaves_out_what_was_withdrawn_before_it_came(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     assert await raise_for(w, participant, "new_date_needed")
     await participant.send("/privacy")
     await participant.tap("Turn off: Short signals for your coach")
@@ -75,9 +73,9 @@ async def test_the_digest_leaves_out_what_was_withdrawn_before_it_came(w: World)
     assert not [a for a in await actions(w) if a[0] == "signal_delivered"]
 
 
-async def test_turning_sharing_on_again_does_not_reveal_older_signals(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_turning_sharing_on_again_does_not_reveal_older_signals(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     assert await raise_for(w, participant, "new_date_needed")
     await participant.send("/privacy")
     await participant.tap("Turn off: Short signals for your coach")
@@ -91,9 +89,9 @@ async def test_turning_sharing_on_again_does_not_reveal_older_signals(w: World) 
     assert await coach.receive() == []
 
 
-async def test_a_withdrawal_takes_back_an_alert_still_waiting_in_the_outbox(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_a_withdrawal_takes_back_an_alert_still_waiting_in_the_outbox(
+    coach: Chat, participant: Chat
+) -> None:
     await participant.send("/sos")
     await participant.tap("Please contact me")
     await participant.send("/privacy")
@@ -102,9 +100,9 @@ async def test_a_withdrawal_takes_back_an_alert_still_waiting_in_the_outbox(w: W
     assert not any("Asked to be contacted" in s.text for s in shown)
 
 
-async def test_urgent_alerts_are_held_over_quiet_hours_if_the_coach_wants(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_urgent_alerts_are_held_over_quiet_hours_if_the_coach_wants(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     await coach.send("/alerts")
     await coach.tap("Hold urgent alerts during quiet hours")
     w.clock.set(datetime(2026, 11, 23, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
@@ -124,18 +122,16 @@ async def test_urgent_alerts_are_held_over_quiet_hours_if_the_coach_wants(w: Wor
     assert await coach.receive() == []
 
 
-async def test_by_default_urgent_alerts_come_also_at_night(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_by_default_urgent_alerts_come_also_at_night(w: World, coach: Chat, participant: Chat) -> None:
     w.clock.set(datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     await participant.send("/sos")
     await participant.tap("Please contact me")
     assert any("Asked to be contacted" in s.text for s in await coach.receive())
 
 
-async def test_a_digest_missed_while_the_service_was_down_comes_with_the_next(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_a_digest_missed_while_the_service_was_down_comes_with_the_next(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     assert await raise_for(w, participant, "new_date_needed")
     w.clock.set(datetime(2026, 11, 24, 13, 0, tzinfo=UTC))  # five hours after the 08:00 digest
     await w.sweep()
@@ -146,9 +142,9 @@ async def test_a_digest_missed_while_the_service_was_down_comes_with_the_next(w:
     assert shown[0].text == "Your daily summary: 1 new signal."
 
 
-async def test_stopping_tells_the_coaches_only_that_participation_ended(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_stopping_tells_the_coaches_only_that_participation_ended(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     assert await raise_for(w, participant, "new_date_needed")
     await participant.send("/stop")
     shown = await coach.receive()
@@ -164,9 +160,9 @@ async def test_stopping_tells_the_coaches_only_that_participation_ended(w: World
     assert await coach.receive() == []
 
 
-async def test_after_erasure_only_the_pseudonym_remains_in_the_audit_log(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_after_erasure_only_the_pseudonym_remains_in_the_audit_log(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     pseudonym = await known_as(w, coach, participant)
     await participant.send("/sos")
     await participant.tap("Please contact me")
@@ -189,9 +185,9 @@ async def test_after_erasure_only_the_pseudonym_remains_in_the_audit_log(w: Worl
     assert coach.seen[-2].text.startswith("I cannot show you this case.")
 
 
-async def test_mydata_contains_the_audit_entries_about_the_participant(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
+async def test_mydata_contains_the_audit_entries_about_the_participant(
+    w: World, coach: Chat, participant: Chat
+) -> None:
     await coach.send(f"/case {await known_as(w, coach, participant)}")
     await participant.send("/mydata")
     document = json.loads(next(s.attachment for s in participant.seen if s.attachment) or b"")

@@ -1,0 +1,77 @@
+"""Posts to organisations' webhooks: a signal, where the organisation may receive its kind, and the end of
+a participation. Each post names the participant only by the pseudonym that organisation knows, goes out
+through the outbox (its own lane per organisation, signed there) and is written to the audit log.
+`docs/webhooks.md` describes the body.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from dialogs.coaching.summary import granted_since
+from dialogs.core import outgoing
+from dialogs.signals.catalogue import KIND_BY_KEY
+from storage import audit, coaches, org_pseudonyms, organisations, signals
+from storage.database import Tx
+from storage.participants import Participant
+from storage.times import to_db
+
+WEBHOOK_SCHEMA = 1
+
+
+async def _hooked(tx: Tx, participant_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the participant's organisations that have a webhook."""
+    found = []
+    for organisation_id, name in await coaches.organisations_of(tx, participant_id):
+        organisation = await organisations.by_id(tx, organisation_id)
+        if organisation is not None and organisation.webhook_url:
+            found.append((organisation_id, name))
+    return found
+
+
+async def _post(
+    tx: Tx,
+    organisation: tuple[int, str],
+    participant_id: int,
+    signal: signals.Signal | None,
+    *,
+    now: datetime,
+) -> None:
+    """One post about the participant to one organisation's webhook, and its audit entry: a signal, or
+    (`signal` None) the end of the participation, which no withdrawal takes back."""
+    organisation_id, name = organisation
+    known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
+    body: dict[str, object] = {
+        "schema": WEBHOOK_SCHEMA,
+        "id": str(uuid.uuid4()),
+        "type": "signal" if signal else "participation_ended",
+        "organisation": name,
+        "pseudonym": known,
+        "kind": signal.kind if signal else None,
+        "category": signal.category if signal else None,
+        "time": to_db(signal.created_at if signal else now),
+    }
+    about = participant_id if signal else None
+    await outgoing.queue_webhook(tx, organisation_id, body, about, now)
+    detail = {"kind": signal.kind, "channel": "webhook"} if signal else {"channel": "webhook"}
+    action = audit.SIGNAL_DELIVERED if signal else audit.PARTICIPATION_ENDED
+    await audit.append(tx, action=action, now=now, pseudonym=known, organisation=name, detail=detail)
+
+
+async def post_signal(tx: Tx, participant: Participant, signal: signals.Signal, now: datetime) -> None:
+    """Post a signal to each linked organisation's webhook that may receive its kind, and only if the
+    scope was on when the signal was made."""
+    kind = KIND_BY_KEY[signal.kind]
+    for organisation in await _hooked(tx, participant.id):
+        since = (await granted_since(tx, participant.id, organisation[0])).get(kind.scope)
+        if since is None or signal.created_at < since:
+            continue
+        await _post(tx, organisation, participant.id, signal, now=now)
+        await signals.mark_delivered(tx, signal.id, now)
+
+
+async def post_participation_ended(tx: Tx, participant: Participant, now: datetime) -> None:
+    """Tell each linked organisation's webhook that the participation ended."""
+    for organisation in await _hooked(tx, participant.id):
+        await _post(tx, organisation, participant.id, None, now=now)
