@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from dialogs.core.i18n import Translator
+from tests.dialogs.enrolment_helpers import enrol
 from tests.dialogs.test_crisis import assert_card
-from tests.dialogs.test_enrolment import enrol
 from tests.harness import Chat, World
 
 LOCKED = "I do not accept any code until"
