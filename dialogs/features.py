@@ -20,14 +20,13 @@ from dialogs.coaching import (
     commands,
     digests,
 )
-from dialogs.coaching import enrolment as coach_enrolment
 from dialogs.consent_texts import CHECKINS
 from dialogs.core.flow import ACTIVE, ALL_STANDINGS, COACHES, PARTICIPANTS, Standing
 from dialogs.core.i18n import N_
 from dialogs.core.registry import Command, DueKind, Hooks, LastingButton, MenuEntry, Registry
 from dialogs.crisis import card
 from dialogs.info import conversation as info
-from dialogs.participation import enrolment, help_command, language, menu
+from dialogs.participation import consent, enrolment, help_command, language, linking, menu, stop
 from dialogs.privacy import choices as privacy
 from dialogs.privacy import data_rights, what_coaches_see
 from dialogs.questionnaires import selfreport
@@ -92,11 +91,11 @@ COMMANDS = (
     Command("pause", pause.pause_command, N_("Pause check-ins for some days"), ACTIVE),
     Command("resume", pause.resume_command, N_("End a pause"), ACTIVE),
     Command("privacy", privacy.privacy_command, N_("See and change what you allowed"), PARTICIPANTS),
-    Command("stop", privacy.stop_command, N_("Stop taking part"), ALL_STANDINGS - {Standing.STRANGER}),
+    Command("stop", stop.stop_command, N_("Stop taking part"), ALL_STANDINGS - {Standing.STRANGER}),
 )
 
 FLOWS = (
-    menu.MenuFlow(),
+    menu.MENU,
     appointments.APPOINTMENTS,
     rules.RULES,
     selfreport.ReportFlow(),
@@ -104,14 +103,14 @@ FLOWS = (
     commands.COACH,
     alert_settings.COACH_ALERTS,
     appointment_proposal.COACH_APPOINTMENT,
-    coach_enrolment.LinkFlow(),
-    data_rights.DeleteFlow(),
+    linking.LINK,
+    data_rights.DELETE,
     settings.SCHEDULE,
-    enrolment.ConsentFlow(),
+    consent.CONSENT,
     info.INFO,
-    language.LanguageFlow(),
+    language.LANGUAGE,
     pause.PAUSE,
-    privacy.PrivacyFlow(),
+    privacy.PRIVACY,
 )
 
 DUE = (
@@ -130,7 +129,7 @@ BUTTONS = (
     LastingButton(appointment_answers.BUTTON, appointment_answers.answer),
     LastingButton("checkin", checkin.checkin_button),
     LastingButton(alerts.ACK, acknowledgements.ack_item),
-    LastingButton("orgscope", coach_enrolment.offered_scope),
+    LastingButton("orgscope", linking.offered_scope),
     LastingButton(card.CRISIS, card.crisis_item),
 )
 

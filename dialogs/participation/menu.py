@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
+from dialogs.core.actions import act
 from dialogs.core.events import Choice
-from dialogs.core.flow import Flow
+from dialogs.core.flow import DONE, STAY, Next, Step, StepFlow
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from storage.participants import Status
@@ -14,7 +16,7 @@ SOS_LASTING = timedelta(days=365)
 
 
 def sos_choice(turn: Turn) -> Choice:
-    return Choice(turn.tr("🆘 Help now"), "cmd:sos", lasting=SOS_LASTING)
+    return Choice(turn.tr("🆘 Help now"), act("cmd", "sos"), lasting=SOS_LASTING)
 
 
 STOPPED_NOTE = N_(
@@ -28,26 +30,34 @@ def stopped_note(turn: Turn) -> None:
     turn.say(turn.tr(STOPPED_NOTE), [[sos_choice(turn)]])
 
 
+class MenuStep(StrEnum):
+    IDLE = "idle"
+    STOPPED = "stopped"  # where /stop leaves the conversation
+
+
 async def show_menu(turn: Turn) -> None:
-    if turn.flow != "menu":
-        turn.reset("menu", "idle")
-    await MenuFlow().show(turn)
+    if turn.flow != MENU.name:
+        turn.reset(MENU.name, MenuStep.IDLE)
+    await MENU.show(turn)
 
 
-class MenuFlow(Flow):
-    name = "menu"
+async def _show(turn: Turn) -> None:
+    if turn.participant is not None and turn.participant.status is Status.STOPPED:
+        stopped_note(turn)
+        return
+    entries = [Choice(turn.tr(entry.label), act("cmd", entry.command)) for entry in turn.registry.menu]
+    rows = [[sos_choice(turn)], *[entries[i : i + 2] for i in range(0, len(entries), 2)]]
+    turn.say(turn.tr("What would you like to do?"), rows)
 
-    async def show(self, turn: Turn) -> None:
-        if turn.participant is not None and turn.participant.status is Status.STOPPED:
-            stopped_note(turn)
-            return
-        entries = [Choice(turn.tr(entry.label), f"cmd:{entry.command}") for entry in turn.registry.menu]
-        rows = [[sos_choice(turn)], *[entries[i : i + 2] for i in range(0, len(entries), 2)]]
-        turn.say(turn.tr("What would you like to do?"), rows)
 
-    async def on_text(self, turn: Turn, text: str) -> None:
-        for handler in turn.registry.menu_text:
-            if await handler(turn, text):
-                return
-        turn.say(turn.tr("I did not understand that. Please choose from the menu, or write /help."))
-        await self.show(turn)
+async def _text(turn: Turn, text: str) -> Next:
+    """Typed words at the menu: what they may mean (`features.MENU_TEXT`), else a gentle hint."""
+    for handler in turn.registry.menu_text:
+        if await handler(turn, text):
+            return DONE
+    turn.say(turn.tr("I did not understand that. Please choose from the menu, or write /help."))
+    return STAY
+
+
+_RESTING = Step(_show, text=_text)
+MENU = StepFlow("menu", {MenuStep.IDLE: _RESTING, MenuStep.STOPPED: _RESTING}, first=MenuStep.IDLE)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 
 from dialogs.appointments.wording import readable_appointments
 from dialogs.coaching.alerts import participation_ended
-from dialogs.core.actions import Action
+from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import Flow, Standing, show_current
+from dialogs.core.flow import DONE, Handover, Next, Standing, Step, StepFlow, show_current, start
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
-from dialogs.participation.menu import show_menu
+from dialogs.participation.stop import cancel_enrolment
 from dialogs.questionnaires.selfreport import readable_notes
 from storage import org_pseudonyms, personal_data
 from storage.database import Tx
@@ -22,8 +23,7 @@ from storage.times import to_db
 
 
 async def mydata_command(turn: Turn, args: str) -> None:
-    assert turn.participant is not None
-    participant = turn.participant
+    participant = turn.person
     document = {
         "about": "Everything the companion stores about this participant, table by table.",
         "pseudonym": participant.pseudonym,
@@ -51,41 +51,49 @@ async def mydata_command(turn: Turn, args: str) -> None:
 
 async def delete_command(turn: Turn, args: str) -> None:
     if standing_of(turn) is Standing.ENROLLING:
-        from dialogs.participation.enrolment import cancel_enrolment
-
         await cancel_enrolment(turn)
         return
-    turn.reset("delete", "confirm")
-    await show_current(turn)
+    await start(turn, DELETE.name, DeleteStep.CONFIRM)
 
 
-class DeleteFlow(Flow):
-    name = "delete"
+class DeleteStep(StrEnum):
+    CONFIRM = "confirm"
 
-    async def show(self, turn: Turn) -> None:
-        turn.say(
-            turn.tr(
-                "Do you want me to delete everything about you? This cannot be undone. "
-                "To take part again later you would need a new invitation."
-            ),
-            [
-                [Choice(turn.tr("Yes, delete everything"), "erase")],
-                [Choice(turn.tr("No, keep my data"), "keep")],
-            ],
-        )
 
-    async def on_choice(self, turn: Turn, choice: Action) -> None:
-        action = str(choice)
-        if action != "erase":
-            turn.say(turn.tr("Okay, nothing was deleted."))
-            await show_menu(turn)
-            return
-        goodbye = turn.tr("Everything about you is deleted. Thank you for the time with me. Take care!")
-        await erase_everything(turn.tx, turn.participant, turn.chat_id, turn.now)
-        turn.participant = None
-        turn.forget_conversation()
-        turn.erased = True
-        turn.say(goodbye)
+async def _show_confirm(turn: Turn) -> None:
+    turn.say(
+        turn.tr(
+            "Do you want me to delete everything about you? This cannot be undone. "
+            "To take part again later you would need a new invitation."
+        ),
+        [
+            [Choice(turn.tr("Yes, delete everything"), act("erase"))],
+            [Choice(turn.tr("No, keep my data"), act("keep"))],
+        ],
+    )
+
+
+async def _erase(turn: Turn, action: Action) -> Next:
+    goodbye = turn.tr("Everything about you is deleted. Thank you for the time with me. Take care!")
+    await erase_everything(turn.tx, turn.participant, turn.chat_id, turn.now)
+    turn.participant = None
+    turn.forget_conversation()
+    turn.erased = True
+    turn.say(goodbye)
+    return DONE
+
+
+async def _keep(turn: Turn, action: Action) -> Next:
+    turn.say(turn.tr("Okay, nothing was deleted."))
+    return Handover("menu")
+
+
+DELETE = StepFlow(
+    "delete",
+    {DeleteStep.CONFIRM: Step(_show_confirm, choices={"erase": _erase, "keep": _keep})},
+    first=DeleteStep.CONFIRM,
+    hands_over_to={"menu"},
+)
 
 
 async def erase_everything(tx: Tx, participant: Participant | None, chat_id: int, now: datetime) -> None:

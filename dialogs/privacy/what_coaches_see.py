@@ -11,8 +11,7 @@ LOOKS_SHOWN = 10
 
 
 async def coachview_command(turn: Turn, args: str) -> None:
-    participant = turn.participant
-    assert participant is not None
+    participant = turn.person
     organisations = await coaches.organisations_of(turn.tx, participant.id)
     if not organisations:
         turn.say(

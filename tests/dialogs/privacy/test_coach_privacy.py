@@ -6,17 +6,17 @@ from datetime import timedelta
 
 from storage import buttons, consents, participants
 from tests.dialogs.coach_helpers import connect, join, known_as
-from tests.harness import World
+from tests.harness import Chat, World
 
 
-async def test_each_organisation_sees_only_what_it_was_allowed(w: World) -> None:
-    jobcentre = await w.coach(name="Anna Beispiel")
-    counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
-    participant = await join(w, jobcentre, 1001, sharing=False, crisis=True)
+async def test_each_organisation_sees_only_what_it_was_allowed(
+    w: World, coach: Chat, counsellor: Chat
+) -> None:
+    participant = await join(w, coach, 1001, sharing=False, crisis=True)
     await connect(participant, counsellor, sharing=True, crisis=False)
     await participant.send("/sos")
     await participant.tap("Please contact me")
-    jobcentre_saw = " ".join(s.text for s in await jobcentre.receive())
+    jobcentre_saw = " ".join(s.text for s in await coach.receive())
     counsellor_saw = " ".join(s.text for s in await counsellor.receive())
     assert "Used the crisis help" in jobcentre_saw and "Asked to be contacted" not in jobcentre_saw
     assert "Asked to be contacted" in counsellor_saw and "crisis" not in counsellor_saw
@@ -29,10 +29,10 @@ async def test_each_organisation_sees_only_what_it_was_allowed(w: World) -> None
     assert "Asked to be contacted" in counsellor_view
 
 
-async def test_privacy_with_two_organisations_has_a_page_for_each(w: World) -> None:
-    jobcentre = await w.coach(name="Anna Beispiel")
-    counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
-    participant = await join(w, jobcentre, 1001, sharing=True, crisis=False)
+async def test_privacy_with_two_organisations_has_a_page_for_each(
+    w: World, coach: Chat, counsellor: Chat
+) -> None:
+    participant = await join(w, coach, 1001, sharing=True, crisis=False)
     await connect(participant, counsellor, sharing=False)
     await participant.send("/privacy")
     overview = participant.last.text
@@ -66,11 +66,9 @@ async def _organisations(tx, participant_id: int):  # type: ignore[no-untyped-de
 
 
 async def test_ending_a_connection_tells_that_organisation_and_nothing_more_reaches_it(
-    w: World,
+    w: World, coach: Chat, counsellor: Chat
 ) -> None:
-    jobcentre = await w.coach(name="Anna Beispiel")
-    counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
-    participant = await join(w, jobcentre, 1001)
+    participant = await join(w, coach, 1001)
     await connect(participant, counsellor, sharing=True)
     pseudonym = await known_as(w, counsellor, participant)
     await participant.send("/privacy")
@@ -85,13 +83,12 @@ async def test_ending_a_connection_tells_that_organisation_and_nothing_more_reac
     await participant.send("/sos")
     await participant.tap("Please contact me")
     assert await counsellor.receive() == []
-    assert any("Asked to be contacted" in s.text for s in await jobcentre.receive())
+    assert any("Asked to be contacted" in s.text for s in await coach.receive())
     await counsellor.send(f"/case {pseudonym}")
     assert counsellor.seen[-2].text.startswith("I cannot show you this case.")
 
 
-async def test_the_crisis_card_can_turn_sharing_on_for_the_organisation(w: World) -> None:
-    coach = await w.coach()
+async def test_the_crisis_card_can_turn_sharing_on_for_the_organisation(w: World, coach: Chat) -> None:
     participant = await join(w, coach, 1001, sharing=False, crisis=False)
     await participant.send("/sos")
     await participant.tap("Please contact me")
@@ -117,8 +114,9 @@ async def test_without_any_organisation_the_contact_request_says_nobody_can_be_t
     assert await w.count("signals") == 0
 
 
-async def test_a_forged_privacy_toggle_for_a_foreign_organisation_changes_nothing(w: World) -> None:
-    coach = await w.coach()
+async def test_a_forged_privacy_toggle_for_a_foreign_organisation_changes_nothing(
+    w: World, coach: Chat
+) -> None:
     other = await w.organisation("Fremde Organisation")
     participant = await join(w, coach, 1001, sharing=False)
     await participant.send("/privacy")
@@ -139,8 +137,7 @@ async def test_a_forged_privacy_toggle_for_a_foreign_organisation_changes_nothin
     assert await w.count("consents") == before
 
 
-async def test_coming_back_after_stop_asks_each_organisation_again(w: World) -> None:
-    coach = await w.coach()
+async def test_coming_back_after_stop_asks_each_organisation_again(w: World, coach: Chat) -> None:
     participant = await join(w, coach, 1001)
     await participant.send("/stop")
     await participant.send("/start")

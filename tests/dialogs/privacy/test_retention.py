@@ -12,8 +12,8 @@ from storage import audit, checkpoints, conversations, meta, participants, perso
 from storage.conversations import Conversation
 from storage.participants import Status
 from storage.times import to_db
-from tests.dialogs.test_enrolment import enrol
-from tests.harness import START, World
+from tests.dialogs.enrolment_helpers import enrol
+from tests.harness import START, Chat, World
 
 CONFIG = EngineConfig()
 
@@ -99,9 +99,7 @@ async def test_people_who_stopped_or_were_unreachable_long_ago_are_erased(w: Wor
         assert await meta.get(tx, checkpoints.KEY) is None  # and the erased rows have left the log
 
 
-async def test_stop_says_on_which_day_the_data_is_deleted(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
-    replies = await chat.send("/stop")
+async def test_stop_says_on_which_day_the_data_is_deleted(w: World, enrolled: Chat) -> None:
+    replies = await enrolled.send("/stop")
     said = "kept until Tuesday, May 25, 2027 and then deleted by itself"  # 183 days after Nov 23, 2026
     assert any(said in r.text for r in replies), replies

@@ -5,40 +5,36 @@ from __future__ import annotations
 import json
 
 from storage import outbox, participants, personal_data
-from tests.dialogs.test_enrolment import enrol
-from tests.harness import World
+from tests.dialogs.enrolment_helpers import enrol
+from tests.harness import Chat, World
 
 
-async def test_privacy_shows_each_consent_and_changes_an_optional_one(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat, selfreports=True, sharing=False)
-    await chat.send("/privacy")
-    assert "✅ Check-ins and reminders" in chat.last.text
-    assert "⬜ Short signals for your coach" in chat.last.text
-    await chat.tap("Turn on: Short signals")
-    assert "The signals could be:" in chat.last.text  # the full text is read again before saying yes
-    await chat.tap("Yes")
-    assert "“Short signals for your coach” is now on." in chat.texts()
-    assert "✅ Short signals for your coach" in chat.last.text
-    await chat.tap("Turn off: Storing how you are")
-    assert "⬜ Storing how you are" in chat.last.text
-    await chat.tap("Show my consent history")
-    history = chat.seen[-2].text
+async def test_privacy_shows_each_consent_and_changes_an_optional_one(w: World, enrolled: Chat) -> None:
+    await enrolled.send("/privacy")
+    assert "✅ Check-ins and reminders" in enrolled.last.text
+    assert "⬜ Short signals for your coach" in enrolled.last.text
+    await enrolled.tap("Turn on: Short signals")
+    assert "The signals could be:" in enrolled.last.text  # the full text is read again before saying yes
+    await enrolled.tap("Yes")
+    assert "“Short signals for your coach” is now on." in enrolled.texts()
+    assert "✅ Short signals for your coach" in enrolled.last.text
+    await enrolled.tap("Turn off: Storing how you are")
+    assert "⬜ Storing how you are" in enrolled.last.text
+    await enrolled.tap("Show my consent history")
+    history = enrolled.seen[-2].text
     assert history.count("Short signals for your coach") == 2 and history.count("Storing how you are") == 2
     async with w.db.read() as tx:
         granted = await tx.all("SELECT scope, granted FROM consents ORDER BY id")
     assert [(r[0], r[1]) for r in granted][-2:] == [("sharing", 1), ("selfreports", 0)]
 
 
-async def test_stop_withdraws_at_once_and_nothing_is_sent_again(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
+async def test_stop_withdraws_at_once_and_nothing_is_sent_again(w: World, enrolled: Chat) -> None:
     async with w.db.transaction() as tx:
-        participant = await participants.by_chat(tx, chat.chat_id)
+        participant = await participants.by_chat(tx, enrolled.chat_id)
         assert participant is not None
         await outbox.enqueue(
             tx,
-            chat_id=chat.chat_id,
+            chat_id=enrolled.chat_id,
             participant_id=participant.id,
             text="a planned message",
             buttons=[],
@@ -46,38 +42,36 @@ async def test_stop_withdraws_at_once_and_nothing_is_sent_again(w: World) -> Non
             not_before=w.clock.now(),
             now=w.clock.now(),
         )
-    await chat.send("/stop")
-    assert chat.seen[-2].text.startswith("You have stopped.")
-    assert "a planned message" not in chat.texts()
+    await enrolled.send("/stop")
+    assert enrolled.seen[-2].text.startswith("You have stopped.")
+    assert "a planned message" not in enrolled.texts()
     async with w.db.read() as tx:
-        participant = await participants.by_chat(tx, chat.chat_id)
+        participant = await participants.by_chat(tx, enrolled.chat_id)
         assert participant is not None and participant.status.value == "stopped"
         granted = await tx.scalar(
             "SELECT COUNT(*) FROM consents c WHERE granted = 1 AND id = (SELECT MAX(id) FROM consents"
             " WHERE scope = c.scope)"
         )
     assert granted == 0
-    await chat.send("/privacy")
-    assert "⬜ Check-ins and reminders" in chat.last.text
-    await chat.send("hello")
-    assert "Turn on" not in " ".join(chat.last.labels)
+    await enrolled.send("/privacy")
+    assert "⬜ Check-ins and reminders" in enrolled.last.text
+    await enrolled.send("hello")
+    assert "Turn on" not in " ".join(enrolled.last.labels)
 
 
-async def test_someone_who_stopped_can_take_part_again_with_start(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
-    await chat.send("/stop")
-    await chat.send("/stop")
-    assert "You have already stopped." in chat.last.text
-    await chat.send("/start")
-    assert "Welcome back!" in chat.texts()
-    await chat.tap("Yes, I agree")
-    await chat.tap("No")
-    await chat.tap("No")
-    await chat.tap("No")
-    assert "Thank you. Your choices are saved." in chat.texts()
+async def test_someone_who_stopped_can_take_part_again_with_start(w: World, enrolled: Chat) -> None:
+    await enrolled.send("/stop")
+    await enrolled.send("/stop")
+    assert "You have already stopped." in enrolled.last.text
+    await enrolled.send("/start")
+    assert "Welcome back!" in enrolled.texts()
+    await enrolled.tap("Yes, I agree")
+    await enrolled.tap("No")
+    await enrolled.tap("No")
+    await enrolled.tap("No")
+    assert "Thank you. Your choices are saved." in enrolled.texts()
     async with w.db.read() as tx:
-        participant = await participants.by_chat(tx, chat.chat_id)
+        participant = await participants.by_chat(tx, enrolled.chat_id)
     assert participant is not None and participant.status.value == "active"
 
 
@@ -96,13 +90,11 @@ async def test_mydata_sends_every_stored_row_as_json(w: World) -> None:
     assert "conversations" in tables
 
 
-async def test_delete_asks_twice_and_no_keeps_everything(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
-    await chat.send("/delete")
-    assert "cannot be undone" in chat.last.text
-    await chat.tap("No, keep my data")
-    assert "nothing was deleted" in chat.seen[-2].text
+async def test_delete_asks_twice_and_no_keeps_everything(w: World, enrolled: Chat) -> None:
+    await enrolled.send("/delete")
+    assert "cannot be undone" in enrolled.last.text
+    await enrolled.tap("No, keep my data")
+    assert "nothing was deleted" in enrolled.seen[-2].text
     assert await w.count("participants") == 1
 
 
@@ -159,40 +151,34 @@ async def test_erased_sentinels_are_gone_from_the_database_file(w: World) -> Non
         assert sentinel not in raw, sentinel
 
 
-async def test_a_changed_consent_text_is_asked_again_before_anything_else(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat, selfreports=True)
+async def test_a_changed_consent_text_is_asked_again_before_anything_else(w: World, enrolled: Chat) -> None:
     async with w.db.transaction() as tx:
         await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'selfreports'")
-    await chat.send("/privacy")
-    assert "Something in my privacy information has changed." in chat.texts()
-    assert chat.last.text.startswith("May I store your answers")
-    await chat.send("/help")  # help and data rights still work meanwhile
-    assert "0800 111 0 111" in chat.seen[-2].text
-    await chat.tap("Yes")
-    assert "Thank you. Your choices are saved." in chat.texts()
-    await chat.send("/privacy")
-    assert "Your choices:" in chat.last.text
+    await enrolled.send("/privacy")
+    assert "Something in my privacy information has changed." in enrolled.texts()
+    assert enrolled.last.text.startswith("May I store your answers")
+    await enrolled.send("/help")  # help and data rights still work meanwhile
+    assert "0800 111 0 111" in enrolled.seen[-2].text
+    await enrolled.tap("Yes")
+    assert "Thank you. Your choices are saved." in enrolled.texts()
+    await enrolled.send("/privacy")
+    assert "Your choices:" in enrolled.last.text
 
 
-async def test_declining_the_required_scope_again_stops_participation(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
+async def test_declining_the_required_scope_again_stops_participation(w: World, enrolled: Chat) -> None:
     async with w.db.transaction() as tx:
         await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'checkins'")
-    await chat.send("hi")
-    assert chat.last.labels == ["Yes, I agree", "No, thanks"]
-    await chat.tap("No, thanks")
-    assert "You have stopped." in chat.texts()
+    await enrolled.send("hi")
+    assert enrolled.last.labels == ["Yes, I agree", "No, thanks"]
+    await enrolled.tap("No, thanks")
+    assert "You have stopped." in enrolled.texts()
 
 
-async def test_language_command_switches_every_later_message(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
-    await chat.send("/language")
-    await chat.tap("Deutsch")
-    assert "Ab jetzt schreibe ich Ihnen auf Deutsch." in chat.texts()
-    await chat.send("/language xx")
-    assert "Die Sprache „xx“ habe ich nicht." in chat.texts()
-    await chat.send("/language en")
-    assert chat.seen[-2].text == "From now on I will write to you in English."
+async def test_language_command_switches_every_later_message(w: World, enrolled: Chat) -> None:
+    await enrolled.send("/language")
+    await enrolled.tap("Deutsch")
+    assert "Ab jetzt schreibe ich Ihnen auf Deutsch." in enrolled.texts()
+    await enrolled.send("/language xx")
+    assert "Die Sprache „xx“ habe ich nicht." in enrolled.texts()
+    await enrolled.send("/language en")
+    assert enrolled.seen[-2].text == "From now on I will write to you in English."

@@ -1,61 +1,19 @@
-"""Coaches join with a single-use code; participants join with a coach's invitation or connect later."""
+"""Participants join with a coach's invitation or connect with another organisation later: only their yes
+links them, that organisation's questions follow, and the optional extras are offered after."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from dialogs.info.conversation import content
 from storage import coaches, consents, organisations
 from tests.dialogs.coach_helpers import invite_code, join, known_as
-from tests.harness import World, world
+from tests.harness import Chat, World, world
 
 
-async def test_a_coach_code_makes_the_chat_a_coach_chat_once(w: World) -> None:
-    code = await w.coach_code(name="Anna Beispiel")
-    coach = w.chat(9101)
-    await coach.send(f"/start {code}")
-    assert (
-        "Welcome, Anna Beispiel! This chat is now your coach access for Jobcenter Musterstadt."
-        in coach.texts()
-    )
-    assert "📋 My cases" in coach.last.labels
-    other = w.chat(9102)
-    await other.send(f"/start {code}")
-    assert other.last.text.startswith("This coach link has already been used or has expired.")
-    await coach.send("/start")
-    assert "You are registered as a coach of Jobcenter Musterstadt." in coach.texts()
-
-
-async def test_a_coach_code_expires_after_72_hours(w: World) -> None:
-    code = await w.coach_code()
-    w.clock.advance(timedelta(hours=72, seconds=1))
-    chat = w.chat(9101)
-    await chat.send(f"/start {code}")
-    assert chat.last.text.startswith("This coach link has already been used or has expired.")
-    async with w.db.read() as tx:
-        assert await coaches.by_chat(tx, 9101) is None
-
-
-async def test_one_chat_is_never_both_participant_and_coach(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
-    await participant.send(f"/start {await w.coach_code(name='Someone Else')}")
-    assert "This chat takes part as a participant, so it cannot become a coach's chat." in participant.texts()
-    async with w.db.read() as tx:
-        assert await coaches.by_chat(tx, 1001) is None
-    await coach.send(f"/start {await w.invitation()}")
-    assert "This is a coach's chat, so it cannot join as a participant." in coach.texts()
-    assert await w.count("participants") == 1
-    # Half-way through joining, a coach code is refused too.
-    joining = w.chat(1002)
-    await joining.send(f"/start {await w.invitation()}")
-    await joining.send(f"/start {await w.coach_code(name='Third')}")
-    assert "cannot become a coach's chat" in joining.texts()
-
-
-async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(w: World) -> None:
-    coach = await w.coach(name="Anna Beispiel")
+async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(
+    w: World, coach: Chat
+) -> None:
     participant = await join(w, coach, 1001, sharing=True, crisis=False)
     texts = participant.texts()
     assert "You were invited by Anna Beispiel from Jobcenter Musterstadt." in texts
@@ -91,8 +49,7 @@ async def test_an_invitation_without_a_coach_asks_no_sharing_question(w: World) 
     assert "You are not connected with a coach's organisation in this companion." in chat.texts()
 
 
-async def test_the_extras_offered_after_joining_open_their_question(w: World) -> None:
-    coach = await w.coach()
+async def test_the_extras_offered_after_joining_open_their_question(w: World, coach: Chat) -> None:
     participant = await join(w, coach, 1001)
     await participant.tap("➕ Your upcoming appointments")
     assert participant.last.text.startswith("May Jobcenter Musterstadt see your upcoming appointments")
@@ -103,11 +60,11 @@ async def test_the_extras_offered_after_joining_open_their_question(w: World) ->
         assert "appointments" in await consents.granted_to(tx, 1, organisation)
 
 
-async def test_a_participant_connects_with_a_second_organisation_only_by_saying_yes(w: World) -> None:
-    jobcentre = await w.coach(name="Anna Beispiel")
-    counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
-    participant = await join(w, jobcentre, 1001)
-    pseudonym = await known_as(w, jobcentre, participant)
+async def test_a_participant_connects_with_a_second_organisation_only_by_saying_yes(
+    w: World, coach: Chat, counsellor: Chat
+) -> None:
+    participant = await join(w, coach, 1001)
+    pseudonym = await known_as(w, coach, participant)
     code = await invite_code(counsellor)
     await participant.send(f"/start {code}")
     assert "Ben Muster from Suchtberatung Nord would like to accompany you" in participant.last.text
@@ -132,8 +89,7 @@ async def test_a_participant_connects_with_a_second_organisation_only_by_saying_
     assert "This link does not work any more" in participant.texts()
 
 
-async def test_connecting_twice_with_the_same_coach_says_so(w: World) -> None:
-    coach = await w.coach(name="Anna Beispiel")
+async def test_connecting_twice_with_the_same_coach_says_so(w: World, coach: Chat) -> None:
     participant = await join(w, coach, 1001)
     await participant.send(f"/start {await invite_code(coach)}")
     assert "You are already connected with Anna Beispiel from Jobcenter Musterstadt." in participant.texts()
@@ -150,8 +106,7 @@ async def test_a_second_coach_of_the_same_organisation_keeps_the_choices(w: Worl
     assert "is now connected with you" in carl.texts()
 
 
-async def test_an_invitation_of_a_removed_coach_no_longer_works(w: World) -> None:
-    coach = await w.coach()
+async def test_an_invitation_of_a_removed_coach_no_longer_works(w: World, coach: Chat) -> None:
     code = await invite_code(coach)
     coach_id = await w.coach_id(coach)
     async with w.db.transaction() as tx:
@@ -159,28 +114,6 @@ async def test_an_invitation_of_a_removed_coach_no_longer_works(w: World) -> Non
     chat = w.chat(1001)
     await chat.send(f"/start {code}")
     assert chat.last.text.startswith("This invitation has expired.")
-
-
-async def test_a_removed_coach_gets_a_neutral_answer_to_everything(w: World) -> None:
-    coach = await w.coach()
-    participant = await join(w, coach, 1001)
-    pseudonym = await known_as(w, coach, participant)
-    await participant.send("/sos")
-    await participant.tap("Please contact me")
-    await coach.receive()
-    coach_id = await w.coach_id(coach)
-    async with w.db.transaction() as tx:
-        await coaches.remove(tx, coach_id, w.clock.now())
-    for action in ("/cases", f"/case {pseudonym}", "hello", "/help"):
-        await coach.send(action)
-        assert coach.last.text == "This chat has no access to the companion."
-    await coach.tap("I will get in touch")
-    assert coach.last.text == "This chat has no access to the companion."
-    # Added again by the administrator, the same chat can open a new code.
-    await coach.send(f"/start {await w.coach_code(name='Anna Beispiel')}")
-    assert "Welcome, Anna Beispiel!" in coach.last.text or "Welcome, Anna Beispiel!" in coach.seen[-2].text
-    await coach.send(f"/case {pseudonym}")
-    assert coach.seen[-2].text.startswith("I cannot show you this case.")
 
 
 async def test_going_over_the_caseload_limit_warns_the_coach(tmp_path: Path) -> None:

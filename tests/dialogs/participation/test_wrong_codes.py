@@ -9,7 +9,7 @@ import pytest
 
 from dialogs.core.i18n import Translator
 from tests.dialogs.crisis.test_crisis import assert_card
-from tests.dialogs.test_enrolment import enrol
+from tests.dialogs.enrolment_helpers import enrol
 from tests.harness import Chat, World
 
 LOCKED = "I do not accept any code until"
