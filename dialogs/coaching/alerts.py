@@ -17,15 +17,7 @@ from datetime import datetime, timedelta
 
 from dialogs.coaching import webhooks
 from dialogs.coaching.alert_times import hold_until_quiet_ends, in_quiet_hours
-
-# `name as name`: also imported from here by other packages, until they import them from `alert_times`
-# and `coach_chat` themselves (issue 13).
-from dialogs.coaching.alert_times import plan_all_digests as plan_all_digests
-from dialogs.coaching.alert_times import plan_digests as plan_digests
-from dialogs.coaching.coach_chat import audit_coach
-from dialogs.coaching.coach_chat import coach_translator as coach_translator
-from dialogs.coaching.coach_chat import known_as as known_as
-from dialogs.coaching.coach_chat import send_to_coach as send_to_coach
+from dialogs.coaching.coach_chat import audit_coach, coach_translator, known_as, send_to_coach, tell_coach
 from dialogs.coaching.summary import CoachSignal, granted_since, signal_text
 from dialogs.core import outgoing
 from dialogs.core.actions import act
@@ -136,9 +128,7 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
     linked = await coaches.coaches_of(tx, participant.id)
     await withdraw_waiting(tx, participant.id, None)
     for coach in linked:
-        known = await known_as(tx, coach, participant.id, now)
-        await send_to_coach(tx, coach, coach_translator(coach)(ENDED, pseudonym=known), now)
-        await audit_coach(tx, coach, audit.PARTICIPATION_ENDED, known, now)
+        await tell_coach(tx, coach, participant.id, audit.PARTICIPATION_ENDED, ENDED, now)
     await webhooks.post_participation_ended(tx, participant, now)
 
 

@@ -70,3 +70,13 @@ async def audit_coach(
         organisation=coach.organisation,
         detail=detail,
     )
+
+
+async def tell_coach(
+    tx: Tx, coach: Coach, participant_id: int, action: str, message: str, now: datetime
+) -> None:
+    """Tell a coach (in their language) something about a participant, by the pseudonym their
+    organisation knows, and keep it in the audit log."""
+    known = await known_as(tx, coach, participant_id, now)
+    await send_to_coach(tx, coach, coach_translator(coach)(message, pseudonym=known), now)
+    await audit_coach(tx, coach, action, known, now)

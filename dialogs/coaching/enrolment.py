@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.coaching.alerts import plan_digests
+from dialogs.coaching.alert_times import plan_digests
 from dialogs.core.flow import show_current, start
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn

@@ -120,4 +120,4 @@ async def _ask_to_share(turn: Turn, organisation_id: int) -> None:
     if organisation_id not in dict(await coaches.organisations_of(turn.tx, turn.person.id)):
         await closed(turn)
         return
-    await start(turn, "privacy", f"confirm:sharing@{organisation_id}", then="contact")
+    await start(turn, "privacy", "confirm", key=f"sharing@{organisation_id}", then="contact")

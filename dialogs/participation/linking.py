@@ -14,7 +14,8 @@ from datetime import timedelta
 from enum import StrEnum
 
 from dialogs import consent_texts
-from dialogs.coaching.alerts import coach_translator, known_as, send_to_coach, withdraw_waiting
+from dialogs.coaching.alerts import withdraw_waiting
+from dialogs.coaching.coach_chat import coach_translator, send_to_coach, tell_coach
 from dialogs.coaching.enrolment import PARTICIPANT_NOT_COACH
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
@@ -168,7 +169,7 @@ async def linked(turn: Turn, participant: Participant, coach_id: int) -> None:
     invitation_id = turn.data.get("invitation_id")
     if invitation_id is not None and turn.data.get("mode") != ConsentMode.ENROL:
         await invitations.mark_linked(turn.tx, int(invitation_id), participant.id, turn.now)
-    await _tell(turn, coach, participant.id, audit.LINKED, LINKED)
+    await tell_coach(turn.tx, coach, participant.id, audit.LINKED, LINKED, turn.now)
     await warn_caseload(turn, coach.id)
     await offer_more(turn, participant, coach.organisation_id, coach.organisation)
 
@@ -187,24 +188,8 @@ async def unlink(turn: Turn, organisation_id: int) -> str | None:
     ]
     await coaches.unlink_organisation(turn.tx, participant.id, organisation_id)
     for coach in told:
-        await _tell(turn, coach, participant.id, audit.UNLINKED, UNLINKED)
+        await tell_coach(turn.tx, coach, participant.id, audit.UNLINKED, UNLINKED, turn.now)
     return await organisation_name(turn, organisation_id) or ""
-
-
-async def _tell(turn: Turn, coach: Coach, participant_id: int, action: str, message: str) -> None:
-    """Tell a coach (in their language) about the participant, by the pseudonym their organisation knows,
-    and keep it in the audit log."""
-    known = await known_as(turn.tx, coach, participant_id, turn.now)
-    await send_to_coach(turn.tx, coach, coach_translator(coach)(message, pseudonym=known), turn.now)
-    await audit.append(
-        turn.tx,
-        action=action,
-        now=turn.now,
-        pseudonym=known,
-        coach_id=coach.id,
-        coach_name=coach.name,
-        organisation=coach.organisation,
-    )
 
 
 async def warn_caseload(turn: Turn, coach_id: int) -> None:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from dialogs.coaching.alerts import plan_all_digests
+from dialogs.coaching.alert_times import plan_all_digests
 from dialogs.core import outgoing
 from dialogs.core.config import EngineConfig
 from dialogs.privacy.data_rights import erase_everything

@@ -34,8 +34,8 @@ from dialogs.core.events import SOS_TOKEN, Event, EventKind
 from dialogs.core.flow import Standing
 from dialogs.features import REGISTRY
 from storage import buttons
+from tests.dialogs.enrolment_helpers import enrol
 from tests.dialogs.hostile_world import ACTORS, GROUP_CHAT, Session, open_session
-from tests.dialogs.test_enrolment import enrol
 from tests.harness import World
 
 pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from dialogs.core.events import SOS_TOKEN, Event, EventKind
 from storage import outbox
-from tests.dialogs.test_enrolment import enrol
+from tests.dialogs.enrolment_helpers import enrol
 from tests.harness import Chat, World
 
 STRANGER = 5555

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.core.sanitize import clean
-from tests.dialogs.test_enrolment import enrol
+from tests.dialogs.enrolment_helpers import enrol
 from tests.harness import World
 
 

@@ -8,8 +8,8 @@ from dialogs.core.config import EngineConfig
 from dialogs.core.events import SOS_TOKEN
 from storage import selfreports
 from storage.sealing import new_key
+from tests.dialogs.enrolment_helpers import enrol
 from tests.dialogs.signals.test_signals import kinds
-from tests.dialogs.test_enrolment import enrol
 from tests.harness import World, world
 
 NUMBERS = ("112", "0800 111 0 111", "0800 111 0 222", "01806 313031")

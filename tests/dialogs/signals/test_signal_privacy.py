@@ -16,8 +16,8 @@ from dialogs.core.i18n import Translator
 from dialogs.privacy.upkeep import run_daily
 from dialogs.signals.catalogue import KIND_BY_KEY
 from storage.sealing import new_key
+from tests.dialogs.enrolment_helpers import enrol
 from tests.dialogs.signals.test_signals import pid, set_rule
-from tests.dialogs.test_enrolment import enrol
 from tests.harness import DEFAULT_ORGANISATION, Chat, World, world
 
 MOODS = ["Very bad", "Bad", "Okay", "Good", "Very good"]
