@@ -120,7 +120,7 @@ DUE = (
 
 BUTTONS = (
     LastingButton("appt", appointment_answers.answer),
-    LastingButton("checkin", checkin.checkin_button),
+    LastingButton(checkin.BUTTON, checkin.checkin_button),
     LastingButton("ack", alerts.ack_item),
     LastingButton("orgscope", coach_enrolment.offered_scope),
     LastingButton("crisis", card.crisis_item),
