@@ -10,7 +10,8 @@ from __future__ import annotations
 from dialogs.appointments import answers as appointment_answers
 from dialogs.appointments import conversation as appointments
 from dialogs.appointments.reminder_plan import FOLLOWUP, PROPOSAL, REMINDER
-from dialogs.checkins import checkin, lookback, myweek, pause, settings
+from dialogs.checkins import checkin, lookback, myweek, pause
+from dialogs.checkins.settings import conversation as settings
 from dialogs.coaching import (
     acknowledgements,
     alert_settings,
@@ -127,7 +128,7 @@ DUE = (
 
 BUTTONS = (
     LastingButton(appointment_answers.BUTTON, appointment_answers.answer),
-    LastingButton("checkin", checkin.checkin_button),
+    LastingButton(checkin.BUTTON, checkin.checkin_button),
     LastingButton(alerts.ACK, acknowledgements.ack_item),
     LastingButton("orgscope", linking.offered_scope),
     LastingButton(card.CRISIS, card.crisis_item),

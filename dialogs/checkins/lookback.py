@@ -88,13 +88,13 @@ def render(turn: Turn, week: Week) -> str:
 
 
 async def lookback_due(turn: Turn, item: DueItem) -> None:
-    assert turn.participant is not None
-    schedule = await schedules.get(turn.tx, turn.participant.id)
-    if schedule.lookback_day is None or not may_send(schedule, zone_of(turn.participant.timezone), turn.now):
+    person = turn.person
+    schedule = await schedules.get(turn.tx, person.id)
+    if schedule.lookback_day is None or not may_send(schedule, zone_of(person.timezone), turn.now):
         return
     day = date.fromisoformat(str(item.payload.get("day")))
     first = day - timedelta(days=7)
-    rows = await checkins.answered_between(turn.tx, turn.participant.id, first, day - timedelta(days=1))
+    rows = await checkins.answered_between(turn.tx, person.id, first, day - timedelta(days=1))
     if not rows:
         return
     turn.say(render(turn, summarise(rows, first)))

@@ -58,8 +58,7 @@ def bar(mean: float, top: int = 5) -> str:
 
 
 async def myweek_command(turn: Turn, args: str) -> None:
-    assert turn.participant is not None
-    tr, pid = turn.tr, turn.participant.id
+    tr, pid = turn.tr, turn.person.id
     today = turn.now.astimezone(tr.timezone).date()
     first_day = today - timedelta(days=DAYS - 1)
     start = datetime.combine(first_day, time(0), tzinfo=tr.timezone)

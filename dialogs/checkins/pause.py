@@ -11,10 +11,10 @@ from datetime import time, timedelta
 from enum import StrEnum
 
 from dialogs.checkins.planning import resume_time, zone_of
-from dialogs.checkins.settings import plan_from_settings
+from dialogs.checkins.settings.saving import plan_from_settings
 from dialogs.core.actions import Action, act, item_number
 from dialogs.core.events import Choice
-from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Standing, Step, StepFlow, start
+from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Step, StepFlow, start
 from dialogs.core.turn import Turn
 from dialogs.local_time import local_day, local_to_utc
 from dialogs.participation.menu import show_menu
@@ -23,7 +23,6 @@ from dialogs.signals.rules import pause_ended
 from storage import due, schedules
 from storage.due import DueItem
 
-ACTIVE = frozenset({Standing.ACTIVE})
 MAX_DAYS = 60
 PRESET_DAYS = (1, 3, 7, 14, 30)
 # Everything that would speak during a pause.
@@ -38,14 +37,12 @@ async def pause_command(turn: Turn, args: str) -> None:
             await pause(turn, days)
             return
         turn.say(turn.tr("Please choose a number of days from 1 to 60."))
-    assert turn.participant is not None
-    schedule = await schedules.get(turn.tx, turn.participant.id)
+    schedule = await schedules.get(turn.tx, turn.person.id)
     await start(turn, "pause", PauseStep.PAUSED if schedule.paused_at(turn.now) else PauseStep.ASK)
 
 
 async def resume_command(turn: Turn, args: str) -> None:
-    assert turn.participant is not None
-    schedule = await schedules.get(turn.tx, turn.participant.id)
+    schedule = await schedules.get(turn.tx, turn.person.id)
     if not schedule.paused_at(turn.now):
         turn.say(turn.tr("Your check-ins are not paused."))
         await show_menu(turn)
@@ -61,8 +58,7 @@ def _days(text: str) -> int | None:
 
 
 async def pause(turn: Turn, days: int) -> None:
-    assert turn.participant is not None
-    pid, zone = turn.participant.id, zone_of(turn.participant.timezone)
+    pid, zone = turn.person.id, zone_of(turn.person.timezone)
     back_on = local_day(turn.now, zone) + timedelta(days=days)
     schedule = await schedules.update(
         turn.tx, pid, turn.now, paused_until=local_to_utc(back_on, time(0), zone)
@@ -92,18 +88,17 @@ async def pause(turn: Turn, days: int) -> None:
 
 
 async def _end_pause(turn: Turn, *, drop_welcome: bool = True) -> None:
-    assert turn.participant is not None
-    await schedules.update(turn.tx, turn.participant.id, turn.now, paused_until=None)
-    await pause_ended(turn.tx, turn.participant.id, turn.now)
+    pid = turn.person.id
+    await schedules.update(turn.tx, pid, turn.now, paused_until=None)
+    await pause_ended(turn.tx, pid, turn.now)
     if drop_welcome:  # never from the welcome's own handler: the engine settles that row afterwards
-        await due.drop_pending(turn.tx, turn.participant.id, key_prefix="resume:")
+        await due.drop_pending(turn.tx, pid, key_prefix="resume:")
     await plan_from_settings(turn)
 
 
 async def resume_due(turn: Turn, item: DueItem) -> None:
     """The pause is over: say welcome back (unless the pause was changed meanwhile)."""
-    assert turn.participant is not None
-    schedule = await schedules.get(turn.tx, turn.participant.id)
+    schedule = await schedules.get(turn.tx, turn.person.id)
     if schedule.paused_until is None or schedule.paused_at(turn.now):
         return
     await _end_pause(turn, drop_welcome=False)
@@ -117,11 +112,10 @@ class PauseStep(StrEnum):
 
 async def _show_paused(turn: Turn) -> Next | None:
     tr = turn.tr
-    assert turn.participant is not None
-    schedule = await schedules.get(turn.tx, turn.participant.id)
+    schedule = await schedules.get(turn.tx, turn.person.id)
     if schedule.paused_until is None:
         return Go(PauseStep.ASK)
-    back_on = local_day(schedule.paused_until, zone_of(turn.participant.timezone))
+    back_on = local_day(schedule.paused_until, zone_of(turn.person.timezone))
     turn.say(
         tr("Your check-ins are paused. I will write to you again on {date}.", date=tr.date(back_on, "full")),
         [

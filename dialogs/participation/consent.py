@@ -18,7 +18,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dialogs import consent_texts
-from dialogs.checkins.settings import begin_setup, plan_from_settings
+from dialogs.checkins.settings.conversation import begin_setup
+from dialogs.checkins.settings.saving import plan_from_settings
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
 from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Step, StepFlow

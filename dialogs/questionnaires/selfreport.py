@@ -16,21 +16,23 @@ from datetime import date
 from typing import Any
 
 from dialogs import consent_texts
+from dialogs.core.actions import Action
 from dialogs.core.events import Choice
-from dialogs.core.flow import Standing
+from dialogs.core.flow import DONE, STAY, Handover, Next, start
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.participation.menu import show_menu
-from dialogs.questionnaires.questionnaire import MultiItem, NumberItem, QuestionnaireFlow, TextItem, named
+from dialogs.questionnaires.asking import QuestionnaireFlow
+from dialogs.questionnaires.questionnaire import MultiItem, Need, NumberItem, TextItem, named
 from dialogs.signals import rules
 from storage import consents, selfreports
 from storage.sealing import open_or_none, sealer_for
 from storage.selfreports import Answer, Counts
 
 FORM = "selfreport"
-REPORT, NOTE = "report", "note"
+REPORT, NOTE = "report", "note"  # the form's parts
+OFFER = "offer"  # the step that offers a report after the evening check-in
 MOOD = "mood"
-ACTIVE_ONLY = frozenset({Standing.ACTIVE})
 
 
 def iso_week(day: date) -> str:
@@ -98,7 +100,7 @@ async def begin_report(turn: Turn, *, intro: bool = True) -> None:
         turn.say(turn.tr(NOT_STORED, name=title))
         await show_menu(turn)
         return
-    await ReportFlow().start(turn, FORM, REPORT, intro=intro)
+    await REPORT_FLOW.start(turn, FORM, REPORT, intro=intro)
 
 
 async def report_command(turn: Turn, args: str) -> None:
@@ -115,17 +117,19 @@ async def offer_report(turn: Turn) -> bool:
         return False
     if await selfreports.reported_on(turn.tx, participant.id, local_today(turn)):
         return False
-    turn.reset(ReportFlow.name, "offer")
-    await ReportFlow().show(turn)
+    await start(turn, REPORT_FLOW.name, OFFER)
     return True
 
 
 class ReportFlow(QuestionnaireFlow):
     name = "report"
     takes_text = True
+    hands_over_to = frozenset({"menu"})
+    form = FORM
+    needs = (Need(REPORT, MOOD, "scale"), Need(NOTE, "note", "text"))
 
     async def show(self, turn: Turn) -> None:
-        if turn.step == "offer":
+        if turn.step == OFFER:
             turn.say(
                 turn.tr(
                     "Would you like to tell me a little more about how you are? It takes about a minute."
@@ -138,25 +142,22 @@ class ReportFlow(QuestionnaireFlow):
     def extra_choices(self, turn: Turn) -> list[list[Choice]]:
         return [[Choice(turn.tr("⏹ Stop here (nothing is saved)"), "quit")]]
 
-    async def on_extra(self, turn: Turn, action: str) -> bool:
-        if turn.step == "offer":
-            if action == "start":
+    async def on_extra(self, turn: Turn, action: Action) -> Next | None:
+        if turn.step == OFFER:
+            if action.name == "start":
                 await begin_report(turn)
-            else:
-                turn.say(turn.tr("Okay. You can always write /report later."))
-                await show_menu(turn)
-            return True
-        if action == "quit":
+                return DONE
+            turn.say(turn.tr("Okay. You can always write /report later."))
+            return Handover("menu")
+        if action.name == "quit":
             turn.say(turn.tr("Okay, I saved nothing."))
-            await show_menu(turn)
-            return True
-        return False
+            return Handover("menu")
+        return None
 
-    async def on_text(self, turn: Turn, text: str) -> None:
-        if turn.step == "offer":
-            await self.show(turn)
-            return
-        await super().on_text(turn, text)
+    async def answer_text(self, turn: Turn, text: str) -> Next:
+        if turn.step == OFFER:
+            return STAY
+        return await super().answer_text(turn, text)
 
     async def finished(self, turn: Turn, answers: dict[str, Any]) -> None:
         sealer = sealer_for(turn.config.encryption_keys)
@@ -166,10 +167,12 @@ class ReportFlow(QuestionnaireFlow):
         await store_report(turn, answers)
 
 
+REPORT_FLOW = ReportFlow()
+
+
 async def store_report(turn: Turn, answers: dict[str, Any]) -> None:
     """Seal the free text, store the report and its week, check the mood rule, and say thank you."""
-    assert turn.participant is not None
-    participant = turn.participant
+    participant = turn.person
     turn.reset("menu", "idle")  # the answers leave the conversation state in this very turn
     coded, texts = split_answers(answers)
     if not await may_store(turn):
@@ -209,10 +212,9 @@ async def store_report(turn: Turn, answers: dict[str, Any]) -> None:
 
 async def readable_notes(turn: Turn) -> list[dict[str, Any]]:
     """The participant's stored reports with their notes opened, for /mydata."""
-    assert turn.participant is not None
     sealer = sealer_for(turn.config.encryption_keys)
     result = []
-    for report in reversed(await selfreports.recent(turn.tx, turn.participant.id, 10_000)):
+    for report in reversed(await selfreports.recent(turn.tx, turn.person.id, 10_000)):
         entry = selfreports.as_plain(report)
         if report.note is not None:
             text = open_or_none(sealer, report.note)

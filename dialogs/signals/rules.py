@@ -21,7 +21,7 @@ from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.local_time import local_day
 from dialogs.signals.raising import allowed, raise_signal_for
-from storage import consents, participants, schedules, selfreports, signal_rules, signals
+from storage import checkins, consents, participants, schedules, selfreports, signal_rules, signals
 from storage.database import Tx
 
 NO_CHECKIN, MOOD_LOW = "no_checkin", "mood_low"
@@ -37,13 +37,9 @@ NEEDS_A_CHECKIN = N_(
 MOOD_RULE = N_("Tell my coach if my mood is low (1 or 2 on 3 of my last 5 reports)")
 
 LastCheckin = Callable[[Tx, int], Awaitable[datetime | None]]
-# Where a sign of life comes from: self-reports here; the daily check-ins register theirs.
-CHECKIN_SOURCES: list[LastCheckin] = [selfreports.last_submitted]
-
-
-def checkin_source(source: LastCheckin) -> LastCheckin:
-    CHECKIN_SOURCES.append(source)
-    return source
+# Where a sign of life comes from for the "tell my coach if I am silent" rule: a self-report or an
+# answered check-in.
+CHECKIN_SOURCES: tuple[LastCheckin, ...] = (selfreports.last_submitted, checkins.last_answered_at)
 
 
 async def last_checkin(tx: Tx, participant_id: int) -> datetime | None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.scheduler import Scheduler
 from storage import due
 from storage.due import DueItem
-from tests.dialogs.test_enrolment import enrol
+from tests.dialogs.enrolment_helpers import enrol
 from tests.harness import Chat, Shown, World
 
 BERLIN = ZoneInfo("Europe/Berlin")

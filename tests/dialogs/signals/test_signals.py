@@ -14,8 +14,8 @@ from dialogs.signals.raising import raise_signal_for
 from dialogs.signals.rules import mood_is_low
 from storage import participants, signals
 from tests.dialogs.enrolment_helpers import enrol
+from tests.dialogs.questionnaires.test_selfreports import report
 from tests.dialogs.schedule_world import at_berlin, join
-from tests.dialogs.test_selfreports import report
 from tests.harness import DEFAULT_ORGANISATION, Chat, World
 
 

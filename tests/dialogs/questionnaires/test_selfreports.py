@@ -16,7 +16,7 @@ from dialogs.privacy.upkeep import run_daily
 from dialogs.questionnaires.selfreport import offer_report
 from storage import selfreports
 from storage.sealing import Sealer, new_key
-from tests.dialogs.test_enrolment import enrol
+from tests.dialogs.enrolment_helpers import enrol
 from tests.harness import Chat, World, world
 
 KEY = new_key()
@@ -105,9 +105,7 @@ async def test_turning_the_consent_off_mid_report_saves_nothing(w: World) -> Non
     assert await w.count("selfreports") == 0 and await w.count("selfreport_weeks") == 0
 
 
-async def test_stop_here_saves_nothing(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
+async def test_stop_here_saves_nothing(w: World, chat: Chat) -> None:
     await chat.send("/report")
     await chat.tap("Very good")
     await chat.tap("Stop here")
@@ -183,9 +181,7 @@ async def test_raw_answers_expire_and_weekly_aggregates_stay(tmp_path: Path) -> 
         assert "🙁" not in text.split("Weeks")[0]  # the days came from the raw rows, now gone
 
 
-async def test_myweek_shows_faces_per_day_and_bars_per_week(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
+async def test_myweek_shows_faces_per_day_and_bars_per_week(w: World, chat: Chat) -> None:
     for mood in ("Bad", "Very good", "Good"):
         await report(chat, mood=mood)
         w.clock.advance(timedelta(days=1))
@@ -197,16 +193,10 @@ async def test_myweek_shows_faces_per_day_and_bars_per_week(w: World) -> None:
     assert "Week of Nov 23: 🙂 ████░ 3.7 (3 reports)" in text
 
 
-async def test_offer_report_after_the_evening_check_in_is_never_forced(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
+async def test_offer_report_after_the_evening_check_in_is_never_forced(w: World, chat: Chat) -> None:
 
     async def offer() -> bool:
-        engine: Engine = w.engine
-        async with w.db.transaction() as tx:
-            turn = await Turn.open(tx, Event(chat.chat_id, EventKind.TEXT), w.clock.now(), engine.config)
-            offered = await offer_report(turn)
-            await turn.finish()
+        offered = await offer_for(w, chat)
         await chat.receive()
         return offered
 
@@ -230,15 +220,16 @@ async def test_offer_report_after_the_evening_check_in_is_never_forced(w: World)
 
 async def offer_for(w: World, chat: Chat) -> bool:
     async with w.db.transaction() as tx:
-        turn = await Turn.open(tx, Event(chat.chat_id, EventKind.TEXT), w.clock.now(), w.engine.config)
+        engine: Engine = w.engine
+        turn = await Turn.open(
+            tx, Event(chat.chat_id, EventKind.TEXT), w.clock.now(), engine.config, engine.registry
+        )
         offered = await offer_report(turn)
         await turn.finish()
     return offered
 
 
-async def test_skipping_everything_stores_nothing_and_says_so(w: World) -> None:
-    chat = w.chat()
-    await enrol(w, chat)
+async def test_skipping_everything_stores_nothing_and_says_so(w: World, chat: Chat) -> None:
     await chat.send("/report")
     for _ in range(5):
         await chat.tap("Skip")

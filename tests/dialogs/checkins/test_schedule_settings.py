@@ -6,9 +6,9 @@ from datetime import time
 
 from storage import schedules
 from tests.dialogs import appointment_helpers
+from tests.dialogs.enrolment_helpers import enrol
 from tests.dialogs.schedule_world import BERLIN, join, pending, pending_keys, when
-from tests.dialogs.test_enrolment import enrol
-from tests.harness import World
+from tests.harness import Chat, World
 
 
 async def schedule_of(w: World) -> schedules.Schedule:
@@ -106,9 +106,7 @@ async def test_german_refusal_speaks_german(w: World) -> None:
     assert "🌐" not in chat.texts()
 
 
-async def test_settings_change_replans_at_once(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_settings_change_replans_at_once(w: World, chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("🌙 Evening")
     assert chat.last.text.startswith("When should I ask you in the evening?")
@@ -121,9 +119,7 @@ async def test_settings_change_replans_at_once(w: World) -> None:
     assert await pending(w, "checkin:evening:") == []
 
 
-async def test_quiet_hours_two_steps_none_and_same_time(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_quiet_hours_two_steps_none_and_same_time(chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("🤫 Quiet hours")
     await chat.tap("11:00\u202fPM")
@@ -138,9 +134,7 @@ async def test_quiet_hours_two_steps_none_and_same_time(w: World) -> None:
     assert "Quiet hours: none" in chat.last.text
 
 
-async def test_time_zone_by_button_by_name_and_unknown(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_time_zone_by_button_by_name_and_unknown(w: World, chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("🌍 Time zone")
     assert "Istanbul · 12:00\u202fPM" in chat.last.labels  # the time there now helps to choose
@@ -155,9 +149,7 @@ async def test_time_zone_by_button_by_name_and_unknown(w: World) -> None:
     assert "Time zone: Europe/Berlin" in chat.last.text
 
 
-async def test_days_need_at_least_one(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_days_need_at_least_one(chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("📆 Days")
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
@@ -168,9 +160,7 @@ async def test_days_need_at_least_one(w: World) -> None:
     assert "Days: every day" in chat.last.text
 
 
-async def test_lookback_day_is_planned(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_lookback_day_is_planned(w: World, chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("🗓 Weekly look-back")
     await chat.tap("Wednesday")
@@ -181,9 +171,7 @@ async def test_lookback_day_is_planned(w: World) -> None:
     assert await pending_keys(w, "lookback:") == []
 
 
-async def test_text_where_a_button_is_expected_and_old_buttons(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_text_where_a_button_is_expected_and_old_buttons(chat: Chat) -> None:
     await chat.send("/settings")
     overview = chat.last
     await chat.send("hello")

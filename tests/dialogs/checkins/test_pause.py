@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.dialogs.schedule_world import join, pending_keys, when
-from tests.harness import World
+from tests.harness import Chat, World
 
 
 async def signals(w: World) -> list[tuple[str, str | None]]:
@@ -32,9 +32,7 @@ async def test_pause_by_button_silences_and_ends_by_itself(w: World) -> None:
     assert chat.last.text.startswith("For how many days")  # not paused any more
 
 
-async def test_pause_ends_even_if_the_welcome_back_was_missed(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_pause_ends_even_if_the_welcome_back_was_missed(w: World, chat: Chat) -> None:
     await chat.send("/pause 1")
     assert "again on Tuesday, November 24, 2026" in chat.seen[-2].text
     # Down all morning: the welcome back expires, but the pause is over regardless.
@@ -42,9 +40,7 @@ async def test_pause_ends_even_if_the_welcome_back_was_missed(w: World) -> None:
     assert (await when(w, chat, "2026-11-24 20:00"))[0].text.startswith("Good evening!")
 
 
-async def test_typed_days_and_impossible_numbers(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_typed_days_and_impossible_numbers(chat: Chat) -> None:
     await chat.send("/pause 0")
     assert chat.seen[-2].text == "Please choose a number of days from 1 to 60."
     for typed in ("61", "abc", "-3", "2.5"):
@@ -61,9 +57,7 @@ async def test_no_signal_without_the_sharing_consent(w: World) -> None:
     assert await signals(w) == []
 
 
-async def test_resume_early_and_resume_when_not_paused(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_resume_early_and_resume_when_not_paused(w: World, chat: Chat) -> None:
     await chat.send("/resume")
     assert chat.seen[-2].text == "Your check-ins are not paused."
     await chat.send("/pause 14")
@@ -77,9 +71,7 @@ async def test_resume_early_and_resume_when_not_paused(w: World) -> None:
     assert (await when(w, chat, "2026-11-23 20:00"))[0].text.startswith("Good evening!")
 
 
-async def test_change_a_pause_and_the_settings_show_it(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_change_a_pause_and_the_settings_show_it(w: World, chat: Chat) -> None:
     await chat.send("/pause 14")
     await chat.send("/pause")
     await chat.tap("Pause for a different time")
@@ -90,9 +82,7 @@ async def test_change_a_pause_and_the_settings_show_it(w: World) -> None:
     assert "▶️ Resume now" in chat.last.labels
 
 
-async def test_pause_while_a_prompt_is_open_stops_its_nudge(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_pause_while_a_prompt_is_open_stops_its_nudge(w: World, chat: Chat) -> None:
     await when(w, chat, "2026-11-24 08:00")
     await chat.send("/pause 2")
     assert await when(w, chat, "2026-11-24 09:00") == []

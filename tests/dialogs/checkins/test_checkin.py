@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.scheduler import Scheduler
 from dialogs.core.i18n import Translator
 from tests.dialogs.schedule_world import at_berlin, join, pending_keys, sweep, when
-from tests.harness import World
+from tests.harness import Chat, World
 
 MORNING_OPTIONS = [
     "📅 Appointment",
@@ -27,9 +27,7 @@ async def answers(w: object, slot: str) -> list[dict[str, object]]:
     return [json.loads(row[0]) for row in rows]
 
 
-async def test_morning_prompt_multi_select_and_thanks(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_morning_prompt_multi_select_and_thanks(w: World, chat: Chat) -> None:
     assert await when(w, chat, "2026-11-24 07:59") == []
     shown = await when(w, chat, "2026-11-24 08:00")
     assert len(shown) == 1
@@ -52,9 +50,7 @@ async def test_morning_prompt_multi_select_and_thanks(w: World) -> None:
     assert chat.seen[-2].text == "This question is closed."
 
 
-async def test_prompt_buttons_work_while_somewhere_else_in_the_chat(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_prompt_buttons_work_while_somewhere_else_in_the_chat(w: World, chat: Chat) -> None:
     prompt = (await when(w, chat, "2026-11-24 08:00"))[0]
     await chat.send("/privacy")
     assert chat.last.text.startswith("Your choices:")
@@ -65,9 +61,7 @@ async def test_prompt_buttons_work_while_somewhere_else_in_the_chat(w: World) ->
     assert await answers(w, "morning") == [{"plans": ["work"]}]
 
 
-async def test_evening_asks_mood_as_faces_and_each_morning_plan(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_evening_asks_mood_as_faces_and_each_morning_plan(w: World, chat: Chat) -> None:
     await when(w, chat, "2026-11-24 08:00")
     await chat.tap("📅 Appointment")
     await chat.tap("🧺 Household")
@@ -97,9 +91,7 @@ async def test_evening_without_a_morning_answer_asks_only_the_mood(w: World) -> 
     assert chat.last.text.startswith("Would you like to tell me a little more about how you are?")
 
 
-async def test_later_asks_again_after_the_chosen_time(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_later_asks_again_after_the_chosen_time(w: World, chat: Chat) -> None:
     await when(w, chat, "2026-11-24 08:00")
     await chat.tap("⏰ In 30 minutes")
     assert chat.last.text == "Okay, I will ask you again at 8:30\u202fAM."
@@ -138,9 +130,7 @@ async def test_later_three_times_then_only_the_buttons(w: World) -> None:
     assert chat.last.text == "Okay. You can still answer with the buttons above for a while."
 
 
-async def test_skip_today_leaves_nothing_and_cancels_the_evening(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_skip_today_leaves_nothing_and_cancels_the_evening(w: World, chat: Chat) -> None:
     await when(w, chat, "2026-11-24 08:00")
     await chat.tap("Skip today")
     assert chat.last.text == "Okay, no check-ins today. Take care!"
@@ -172,9 +162,7 @@ async def test_silence_gets_one_nudge_then_the_prompt_expires_without_a_trace(w:
     assert statuses == set()
 
 
-async def test_a_prompt_later_than_its_grace_window_expires_instead(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_a_prompt_later_than_its_grace_window_expires_instead(w: World, chat: Chat) -> None:
     # The service was down from 07:50 to 08:40: the 08:00 prompt is 40 minutes late.
     assert await when(w, chat, "2026-11-24 08:40") == []
     async with w.db.read() as tx:
@@ -197,9 +185,7 @@ async def test_forged_or_foreign_checkin_buttons_are_closed(w: World) -> None:
     assert await answers(w, "morning") == []
 
 
-async def test_no_prompts_on_days_not_chosen(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_no_prompts_on_days_not_chosen(w: World, chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("📆 Days")
     await chat.tap("Wednesday")
@@ -221,9 +207,7 @@ async def test_no_message_during_quiet_hours_even_when_due(w: World) -> None:
     assert await when(w, chat, "2026-11-24 07:30") == []
 
 
-async def test_answers_are_in_mydata_and_gone_after_delete(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_answers_are_in_mydata_and_gone_after_delete(w: World, chat: Chat) -> None:
     await when(w, chat, "2026-11-24 08:00")
     await chat.tap("🛋 Rest")
     await chat.tap("✅ Done")
@@ -239,9 +223,7 @@ async def test_answers_are_in_mydata_and_gone_after_delete(w: World) -> None:
         assert await w.count(table) == 0
 
 
-async def test_a_check_in_is_never_recorded_as_missed(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_a_check_in_is_never_recorded_as_missed(w: World, chat: Chat) -> None:
     for day in range(24, 31):
         await when(w, chat, f"2026-11-{day} 08:00")
         await when(w, chat, f"2026-11-{day} 09:00")
@@ -255,10 +237,8 @@ async def test_a_check_in_is_never_recorded_as_missed(w: World) -> None:
     assert signals == 0
 
 
-async def test_a_check_in_planned_before_language_uk_arrives_in_ukrainian(w: World) -> None:
+async def test_a_check_in_planned_before_language_uk_arrives_in_ukrainian(w: World, chat: Chat) -> None:
     """Scheduled messages are written when they fall due, so a change of language reaches them too."""
-    chat = w.chat()
-    await join(w, chat)
     assert await when(w, chat, "2026-11-24 07:00") == []
     assert "checkin:morning:2026-11-24" in await pending_keys(w)  # already planned, before the change
     await chat.send("/language uk")

@@ -10,11 +10,14 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot import catalogue
+from dialogs.core.actions import Action
 from dialogs.core.config import EngineConfig
 from dialogs.core.events import Event, EventKind
 from dialogs.core.i18n import LOCALES_DIR, Translator
+from dialogs.core.registry import Registry
 from dialogs.core.turn import Turn
 from dialogs.questionnaires import questionnaire as q
+from dialogs.questionnaires.asking import QuestionnaireFlow, option_choices, question_text, slots
 from storage.database import Database
 from tests.harness import START
 
@@ -180,7 +183,7 @@ def test_extractor_refuses_an_invalid_file() -> None:
 # --- the asking flow, driven directly ----------------------------------------------------------------
 
 
-class Recorder(q.QuestionnaireFlow):
+class Recorder(QuestionnaireFlow):
     name = "test_questionnaire"
 
     def __init__(self, directory: Path) -> None:
@@ -206,7 +209,11 @@ class Asked:
 
     async def tap(self, action: str) -> None:
         assert action in self.actions(), (action, self.last)
-        await self.flow.on_choice(self.turn, action)
+        await self.choose(action)
+
+    async def choose(self, action: str) -> None:
+        """Hand the flow a button's action, as the engine would (a forged one too)."""
+        await self.flow.on_choice(self.turn, Action.parse(action))
 
     async def type(self, text: str) -> None:
         await self.flow.on_text(self.turn, text)
@@ -216,12 +223,12 @@ async def asking(tmp_path: Path, locale: str = "en") -> tuple[Asked, Database]:
     db = await Database.open(tmp_path / "q.db")
     write(tmp_path, ALL_KINDS, "demo")
     flow = Recorder(tmp_path)
-    return Asked(await _turn(db, locale), flow), db
+    return Asked(await _turn(db, locale, Registry.of(flows=[flow])), flow), db
 
 
-async def _turn(db: Database, locale: str) -> Turn:
+async def _turn(db: Database, locale: str, registry: Registry | None = None) -> Turn:
     async with db.read() as tx:
-        turn = await Turn.open(tx, Event(5, EventKind.TEXT), START, EngineConfig())
+        turn = await Turn.open(tx, Event(5, EventKind.TEXT), START, EngineConfig(), registry or Registry())
     turn.tr = Translator(locale)
     return turn
 
@@ -260,7 +267,7 @@ async def test_asks_every_kind_and_collects_answers(tmp_path: Path) -> None:
         assert asked.turn.replies[-2].text == "Please write a whole number from 0 to 20."
         await asked.type(" 3 ")
         assert asked.last[0].startswith("Anything else?")
-        await asked.flow.on_choice(asked.turn, "opt:1")  # a forged button on a typed question
+        await asked.choose("opt:1")  # a forged button on a typed question
         assert asked.last[0].startswith("Anything else?")
         await asked.type("far too long for ten")
         assert asked.turn.replies[-2].text == "Please write at most 10 characters."
@@ -293,13 +300,13 @@ async def test_forged_and_wrong_actions_ask_again(tmp_path: Path) -> None:
     try:
         await asked.flow.start(asked.turn, "demo", "main", intro=False)
         for action in ("opt:9", "opt:x", "toggle:walk", "done", "nonsense"):
-            await asked.flow.on_choice(asked.turn, action)
+            await asked.choose(action)
             assert asked.last[0] == "How do you feel?"
         await asked.type("hello")
         assert asked.turn.replies[-2].text == "Please tap one of the buttons below."
         await asked.tap("opt:0")
         await asked.tap("opt:badly")
-        await asked.flow.on_choice(asked.turn, "toggle:swim")
+        await asked.choose("toggle:swim")
         assert "✓" not in "".join(label for label, _ in asked.last[1])
         assert asked.flow.result is None
     finally:
@@ -323,14 +330,12 @@ async def test_questions_and_labels_are_translated(tmp_path: Path) -> None:
     try:
         turn = await _turn(db, "de")
         checkin = q.named("checkin")
-        slot = q.slots(checkin, "evening", {"plans": ["rest"]})[1]
+        slot = slots(checkin, "evening", {"plans": ["rest"]})[1]
         assert (
-            q.question_text(turn.tr, checkin, slot)
+            question_text(turn.tr, checkin, slot)
             == "Heute Morgen hatten Sie vor: 🛋 Ausruhen. Hat es geklappt?"
         )
-        labels = [
-            c.label for line in q.option_choices(turn.tr, checkin.part("evening").items[0]) for c in line
-        ]
+        labels = [c.label for line in option_choices(turn.tr, checkin.part("evening").items[0]) for c in line]
         assert labels[0] == "😞 Sehr schlecht"
     finally:
         await db.close()

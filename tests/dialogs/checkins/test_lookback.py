@@ -7,12 +7,10 @@ from datetime import date
 from dialogs.checkins.lookback import summarise
 from storage.checkins import Checkin
 from tests.dialogs.schedule_world import at_berlin, join, when
-from tests.harness import World
+from tests.harness import Chat, World
 
 
-async def test_the_week_in_one_message(w: World) -> None:
-    chat = w.chat()
-    await join(w, chat)
+async def test_the_week_in_one_message(w: World, chat: Chat) -> None:
     await chat.send("/settings")
     await chat.tap("🗓 Weekly look-back")
     await chat.tap("Monday")
