@@ -7,7 +7,6 @@ A number chooses a button of the latest message that had buttons.
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -71,7 +70,3 @@ BANNER = (
     "Companion console. Write /start <invitation code> to begin (make one with: companion invite).\n"
     "Type a number to choose a button, /help for help. End with Ctrl-D.\n"
 )
-
-
-def console_stream() -> TextIO:
-    return sys.stdin

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import UsageError, add_appointment, main
+from bot.cli import main
+from bot.commands.appointments import UsageError, add_appointment
 from dialogs.core.config import EngineConfig
 from storage import participants
 from storage.participants import Status

@@ -7,7 +7,7 @@ import contextlib
 import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bot.delivery import Limits, OutboxWorker, Result, SendResult
@@ -16,8 +16,7 @@ from storage import coaches, organisations, outbox, participants
 from storage.database import Database, Tx
 from storage.outbox import OutboxMessage
 from tests.harness import record_consent
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+from tests.outbox_helpers import NOW, put
 
 
 class ScriptedSender:
@@ -42,16 +41,7 @@ async def setup(
     async with db.transaction() as tx:
         person = await participants.create(tx, chat_id=7, locale="de", timezone="Europe/Berlin", now=NOW)
         for text in texts:
-            await outbox.enqueue(
-                tx,
-                chat_id=7,
-                participant_id=person.id,
-                text=text,
-                buttons=[],
-                attachment=None,
-                not_before=NOW,
-                now=NOW,
-            )
+            await put(tx, 7, text, participant_id=person.id)
     worker = OutboxWorker(db, sender, clock, Limits(global_rate=1000, per_chat_interval=0))
     return db, worker, clock
 
@@ -239,31 +229,18 @@ async def test_an_answer_to_a_tap_does_not_wait_behind_a_fan_out(tmp_path: Path)
     answer_id: list[int] = []
     worker: OutboxWorker
 
-    async def enqueue(tx: Tx, chat: int, answer: bool) -> int:
-        return await outbox.enqueue(
-            tx,
-            chat_id=chat,
-            participant_id=None,
-            text=f"to {chat}",
-            buttons=[],
-            attachment=None,
-            not_before=NOW,
-            now=NOW,
-            answer=answer,
-        )
-
     class TapDuringFanOut:
         async def send(self, message: OutboxMessage) -> SendResult:
             delivered.append(message.chat_id)
             if len(delivered) == 3:  # someone taps a button while the prompts go out
                 async with db.transaction() as tx:
-                    answer_id.append(await enqueue(tx, 999, answer=True))
+                    answer_id.append(await put(tx, 999, "to 999", answer=True))
                 worker.wake(answers=True)
             return SendResult(Result.SENT)
 
     async with db.transaction() as tx:
         for chat in range(1, 121):
-            await enqueue(tx, chat, answer=False)
+            await put(tx, chat, f"to {chat}")
     worker = OutboxWorker(db, TapDuringFanOut(), clock, Limits(global_rate=100, per_chat_interval=0))
     await worker.drain()
     assert len(delivered) == 121 and answer_id
@@ -290,17 +267,7 @@ async def test_a_block_after_stop_leaves_the_person_stopped(tmp_path: Path) -> N
 
 async def queue(db: Database, text: str, scope: str | None) -> None:
     async with db.transaction() as tx:
-        await outbox.enqueue(
-            tx,
-            chat_id=7,
-            participant_id=1,
-            text=text,
-            buttons=[],
-            attachment=None,
-            not_before=NOW,
-            now=NOW,
-            scope=scope,
-        )
+        await put(tx, 7, text, participant_id=1, scope=scope)
 
 
 async def test_a_scheduled_message_is_dropped_at_sending_once_its_person_stopped(tmp_path: Path) -> None:
@@ -360,18 +327,7 @@ async def test_after_a_429_crisis_cards_go_first_when_sending_resumes(tmp_path: 
 
     async def enqueue(chat: int, text: str, crisis: bool = False) -> None:
         async with db.transaction() as tx:
-            await outbox.enqueue(
-                tx,
-                chat_id=chat,
-                participant_id=None,
-                text=text,
-                buttons=[],
-                attachment=None,
-                not_before=clock.now(),
-                now=clock.now(),
-                answer=True,
-                crisis=crisis,
-            )
+            await put(tx, chat, text, at=clock.now(), answer=True, crisis=crisis)
 
     await enqueue(1, "answer 1")
     worker = OutboxWorker(db, sender, clock, Limits(global_rate=1000, per_chat_interval=0))

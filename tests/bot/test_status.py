@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,34 +9,21 @@ from benchmarks.seed import seed
 from storage import meta, outbox
 from storage.database import Database
 from storage.times import to_db
-from tests.bot.test_cli import companion
+from tests.bot.test_cli import companion, env  # noqa: F401 (the fixture)
+from tests.outbox_helpers import put
 
 
-async def test_status_shows_due_rows_dead_letters_and_the_last_poll(tmp_path: Path) -> None:
+async def test_status_shows_due_rows_dead_letters_and_the_last_poll(
+    tmp_path: Path,
+    env: dict[str, str],  # noqa: F811
+) -> None:
     database = tmp_path / "companion.db"
     await (await Database.open(database)).close()
     seed(database, 3, datetime.now(UTC) + timedelta(hours=1))
     async with await Database.open(database) as db, db.transaction() as tx:
-        message = await outbox.enqueue(
-            tx,
-            chat_id=10_000_001,
-            participant_id=1,
-            text="secret words",
-            buttons=[],
-            attachment=None,
-            not_before=datetime.now(UTC),
-            now=datetime.now(UTC),
-        )
+        message = await put(tx, 10_000_001, "secret words", participant_id=1, at=datetime.now(UTC))
         await outbox.mark_dead(tx, message, "blocked")
         await meta.put(tx, "last_poll_at", to_db(datetime.now(UTC) - timedelta(seconds=42)))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
-    env.update(
-        {
-            "COMPANION_DATABASE": str(database),
-            "HOME": str(tmp_path),
-            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-        }
-    )
     result = companion("status", env=env)
     assert result.returncode == 1 and "SERVICE NOT RUNNING" in result.stderr  # it never ran
     out = result.stdout

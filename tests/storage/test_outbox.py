@@ -4,29 +4,13 @@ the others nothing."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from storage import outbox
 from storage.database import Database, Row, Tx
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-async def put(tx: Tx, chat: int, text: str, *, answer: bool = False, crisis: bool = False) -> int:
-    return await outbox.enqueue(
-        tx,
-        chat_id=chat,
-        participant_id=None,
-        text=text,
-        buttons=[],
-        attachment=None,
-        not_before=NOW,
-        now=NOW,
-        answer=answer,
-        crisis=crisis,
-    )
+from tests.outbox_helpers import NOW, put
 
 
 async def test_a_crisis_card_goes_before_every_backlog_of_answers_and_scheduled_messages(
