@@ -26,7 +26,7 @@ from dialogs.core.sanitize import clean, too_long
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
 from dialogs.crisis.detection import is_crisis_input
-from dialogs.crisis.words import find_crisis
+from dialogs.crisis.words import find_crisis, find_distress
 from storage import buttons, checkpoints, consents, due, participants, updates
 from storage.database import Database, unavailable
 from storage.participants import Status
@@ -216,6 +216,15 @@ async def route(turn: Turn) -> None:
     text = clean(event.text)
     if event.kind is EventKind.TEXT and find_crisis(text) is not None:
         await turn.registry.hook.crisis_words(turn, text)
+        return
+    distress = turn.registry.hook.distress_words
+    if (
+        distress is not None
+        and event.kind is EventKind.TEXT
+        and standing_of(turn) is not Standing.COACH
+        and find_distress(text) is not None
+    ):
+        await distress(turn, text)
         return
     if event.kind is EventKind.TEXT and too_long(text):
         turn.say(turn.tr("Your message is too long for me. Please write a shorter one."))

@@ -72,6 +72,8 @@ class Hooks:
     stopped: Callable[[Turn], None]  # what someone who stopped sees instead of the menu
     coach_text: Callable[[Turn, str], Awaitable[None]]  # words a coach types
     need_invitation: str  # msgid: what a stranger is told
+    # words of distress without acute crisis words ("ich kann nicht mehr", 😭): a warm answer, any state
+    distress_words: Callable[[Turn, str], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,20 @@ def _check_pattern(value: str) -> str:
     if not words:
         raise PydanticCustomError("no_word", "a pattern needs at least one word")
     for word in words:
-        if "*" in word.strip("*") or not any(c.isalnum() for c in word):
+        if "*" in word.strip("*") or not any(c.isalnum() or _is_symbol(c) for c in word):
             raise PydanticCustomError(
                 "word", '"{word}" is not a word: letters, with * only at its start or end', {"word": word}
             )
     return value
+
+
+# Emoji and other pictographs (😭, 💔): people say a lot with one; each is a word of its own.
+SYMBOLS = "\u2600-\u27bf\U0001f000-\U0001faff"
+_SYMBOL = re.compile(f"[{SYMBOLS}]")
+
+
+def _is_symbol(c: str) -> bool:
+    return _SYMBOL.fullmatch(c) is not None
 
 
 Letter = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=1)]
@@ -73,18 +82,30 @@ class WordListFile(BaseModel):
 
     rank: StrictInt = Field(ge=1)
     also_spelt: dict[Letter, StrictStr] = Field(default_factory=dict)
-    patterns: tuple[PatternText, ...] = Field(min_length=1)
+    acute: tuple[PatternText, ...] = Field(min_length=1)
+    distress: tuple[PatternText, ...] = ()
+    harmless: tuple[PatternText, ...] = ()
+
+
+TIERS = ("acute", "distress", "harmless")
 
 
 @dataclass(frozen=True)
 class WordList:
-    """One language's patterns as written, in the order of its file."""
+    """One language's patterns as written, in the order of its file, by tier: `acute` (the card at once),
+    `distress` (a warm answer that offers it) and `harmless` (idioms and negations: the words they cover
+    count for neither)."""
 
     lang: str
     path: str  # for messages: `crisis/de.toml`
     rank: int  # when several languages match, the smallest rank names the card's language
-    patterns: tuple[str, ...]
+    acute: tuple[str, ...]
+    distress: tuple[str, ...]
+    harmless: tuple[str, ...]
     also_spelt: Mapping[int, str]  # a `str.translate` table
+
+    def tier(self, name: str) -> tuple[str, ...]:
+        return {"acute": self.acute, "distress": self.distress, "harmless": self.harmless}[name]
 
     def spellings(self, source: str) -> list[str]:
         """The pattern as written and, if its letters have other spellings, with those too."""
@@ -135,12 +156,14 @@ def _read(path: Path, rel: str, problems: list[str]) -> WordList | None:
         problems += [_explain(rel, text, data, detail) for detail in error.errors(include_url=False)]
         return None
     seen: set[str] = set()
-    for source in parsed.patterns:
+    for source in (*parsed.acute, *parsed.distress, *parsed.harmless):
         if source in seen:
             problems.append(f"{rel}, line {_pattern_line(text, source)}: pattern {source!r} appears twice")
         seen.add(source)
     also_spelt = {ord(letter): spelt for letter, spelt in parsed.also_spelt.items()}
-    return WordList(path.stem, rel, parsed.rank, parsed.patterns, also_spelt)
+    return WordList(
+        path.stem, rel, parsed.rank, parsed.acute, parsed.distress, parsed.harmless, also_spelt
+    )
 
 
 def _explain(rel: str, text: str, data: Mapping[str, object], error: ErrorDetails) -> str:
@@ -148,8 +171,9 @@ def _explain(rel: str, text: str, data: Mapping[str, object], error: ErrorDetail
     field = str(loc[0]) if loc else ""
     what = {
         "missing": "this field is required",
-        "extra_forbidden": "unknown field (check the spelling); allowed are: rank, also_spelt, patterns",
-        "too_short": "write at least one pattern",
+        "extra_forbidden": "unknown field (check the spelling); allowed are: "
+        "rank, also_spelt, acute, distress, harmless",
+        "too_short": "write at least one acute pattern",
         "int_type": "must be a whole number (without quotes)",
         "greater_than_equal": "must be 1 or more",
     }.get(error["type"], error["msg"])
@@ -157,8 +181,8 @@ def _explain(rel: str, text: str, data: Mapping[str, object], error: ErrorDetail
         what = 'must map single letters to their other spelling, like { "ä" = "ae" }'
     line = _line(text, f"{field} =") if field else 1
     place = f'"{field}"'
-    if field == "patterns" and len(loc) > 1 and isinstance(loc[1], int):
-        patterns = data.get("patterns")
+    if field in TIERS and len(loc) > 1 and isinstance(loc[1], int):
+        patterns = data.get(field)
         source = patterns[loc[1]] if isinstance(patterns, list) and loc[1] < len(patterns) else None
         place = f"pattern {loc[1] + 1}"
         if isinstance(source, str):

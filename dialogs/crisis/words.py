@@ -28,6 +28,8 @@ from dialogs.crisis.word_lists import (
     CLAUSE,
     CRISIS_WORDS_DIR,
     GAP,
+    SYMBOLS,
+    TIERS,
     CrisisWordsError,
     WordList,
     read_word_lists,
@@ -55,7 +57,9 @@ _UNIFIED = str.maketrans(
     }
 )
 _CLAUSE_END = re.compile(r"[.!?;:,،؛؟\n]+")
-_NOT_WORD = re.compile(r"[^\w|]+")
+_NOT_WORD = re.compile(f"[^\\w|{SYMBOLS}]+")
+_SYMBOL = re.compile(f"[{SYMBOLS}]")
+VETOED = "\x00"  # a word that a harmless phrase covers: no other pattern can use it
 _REPEATS = re.compile(r"(\w)\1{2,}")
 
 
@@ -67,9 +71,9 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalised words, `|` at every clause end and at the very end."""
+    """Normalised words, `|` at every clause end and at the very end; an emoji is a word of its own."""
     marked = _CLAUSE_END.sub(f" {CLAUSE} ", normalise(text))
-    spaced = _NOT_WORD.sub(" ", marked.replace("_", " "))
+    spaced = _NOT_WORD.sub(" ", _SYMBOL.sub(r" \g<0> ", marked.replace("_", " ")))
     tokens = [_REPEATS.sub(r"\1", token) for token in spaced.split()]
     collapsed: list[str] = []
     for token in tokens:
@@ -101,12 +105,13 @@ class Element:
 @dataclass(frozen=True)
 class Pattern:
     lang: str
+    tier: str  # acute, distress or harmless
     source: str
     elements: tuple[Element, ...]
     needle: str  # the longest literal part: a cheap substring test before matching word by word
 
 
-def _compile(word_list: WordList, source: str) -> Pattern:
+def _compile(word_list: WordList, tier: str, source: str) -> Pattern:
     elements: list[Element] = []
     for part in source.split():
         if part == GAP:
@@ -123,65 +128,114 @@ def _compile(word_list: WordList, source: str) -> Pattern:
     literals = [e.text for e in elements if not e.gap and e.text != CLAUSE]
     if not literals:
         raise CrisisWordsError([f"{word_list.path}: pattern {source!r} has no word left to look for"])
-    return Pattern(word_list.lang, source, tuple(elements), max(literals, key=len))
+    return Pattern(word_list.lang, tier, source, tuple(elements), max(literals, key=len))
 
 
 @dataclass(frozen=True)
 class CrisisWords:
-    """The word lists: `sources` as written, by language; `patterns` compiled, the lists in rank order."""
+    """The word lists: `sources` (the acute patterns as written, by language); `patterns` compiled, every
+    tier, the lists in rank order."""
 
     sources: Mapping[str, tuple[str, ...]]
     patterns: tuple[Pattern, ...]
+
+    def tier(self, name: str) -> tuple[Pattern, ...]:
+        return tuple(pattern for pattern in self.patterns if pattern.tier == name)
 
 
 def load_crisis_words(root: Path = CRISIS_WORDS_DIR) -> CrisisWords:
     """Read, check and compile every list under `root`; raises `CrisisWordsError` naming every problem."""
     lists = read_word_lists(root)
     patterns = [
-        _compile(word_list, variant)
+        _compile(word_list, tier, variant)
         for word_list in lists
-        for source in word_list.patterns
+        for tier in TIERS
+        for source in word_list.tier(tier)
         for variant in word_list.spellings(source)
     ]
-    return CrisisWords(MappingProxyType({wl.lang: wl.patterns for wl in lists}), tuple(patterns))
+    return CrisisWords(MappingProxyType({wl.lang: wl.acute for wl in lists}), tuple(patterns))
 
 
-_SHIPPED = load_crisis_words()
-PATTERNS = _SHIPPED.sources
+@dataclass(frozen=True)
+class Matcher:
+    """Finds the tiers' patterns in a text: harmless phrases first put the words they cover out of
+    reach, then acute patterns in rank order, then distress patterns."""
+
+    acute: tuple[Pattern, ...]
+    distress: tuple[Pattern, ...]
+    harmless: tuple[Pattern, ...]
+
+    @classmethod
+    def of(cls, lists: CrisisWords) -> Matcher:
+        acute, distress, harmless = (lists.tier(tier) for tier in TIERS)
+        return cls(acute, distress, harmless)
+
+    def crisis(self, text: str) -> Pattern | None:
+        """The first acute pattern found in the text (its language tells which card to show), or None."""
+        return _first(self.acute, self._unvetoed(text)) if text else None
+
+    def distress_only(self, text: str) -> Pattern | None:
+        """The first distress pattern in a text without acute words ("ich kann nicht mehr", 😭), or None."""
+        if not text:
+            return None
+        tokens = self._unvetoed(text)
+        return None if _first(self.acute, tokens) is not None else _first(self.distress, tokens)
+
+    def _unvetoed(self, text: str) -> list[str]:
+        """The text's words, those that a harmless phrase covers ("bringt mich noch um",
+        "Suizidprävention", "ölmek istemiyorum") put out of reach of the other patterns."""
+        tokens = words(text)
+        joined = " ".join(tokens)
+        for pattern in self.harmless:
+            if pattern.needle not in joined:
+                continue
+            for i in range(len(tokens)):
+                end = _match_end(pattern.elements, tokens, i)
+                if end is not None:
+                    tokens[i:end] = [t if t == CLAUSE else VETOED for t in tokens[i:end]]
+        return tokens
 
 
-def compiled() -> tuple[Pattern, ...]:
-    return _SHIPPED.patterns
-
-
-def _match_at(elements: tuple[Element, ...], tokens: list[str], i: int) -> bool:
+def _match_end(elements: tuple[Element, ...], tokens: list[str], i: int) -> int | None:
+    """Where a match of `elements` starting at word `i` ends (the index after it), or None."""
     if not elements:
-        return True
+        return i
     head, rest = elements[0], elements[1:]
     if head.gap:
         for skip in range(MAX_GAP + 1):
             if skip and (i + skip - 1 >= len(tokens) or tokens[i + skip - 1] == CLAUSE):
                 break
-            if _match_at(rest, tokens, i + skip):
-                return True
-        return False
+            end = _match_end(rest, tokens, i + skip)
+            if end is not None:
+                return end
+        return None
     if i >= len(tokens):
-        return False
+        return None
     token = tokens[i]
     if head.text == CLAUSE:
-        return token == CLAUSE and _match_at(rest, tokens, i + 1)
-    return token != CLAUSE and head.matches(token) and _match_at(rest, tokens, i + 1)
-
-
-def find_crisis(text: str) -> Pattern | None:
-    """The first crisis pattern found in the text (its language tells which card to show), or None."""
-    if not text:
+        return _match_end(rest, tokens, i + 1) if token == CLAUSE else None
+    if token in (CLAUSE, VETOED) or not head.matches(token):
         return None
-    tokens = words(text)
+    return _match_end(rest, tokens, i + 1)
+
+
+def _first(patterns: tuple[Pattern, ...], tokens: list[str]) -> Pattern | None:
     joined = " ".join(tokens)
-    for pattern in compiled():
+    for pattern in patterns:
         if pattern.needle not in joined:
             continue
-        if any(_match_at(pattern.elements, tokens, i) for i in range(len(tokens))):
+        if any(_match_end(pattern.elements, tokens, i) is not None for i in range(len(tokens))):
             return pattern
     return None
+
+
+_SHIPPED = load_crisis_words()
+PATTERNS = _SHIPPED.sources
+_MATCHER = Matcher.of(_SHIPPED)
+find_crisis = _MATCHER.crisis
+find_distress = _MATCHER.distress_only
+
+
+def compiled() -> tuple[Pattern, ...]:
+    """The acute patterns, in rank order."""
+    return _MATCHER.acute

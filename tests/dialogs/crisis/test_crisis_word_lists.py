@@ -41,7 +41,7 @@ def test_every_language_with_a_catalogue_has_crisis_words() -> None:
 def test_the_shipped_lists_load_in_rank_order() -> None:
     order = [word_list.lang for word_list in read_word_lists()]
     assert order == ["de", "en", "ar", "fa", "tr", "uk", "ru", "pl", "ro", "bg"]
-    assert load_crisis_words().patterns == compiled()
+    assert load_crisis_words().tier("acute") == compiled()
 
 
 def test_when_two_languages_match_the_smaller_rank_names_the_language() -> None:
@@ -97,13 +97,11 @@ def test_bad_patterns_name_file_line_and_pattern(lists: Path) -> None:
 
 
 def test_fields_are_checked(lists: Path) -> None:
-    (lists / "en.toml").write_text('rank = "2"\npatterns = []\ncolour = "red"\n', encoding="utf-8")
-    (lists / "fa.toml").write_text(
-        'patterns = ["ـ"]\nalso_spelt = { "ae" = "ä" }\nrank = 0\n', encoding="utf-8"
-    )
+    (lists / "en.toml").write_text('rank = "2"\nacute = []\ncolour = "red"\n', encoding="utf-8")
+    (lists / "fa.toml").write_text('acute = ["ـ"]\nalso_spelt = { "ae" = "ä" }\nrank = 0\n', encoding="utf-8")
     message = problems(lists)
     assert 'crisis/en.toml, line 1: "rank": must be a whole number' in message
-    assert 'crisis/en.toml, line 2: "patterns": write at least one pattern' in message
+    assert 'crisis/en.toml, line 2: "acute": write at least one acute pattern' in message
     assert 'crisis/en.toml, line 3: "colour": unknown field' in message
     assert 'crisis/fa.toml, line 3: "rank": must be 1 or more' in message
     assert 'crisis/fa.toml, line 2: "also_spelt": must map single letters to their other spelling' in message
@@ -116,7 +114,7 @@ def test_ranks_are_unique(lists: Path) -> None:
 
 
 def test_a_pattern_with_nothing_left_to_look_for_is_an_error(lists: Path) -> None:
-    (lists / "ar.toml").write_text('rank = 3\npatterns = ["ـ"]\n', encoding="utf-8")  # a tatweel only
+    (lists / "ar.toml").write_text('rank = 3\nacute = ["ـ"]\n', encoding="utf-8")  # a tatweel only
     assert "crisis/ar.toml: pattern 'ـ' has no word left to look for" in problems(lists)
 
 
@@ -132,4 +130,4 @@ def test_a_broken_list_stops_the_program_at_start_up(tmp_path: Path, lists: Path
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert run.returncode != 0
-    assert 'crisis/de.toml, line 1: "patterns": this field is required' in run.stderr
+    assert 'crisis/de.toml, line 1: "acute": this field is required' in run.stderr
