@@ -13,10 +13,10 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import Result, SendResult
+from bot.telegram_http import AnswerLost, KeepAliveRequest, NotConnected
 from dialogs.core.clock import Clock
 from dialogs.core.events import Event, EventKind
 from dialogs.crisis.detection import is_crisis_input
@@ -106,7 +106,7 @@ def keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
     )
 
 
-class PollRecordingRequest(HTTPXRequest):
+class PollRequest(KeepAliveRequest):
     """The request object for getUpdates: notes the time of every successful poll for `companion status`."""
 
     def __init__(self, clock: Clock, tracker: Any, **kwargs: Any) -> None:
@@ -183,7 +183,10 @@ class TelegramSender:
 
 def _may_have_arrived(exc: NetworkError) -> bool:
     """A connection that broke after the request went out (not one that never opened, and not an error
-    answer such as 502): Telegram may have taken the message before the answer was lost."""
+    answer such as 502): Telegram may have taken the message before the answer was lost. httpx's errors
+    (HTTPXRequest: uploads, a proxy, tests) say so by name."""
+    if isinstance(exc, AnswerLost | NotConnected):
+        return isinstance(exc, AnswerLost)
     text = str(exc.message)
     return text.startswith("httpx.") and not text.startswith("httpx.ConnectError")
 
