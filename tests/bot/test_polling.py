@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from telegram import Bot, Update
+from hypothesis import given
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.polling import poll_updates
-from bot.telegram_transport import PollRequest, is_crisis_update
+from bot.telegram_transport import PollRequest, event_from_update, is_crisis_update, trim_pressed_on
 from dialogs.core.clock import SystemClock
+from tests.bot.test_update_shapes_property import updates
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123:POLL"
@@ -150,3 +154,33 @@ async def test_crisis_input_in_a_batch_is_handled_before_the_rest_of_the_batch(p
             )
             assert order[:3] == [sos, words, button]
             assert order[-1] == last and len(order) == 44
+
+
+async def test_a_press_is_read_without_the_menu_it_was_pressed_on() -> None:
+    with FakeBotApi(token=TOKEN, enforce_limits=False) as server:
+        buttons = [[InlineKeyboardButton(str(n), callback_data=f"m:{n}")] for n in range(10)]
+        menu = InlineKeyboardMarkup(buttons)
+        polls = PollRequest(SystemClock(), SimpleNamespace(last_success=None))
+        async with Bot(TOKEN, base_url=server.base_url, get_updates_request=polls) as bot:
+            sent = await bot.send_message(13, "The menu", reply_markup=menu)
+            pressed, _ = server.push_callback(13, "m:7", language_code="en")
+            (update,) = await bot.get_updates(timeout=0)
+        assert update.update_id == pressed and polls.tracker.last_success is not None
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        assert (query.message.message_id, query.message.chat.id) == (sent.message_id, 13)
+        assert query.message.reply_markup is None and getattr(query.message, "text", None) is None
+        event = event_from_update(update)
+        assert event is not None and (event.chat_id, event.token, event.language_hint) == (13, "m:7", "en")
+
+
+@given(update=updates())
+def test_trimming_the_pressed_on_message_changes_no_event(update: dict[str, Any]) -> None:
+    bot = Bot("123456:TEST-TOKEN")  # only a context for de_json
+    try:
+        whole = Update.de_json(copy.deepcopy(update), bot)
+    except Exception:
+        return  # what the library cannot read whole is skipped and logged by polling
+    trimmed = Update.de_json(trim_pressed_on(copy.deepcopy(update)), bot)
+    assert event_from_update(trimmed) == event_from_update(whole)
+    assert is_crisis_update(trimmed) == is_crisis_update(whole)
