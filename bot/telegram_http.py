@@ -157,7 +157,8 @@ class KeepAliveRequest(BaseRequest):
 
     async def initialize(self) -> None:
         await self.fallback.initialize()
-        self._slots = asyncio.Semaphore(self._size)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._size)
 
     async def shutdown(self) -> None:
         for connections in self._idle.values():
