@@ -15,6 +15,7 @@ carrying the next button is recorded by the fake server.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     figures = run_ours(p, args.keep)
     figures.report("companion")
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (at the start: above)")
     if not args.quick:
         capped = run_ours_at_telegrams_rate(p, args.keep)
         print(

@@ -157,13 +157,13 @@ async def _serve_telegram(
     tracker: PollTracker,
 ) -> None:
     from telegram.ext import ApplicationBuilder
-    from telegram.request import HTTPXRequest
 
     from bot.polling import poll_updates
-    from bot.telegram_transport import PollRecordingRequest, TelegramSender, is_crisis_update
+    from bot.telegram_http import KeepAliveRequest
+    from bot.telegram_transport import PollRequest, TelegramSender, is_crisis_update
 
     timeout = settings.send_timeout
-    requests = HTTPXRequest(
+    requests = KeepAliveRequest(
         connection_pool_size=Limits.concurrency,
         read_timeout=timeout,
         write_timeout=timeout,
@@ -177,7 +177,7 @@ async def _serve_telegram(
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
         .request(requests)
-        .get_updates_request(PollRecordingRequest(core.engine.clock, tracker))
+        .get_updates_request(PollRequest(core.engine.clock, tracker))
         .build()
     )
     sender.target = TelegramSender(application.bot)

@@ -13,10 +13,10 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import Result, SendResult
+from bot.telegram_http import AnswerLost, KeepAliveRequest, NotConnected
 from dialogs.core.clock import Clock
 from dialogs.core.events import Event, EventKind
 from dialogs.crisis.detection import is_crisis_input
@@ -25,6 +25,7 @@ from storage.outbox import OutboxMessage
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+PRESSED_ON_KEPT = ("message_id", "date", "chat")  # of the message a button was pressed on
 
 
 def is_crisis_update(update: Update) -> bool:
@@ -106,8 +107,21 @@ def keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
     )
 
 
-class PollRecordingRequest(HTTPXRequest):
-    """The request object for getUpdates: notes the time of every successful poll for `companion status`."""
+def trim_pressed_on(update: Any) -> Any:
+    """Cut the message a button was pressed on (in a button press's JSON, before python-telegram-bot
+    reads it) down to what is read of it: its id, date and chat (`effective_chat`). That message is the
+    whole menu the button was in, its text and every button, and turning it into python-telegram-bot's
+    objects was most of the work of reading a press."""
+    query = update.get("callback_query") if isinstance(update, dict) else None
+    pressed_on = query.get("message") if isinstance(query, dict) else None
+    if isinstance(query, dict) and isinstance(pressed_on, dict):
+        query["message"] = {key: pressed_on[key] for key in PRESSED_ON_KEPT if key in pressed_on}
+    return update
+
+
+class PollRequest(KeepAliveRequest):
+    """The request object for getUpdates: notes the time of every successful poll (for `companion
+    status`) and trims the messages buttons were pressed on (`trim_pressed_on`)."""
 
     def __init__(self, clock: Clock, tracker: Any, **kwargs: Any) -> None:
         super().__init__(connection_pool_size=1, **kwargs)
@@ -119,6 +133,14 @@ class PollRecordingRequest(HTTPXRequest):
         if 200 <= status < 300 and url.rstrip("/").endswith("/getUpdates"):
             self.tracker.last_success = self.clock.now()
         return status, payload
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        data = KeepAliveRequest.parse_json_payload(payload)
+        result = data.get("result") if isinstance(data, dict) else None
+        for update in result if isinstance(result, list) else ():
+            trim_pressed_on(update)
+        return data
 
 
 class TelegramSender:
@@ -183,7 +205,10 @@ class TelegramSender:
 
 def _may_have_arrived(exc: NetworkError) -> bool:
     """A connection that broke after the request went out (not one that never opened, and not an error
-    answer such as 502): Telegram may have taken the message before the answer was lost."""
+    answer such as 502): Telegram may have taken the message before the answer was lost. httpx's errors
+    (HTTPXRequest: uploads, a proxy, tests) say so by name."""
+    if isinstance(exc, AnswerLost | NotConnected):
+        return isinstance(exc, AnswerLost)
     text = str(exc.message)
     return text.startswith("httpx.") and not text.startswith("httpx.ConnectError")
 

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 
 from bot.polling import Handler, settled
+from bot.telegram_transport import trim_pressed_on
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def webhook_app(path: str, secret: str, bot: Bot, handle: Handler) -> Starlette:
         if not secrets.compare_digest(offered.encode(), secret.encode()):
             return Response(status_code=403)
         try:
-            update = Update.de_json(await request.json(), bot)
+            update = Update.de_json(trim_pressed_on(await request.json()), bot)
         except Exception as exc:  # answering anything else would have Telegram post it forever
             log.error("a posted update cannot be read (%s); skipped", type(exc).__name__)
             return Response(status_code=200)

@@ -7,17 +7,18 @@ import asyncio
 import itertools
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.cli import configure_logging
 from bot.delivery import Limits, OutboxWorker
+from bot.telegram_http import KeepAliveRequest
 from bot.telegram_transport import TelegramSender
 from dialogs.core.clock import FakeClock, SystemClock
 from storage import coaches, organisations, outbox, participants
@@ -82,10 +83,21 @@ class Rig:
         return [m.text for m in self.server.messages_to(chat_id)]
 
 
+MakeRequest = Callable[..., BaseRequest]
+
+
+@pytest.fixture(params=[KeepAliveRequest, HTTPXRequest], ids=["keep-alive", "httpx"])
+def make_request(request: pytest.FixtureRequest) -> MakeRequest:
+    """The service's request object, and python-telegram-bot's own (uploads and proxies go through it):
+    both must fail in the ways the outbox tells apart."""
+    made: MakeRequest = request.param
+    return made
+
+
 @pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+async def rig(tmp_path: Path, make_request: MakeRequest) -> AsyncIterator[Rig]:
     with FakeBotApi(token=TOKEN, enforce_limits=False) as server:  # faults only; limits are tested below
-        request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
+        request = make_request(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
         bot = Bot(TOKEN, base_url=server.base_url, request=request)
         async with bot:
             db = await Database.open(tmp_path / "d.db")
@@ -184,13 +196,13 @@ async def test_a_connection_lost_after_telegram_took_the_message_is_logged_as_a_
 
 
 async def test_a_connection_that_never_opened_is_not_called_a_possible_duplicate(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, make_request: MakeRequest
 ) -> None:
     caplog.set_level(logging.WARNING)
     with socket.socket() as unused:  # a port nobody listens on
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
-    request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
+    request = make_request(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5, pool_timeout=1.0)
     bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
     db = await Database.open(tmp_path / "d.db")
     try:
@@ -241,10 +253,10 @@ async def test_403_marks_unreachable_withdraws_the_rest_and_signals_if_allowed(r
     assert rig.texts(6) == ["three"]
 
 
-async def test_no_429_under_telegrams_limits(tmp_path: Path) -> None:
+async def test_no_429_under_telegrams_limits(tmp_path: Path, make_request: MakeRequest) -> None:
     """Real time: 45 chats plus three messages to one chat, paced under 30/s and 1/s per chat."""
     with FakeBotApi(token=TOKEN) as server:
-        async with Bot(TOKEN, base_url=server.base_url, request=HTTPXRequest()) as bot:
+        async with Bot(TOKEN, base_url=server.base_url, request=make_request()) as bot:
             db = await Database.open(tmp_path / "l.db")
             rig = Rig(
                 server, db, FakeClock(NOW), OutboxWorker(db, TelegramSender(bot), SystemClock(), Limits())
