@@ -12,11 +12,11 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from dialogs.consent_texts import CHECKINS
 from dialogs.core import intake
 from dialogs.core.actions import Action
 from dialogs.core.clock import Clock
 from dialogs.core.config import EngineConfig
+from dialogs.core.due_rows import run_due
 from dialogs.core.events import SOS_TOKEN, Event, EventKind
 from dialogs.core.flow import Standing, closed, show_current
 from dialogs.core.i18n import N_
@@ -27,7 +27,7 @@ from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
 from dialogs.crisis.detection import is_crisis_input
 from dialogs.crisis.words import find_crisis, find_distress
-from storage import buttons, checkpoints, consents, due, participants, updates
+from storage import buttons, checkpoints, due, participants, updates
 from storage.database import Database, unavailable
 from storage.participants import Status
 
@@ -194,10 +194,22 @@ class Engine:
             self._on_enqueued(answers)
 
 
+async def _alarming_words(turn: Turn, text: str) -> bool:
+    """Crisis words bring the card; distress words (not a coach's) a warm answer. Whether it answered."""
+    hooks = turn.registry.hook
+    if find_crisis(text) is not None:
+        await hooks.crisis_words(turn, text)
+    elif hooks.distress_words and standing_of(turn) is not Standing.COACH and find_distress(text):
+        await hooks.distress_words(turn, text)
+    else:
+        return False
+    return True
+
+
 async def route(turn: Turn) -> None:
     event = turn.event
     if event.kind is EventKind.DUE:
-        await _due(turn)
+        await run_due(turn)
         return
     if turn.coach is not None and not turn.coach.active and not _reenrolling(turn):
         turn.say(turn.tr(NO_ACCESS))  # a removed coach: neutral, whatever they send
@@ -214,17 +226,7 @@ async def route(turn: Turn) -> None:
         await _unsupported(turn)
         return
     text = clean(event.text)
-    if event.kind is EventKind.TEXT and find_crisis(text) is not None:
-        await turn.registry.hook.crisis_words(turn, text)
-        return
-    distress = turn.registry.hook.distress_words
-    if (
-        distress is not None
-        and event.kind is EventKind.TEXT
-        and standing_of(turn) is not Standing.COACH
-        and find_distress(text) is not None
-    ):
-        await distress(turn, text)
+    if event.kind is EventKind.TEXT and await _alarming_words(turn, text):
         return
     if event.kind is EventKind.TEXT and too_long(text):
         turn.say(turn.tr("Your message is too long for me. Please write a shorter one."))
@@ -354,40 +356,6 @@ async def _choice(turn: Turn) -> None:
         await turn.registry.flow(turn.conversation.flow).on_choice(turn, action)
         return
     await closed(turn)
-
-
-async def _due(turn: Turn) -> None:
-    """A due row came up: expire it if late, cancel it if the person is not active, else run its handler."""
-    item = await due.get(turn.tx, turn.event.due_id) if turn.event.due_id is not None else None
-    if item is None or item.status != "pending" or item.chat_id != turn.chat_id:
-        return
-    kind = turn.registry.due.get(item.kind)
-    if item.coach_id is not None:
-        owner_ok = turn.coach is not None and turn.coach.id == item.coach_id and turn.coach.active
-        owner = f"coach {item.coach_id}"
-    else:
-        # Fail closed: the participant is active and allows this kind of message now; what it says
-        # carries the scope, so the outbox checks it again at sending.
-        scope = turn.scope = kind.scope if kind is not None else CHECKINS
-        owner_ok = (
-            turn.participant is not None
-            and turn.participant.status is Status.ACTIVE
-            and await consents.is_granted(turn.tx, turn.participant.id, scope)
-        )
-        owner = turn.participant.pseudonym if turn.participant else "-"
-    if not owner_ok:
-        await due.settle(turn.tx, item.id, "cancelled", turn.now)
-        return
-    if turn.now > item.grace_until:
-        await due.settle(turn.tx, item.id, "expired", turn.now)
-        log.info("due %s (%s) for %s expired after its grace window", item.id, item.kind, owner)
-        return
-    if kind is None:
-        log.error("no handler for due kind %s; row %s cancelled", item.kind, item.id)
-        await due.settle(turn.tx, item.id, "cancelled", turn.now)
-        return
-    await kind.handler(turn, item)
-    await due.settle(turn.tx, item.id, "done", turn.now)
 
 
 async def _unsupported(turn: Turn) -> None:
