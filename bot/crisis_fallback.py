@@ -4,7 +4,7 @@ Both transports hand every event to a `Dispatcher`. For ordinary events it just 
 crisis input (/sos, the help button's fixed callback data, or crisis words in the text, all recognised
 without a database) it runs the engine too, but if the engine has not answered within a second, fails,
 or raises, the crisis card is sent straight through the transport, in the language of the crisis words
-(or Telegram's language), with the local help entries of the information content where present.
+(or Telegram's language), with the local services of the installation's region where it has one.
 
 If the engine is merely slow and answers later, the person gets the card twice: better than none. An
 update that could not be stored comes again from Telegram until it is; its card goes out directly once.
@@ -49,17 +49,26 @@ def crisis_locale(event: Event, config: EngineConfig) -> str | None:
     return config.locale_for_hint(event.language_hint)
 
 
-def direct_card(event: Event, locale: str, config: EngineConfig) -> OutboxMessage:
+def direct_card(event: Event, locale: str, config: EngineConfig, region: str | None = None) -> OutboxMessage:
+    """The card as the engine would show it (the same function), with the services of `region`."""
     tr = Translator(locale, config.fallback_locale, config.default_timezone)
-    text = crisis_card(tr, local_help(tr, config.info_root)) + "\n\n" + tr(NO_STORAGE)
+    text = crisis_card(tr, local_help(tr, config.info_root, region)) + "\n\n" + tr(NO_STORAGE)
     return OutboxMessage(DIRECT_ID, event.chat_id, None, text, [], None, 0)
 
 
 class Dispatcher:
     def __init__(
-        self, engine: Engine, sender: Sender, config: EngineConfig, deadline: float = CRISIS_DEADLINE
+        self,
+        engine: Engine,
+        sender: Sender,
+        config: EngineConfig,
+        deadline: float = CRISIS_DEADLINE,
+        region: str | None = None,
     ) -> None:
+        """`region`: the programme region of this installation, whose local services the card names when
+        the participant's own region cannot be read (None: the national lines only)."""
         self.engine = engine
+        self.region = region
         self.sender = sender
         self.config = config
         self.deadline = deadline
@@ -84,7 +93,7 @@ class Dispatcher:
             return task.result()
         if event.update_id is None or event.update_id not in self._carded:
             log.warning("crisis input answered directly: the engine did not answer in time")
-            await self._send(direct_card(event, locale, self.config))
+            await self._send(direct_card(event, locale, self.config, self.region))
             if event.update_id is not None:
                 self._carded.append(event.update_id)
         try:

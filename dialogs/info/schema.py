@@ -98,6 +98,16 @@ def _check_topic_key(value: str) -> str:
     return value
 
 
+def _check_language(value: str) -> str:
+    if value not in SHIPPED_LANGUAGES:
+        raise PydanticCustomError(
+            "language",
+            'unknown language "{value}"; use one of: {allowed}',
+            {"value": value, "allowed": ", ".join(SHIPPED_LANGUAGES)},
+        )
+    return value
+
+
 def _check_slug(value: str) -> str:
     if not _SLUG_RE.fullmatch(value):
         raise PydanticCustomError("slug", "use only small letters a-z, digits and - (like telefonseelsorge)")
@@ -115,6 +125,7 @@ TopicKey = Annotated[str, _text(40), AfterValidator(_check_topic_key)]
 Slug = Annotated[str, _text(60), AfterValidator(_check_slug)]
 Phone = Annotated[str, _text(40), AfterValidator(_check_phone)]
 Website = Annotated[str, _text(300), AfterValidator(_check_website)]
+Language = Annotated[str, _text(5), AfterValidator(_check_language)]
 
 
 class _Model(BaseModel):
@@ -159,6 +170,8 @@ class EntryData(_Model):
     website: Website | None = None
     source: Source
     crisis: StrictBool = False
+    # Languages besides German the service answers in, as its source says (the crisis card names it for them).
+    languages: tuple[Language, ...] = ()
     keywords: tuple[Keyword, ...] = ()
 
     @field_validator("phone", mode="before")

@@ -149,12 +149,12 @@ async def test_the_card_adds_local_crisis_services_of_the_participants_region(w:
     card = chat.last.text
     assert_card(card)
     near = card.split("Near you:")[1]
-    assert "Sozialpsychiatrischer Dienst der Stadt Bochum" in near
-    assert "116 123" in near  # TelefonSeelsorge's third number, from the information content
+    assert "Sozialpsychiatrischer Dienst der Stadt Bochum: 0234 910-3201" in near
+    assert "116 123" not in card  # TelefonSeelsorge is on the card already; no national line near you
     assert "0800 111 0 111" not in near  # numbers already on the card are not repeated
     stranger = w.chat(2002)
     await stranger.send("/sos")
-    assert "Bochum" not in stranger.last.text and "116 123" in stranger.last.text  # national only
+    assert "Bochum" not in stranger.last.text and "Near you:" not in stranger.last.text  # national only
 
 
 async def test_the_card_comes_without_the_information_content_too(tmp_path: Path) -> None:
