@@ -50,6 +50,11 @@ CRISIS = {
         "سأقتل نفسي",
         "تعبت من الحياة",
         "أُرِيدُ أَنْ أَمُوتَ",  # with diacritics
+        "ما عاد بدي عيش",  # Syrian
+        "bdi mout",  # Arabizi
+        "راح اكتل روحي",  # Iraqi
+        "بلعت كل الحبوب",
+        "جوزي عم يضربني",
     ],
     "fa": [
         "میخوام بمیرم",
@@ -59,6 +64,10 @@ CRISIS = {
         "خودمو میکشم",
         "دیگه نمیخوام زنده باشم",
         "مي‌خواهم بميرم",  # Arabic yeh
+        "mikham khodkoshi konam",  # Finglish
+        "مه میخایم بمیرم",  # Dari
+        "همه قرصامو خوردم",
+        "شوهرم منو کتک میزنه",
     ],
     "tr": [
         "Kendimi öldüreceğim",
@@ -68,6 +77,10 @@ CRISIS = {
         "INTIHAR",
         "yaşamak istemiyorum",
         "hayatıma son vermek istiyorum",
+        "kendimi asacağım",
+        "kendimi öldürcem",  # spoken future
+        "bütün ilaçlarımı içtim",
+        "kocam beni dövüyor",
     ],
     "uk": [
         "хочу померти",
@@ -128,6 +141,19 @@ ORDINARY = [
     "Vreau să mănânc",
     "Искам да ям",
     "Termin am Montag um 9",
+    "ölmek istemiyorum",  # Turkish negation
+    "kendimi asla öldürmem merak etme",
+    "intiharı önleme hattı nerede",
+    "gülmekten öldüm",
+    "Almanyada yaşamak istemiyorum artık, Türkiye'ye dönmek istiyorum",
+    "ما بدي موت",  # I don't want to die
+    "وين مركز الوقاية من الانتحار",
+    "جرعة زائدة من القهوة",
+    "بدي انهي الكورس وابدأ حياتي من جديد",
+    "نمی خوام بمیرم",
+    "این کاغذبازی منو میکشه",  # this paperwork is killing me
+    "خودمو کشتم تا این فرم رو پر کردم",  # I tried very hard
+    "نمی‌خوام تو این شهر زندگی کنم",
 ]
 
 
