@@ -3,11 +3,12 @@ for that organisation) raises the contact request."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from dialogs.core.events import SOS_TOKEN
 from storage import buttons
-from tests.dialogs.coach_helpers import connect, join
+from tests.dialogs.coach_helpers import connect, join, known_as
 from tests.dialogs.enrolment_helpers import enrol
 from tests.dialogs.signals.test_signals import kinds
 from tests.harness import DEFAULT_ORGANISATION, Chat, World
@@ -28,7 +29,8 @@ async def test_crisis_words_alone_tell_no_coach_even_with_every_consent(w: World
     assert await coach.receive() == []
 
     await participant.tap(f"Please contact me ({DEFAULT_ORGANISATION})")
-    assert f"I will let {DEFAULT_ORGANISATION} know that you would like to be contacted" in participant.last.text
+    thanks = f"I will let {DEFAULT_ORGANISATION} know that you would like to be contacted"
+    assert thanks in participant.last.text
     assert await kinds(w) == [("contact_requested", None)]
     assert ["Asked to be contacted" in s.text for s in await coach.receive()] == [True]
 
@@ -60,6 +62,37 @@ async def test_each_organisation_has_its_own_button_and_its_own_consent(w: World
     assert "Okay. Your coach will not be told." in answer[0].text
     assert await coach.receive() == []
     assert await kinds(w) == [("contact_requested", None)]
+
+
+async def test_a_request_for_one_organisation_reaches_no_other_that_may_receive_signals(w: World) -> None:
+    """Both organisations allow signals: the tap for one reaches only its coaches, its /case, its webhook."""
+    await w.organisation(DEFAULT_ORGANISATION, webhook_url="https://example.invalid/jobcentre")
+    coach = await w.coach()
+    await w.organisation(COUNSELLING, webhook_url="https://example.invalid/counselling")
+    counsellor = await w.coach(COUNSELLING, "Ben Muster", chat_id=9201)
+    participant = await join(w, coach, 1001, sharing=True, crisis=True)
+    await connect(participant, counsellor, sharing=True)
+    await participant.send("/sos")
+    await participant.tap(f"({COUNSELLING})")
+    assert any("Asked to be contacted" in s.text for s in await counsellor.receive())
+    assert await coach.receive() == []
+    cases: dict[int, str] = {}
+    for staff in (coach, counsellor):
+        shown = await staff.send(f"/case {await known_as(w, staff, participant)}")
+        cases[staff.chat_id] = "\n".join(s.text for s in shown)
+    assert "Signals since" in cases[coach.chat_id] and "Asked to be contacted" not in cases[coach.chat_id]
+    case = cases[counsellor.chat_id]
+    assert "Asked to be contacted" in case
+    async with w.db.read() as tx:
+        posted = [json.loads(r[0]) for r in await tx.all("SELECT text FROM outbox WHERE kind = 'webhook'")]
+    assert [(body["organisation"], body["kind"]) for body in posted] == [(COUNSELLING, "contact_requested")]
+
+    await participant.tap(f"({DEFAULT_ORGANISATION})")  # the other one within the hour: asked as well
+    assert any("Asked to be contacted" in s.text for s in await coach.receive())
+    assert await counsellor.receive() == []
+    await participant.tap(f"({COUNSELLING})")  # the same one again within the hour: not stored twice
+    assert f"I will let {COUNSELLING} know" in participant.last.text
+    assert await kinds(w) == [("contact_requested", None), ("contact_requested", None)]
 
 
 async def test_without_a_coach_the_card_keeps_its_plain_contact_button(w: World) -> None:
