@@ -46,9 +46,7 @@ def _waits_for_text(turn: Turn) -> bool:
 
 def warm_answer(turn: Turn) -> None:
     number, second = TELEFONSEELSORGE
-    text = "\n\n".join(
-        (turn.tr(WARM), turn.tr(TALK, number=number, second=second), turn.tr(NEXT_STEP))
-    )
+    text = "\n\n".join((turn.tr(WARM), turn.tr(TALK, number=number, second=second), turn.tr(NEXT_STEP)))
     turn.say(text, [[Choice(turn.tr(SHOW_CARD), SOS_ACTION, lasting=SHOW_CARD_LASTING)]])
 
 
