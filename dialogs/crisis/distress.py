@@ -23,7 +23,7 @@ WARM = N_("I am sorry you feel this way. You don't have to go through this alone
 # TelefonSeelsorge: 0800 111 0 111 and 0800 111 0 222, free and anonymous, day and night. Checked
 # 2026-12-07 on https://www.domradio.de/glossar/telefonseelsorge-0 ("unter den Nummern 0800/1110111 und
 # 0800/1110222 rund um die Uhr kostenfrei und anonym erreichbar").
-TALK = N_("Someone to talk to, free and day and night: TelefonSeelsorge {number} or {second}.")
+TALK = N_("Someone to talk to, free, day and night: TelefonSeelsorge {number} or {second}.")
 TELEFONSEELSORGE = ("0800 111 0 111", "0800 111 0 222")
 NEXT_STEP = N_(
     "One small step for now: drink a glass of water, go outside for a few minutes, "
