@@ -161,7 +161,9 @@ def _read(path: Path, rel: str, problems: list[str]) -> WordList | None:
             problems.append(f"{rel}, line {_pattern_line(text, source)}: pattern {source!r} appears twice")
         seen.add(source)
     also_spelt = {ord(letter): spelt for letter, spelt in parsed.also_spelt.items()}
-    return WordList(path.stem, rel, parsed.rank, parsed.acute, parsed.distress, parsed.harmless, also_spelt)
+    return WordList(
+        path.stem, rel, parsed.rank, parsed.acute, parsed.distress, parsed.harmless, also_spelt
+    )
 
 
 def _explain(rel: str, text: str, data: Mapping[str, object], error: ErrorDetails) -> str:
