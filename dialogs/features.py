@@ -25,7 +25,7 @@ from dialogs.consent_texts import CHECKINS
 from dialogs.core.flow import ACTIVE, ALL_STANDINGS, COACHES, PARTICIPANTS, Standing
 from dialogs.core.i18n import N_
 from dialogs.core.registry import Command, DueKind, Hooks, LastingButton, MenuEntry, Registry
-from dialogs.crisis import card
+from dialogs.crisis import card, distress
 from dialogs.info import conversation as info
 from dialogs.participation import consent, enrolment, help_command, language, linking, menu, stop
 from dialogs.privacy import choices as privacy
@@ -151,6 +151,7 @@ MENU_TEXT = (info.search_from_menu,)
 HOOKS = Hooks(
     crisis_words=card.crisis_words,
     crisis_card=card.show_crisis,
+    distress_words=distress.answer_distress,
     consent_renewal=enrolment.renew_if_needed,
     home=menu.show_menu,
     stopped=menu.stopped_note,

@@ -17,6 +17,11 @@ class Signal:
     category: str | None
     created_at: datetime
     delivered_at: datetime | None
+    organisation_id: int | None = None  # meant for this organisation only; None: for each one allowed
+
+    def meant_for(self, organisation_id: int) -> bool:
+        """Whether the signal is for this organisation at all (its consent is checked elsewhere)."""
+        return self.organisation_id is None or self.organisation_id == organisation_id
 
 
 def _signal(r: Row) -> Signal:
@@ -27,13 +32,23 @@ def _signal(r: Row) -> Signal:
         r["category"],
         from_db(r["created_at"]),
         maybe_from_db(r["delivered_at"]),
+        r["organisation_id"],
     )
 
 
-async def insert(tx: Tx, participant_id: int, kind: str, category: str | None, now: datetime) -> int:
+async def insert(
+    tx: Tx,
+    participant_id: int,
+    kind: str,
+    category: str | None,
+    now: datetime,
+    organisation_id: int | None = None,
+) -> int:
+    """`organisation_id`: the signal is meant for that organisation only (None: for each one allowed)."""
     return await tx.insert(
-        "INSERT INTO signals (participant_id, kind, category, created_at) VALUES (?, ?, ?, ?)",
-        (participant_id, kind, category, to_db(now)),
+        "INSERT INTO signals (participant_id, kind, category, created_at, organisation_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (participant_id, kind, category, to_db(now), organisation_id),
     )
 
 
@@ -55,9 +70,13 @@ async def since(tx: Tx, participant_id: int, start: datetime) -> list[Signal]:
     return [_signal(r) for r in rows]
 
 
-async def latest(tx: Tx, participant_id: int, kind: str) -> datetime | None:
+async def latest(
+    tx: Tx, participant_id: int, kind: str, organisation_id: int | None = None
+) -> datetime | None:
+    """The newest signal of the kind; with `organisation_id`, the newest meant for that organisation only."""
     value = await tx.scalar(
-        "SELECT MAX(created_at) FROM signals WHERE participant_id = ? AND kind = ?", (participant_id, kind)
+        "SELECT MAX(created_at) FROM signals WHERE participant_id = ? AND kind = ? AND organisation_id IS ?",
+        (participant_id, kind, organisation_id),
     )
     return None if value is None else from_db(value)
 

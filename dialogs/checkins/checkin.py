@@ -18,6 +18,7 @@ from dialogs.core.flow import closed
 from dialogs.core.turn import Turn
 from dialogs.questionnaires import asking, questionnaire
 from dialogs.questionnaires.asking import QuestionnaireFlow
+from dialogs.questionnaires.care import answer_with_care
 from dialogs.questionnaires.questionnaire import Need
 from dialogs.questionnaires.selfreport import offer_report
 from storage import checkins, due, schedules
@@ -225,6 +226,7 @@ class CheckinFlow(QuestionnaireFlow):
             turn.say(turn.tr("Thank you! I wish you a good day."))
         else:
             turn.say(turn.tr("Thank you! Rest well tonight."))
+            await answer_with_care(turn, questionnaire.named(FORM).part(slot), answers)
             await offer_report(turn)
 
 

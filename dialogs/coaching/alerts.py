@@ -1,6 +1,6 @@
 """Telling coaches about a participant: a new signal, and the end of the participation.
 
-Urgent kinds (a contact request, the crisis help) go to each linked coach at once, unless the coach is in
+Urgent kinds (a contact request) go to each linked coach at once, unless the coach is in
 quiet hours and has chosen to hold urgent alerts until the morning (`alert_times.py`). Every other kind
 waits for the coach's daily digest (`digests.py`). Each delivery checks the organisation's consent when it
 goes out and drops what is no longer allowed (fail closed). Every delivery is written to the audit log,
@@ -30,7 +30,7 @@ from storage.database import Tx
 from storage.participants import Participant
 from storage.signal_deliveries import CONTACT, SEEN
 
-URGENT_KINDS = frozenset({"contact_requested", "crisis_help_used"})
+URGENT_KINDS = frozenset({"contact_requested"})
 ACK = "ack"  # the lasting buttons' action: `ack:seen:12`, `ack:contact:12` (a delivery's id)
 ACK_LASTING = timedelta(days=30)
 ENDED = N_("⚪ {pseudonym}: participation ended.")
@@ -59,8 +59,11 @@ def alert_text(tr: Translator, pseudonym: str, signal: signals.Signal) -> str:
 
 async def still_allowed(tx: Tx, coach: Coach, participant_id: int, signal: signals.Signal) -> bool:
     """The access check at delivery time: an active coach, still linked, the scope still granted to the
-    coach's organisation, and granted since before the signal was made. Anything else: no."""
-    if not coach.active or not await coaches.is_linked(tx, coach.id, participant_id):
+    coach's organisation (and the signal meant for it), and granted since before the signal was made.
+    Anything else: no."""
+    if not coach.active or not signal.meant_for(coach.organisation_id):
+        return False
+    if not await coaches.is_linked(tx, coach.id, participant_id):
         return False
     kind = KIND_BY_KEY.get(signal.kind)
     if kind is None:

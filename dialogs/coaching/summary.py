@@ -143,6 +143,7 @@ async def summary_for_coach(
         CoachSignal(s.id, s.kind, s.category, s.created_at, tuple(acks.get(s.id, ())))
         for s in await signals.since(tx, participant_id, start)
         if s.kind in KIND_BY_KEY
+        and s.meant_for(organisation_id)
         and (scope := KIND_BY_KEY[s.kind].scope) in since
         and s.created_at >= since[scope]
     )

@@ -60,10 +60,12 @@ async def _post(
 
 
 async def post_signal(tx: Tx, participant: Participant, signal: signals.Signal, now: datetime) -> None:
-    """Post a signal to each linked organisation's webhook that may receive its kind, and only if the
-    scope was on when the signal was made."""
+    """Post a signal to each linked organisation's webhook that may receive its kind (and that it is meant
+    for), and only if the scope was on when the signal was made."""
     kind = KIND_BY_KEY[signal.kind]
     for organisation in await _hooked(tx, participant.id):
+        if not signal.meant_for(organisation[0]):
+            continue
         since = (await granted_since(tx, participant.id, organisation[0])).get(kind.scope)
         if since is None or signal.created_at < since:
             continue

@@ -190,7 +190,7 @@ async def _crisis_answer(turn: Turn, key: str, *, granted: bool) -> Next:
     if granted and await _may_change(turn, key):
         turn.reset(MENU.name, MenuStep.IDLE)
         await record_answer(turn, key, granted=True)
-        await request_contact(turn)
+        await request_contact(turn, consent_texts.split_key(key)[1])
         return DONE
     turn.say(turn.tr("Okay. Your coach will not be told. The crisis numbers above always work."))
     return Handover("menu")

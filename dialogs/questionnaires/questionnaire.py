@@ -33,6 +33,14 @@ the option key), `multi` (options; a list of option keys, toggled with ✓ and c
 An item with `each` collects a dict {option key: answer}. Every question, intro and label is an English
 msgid: `companion locales update` extracts them into the catalogue.
 
+A scale or single item may say which answers call for a caring reply after they are saved (very bad mood,
+strong craving, little sleep), with a short coping idea; nothing more is stored because of it:
+
+```toml
+care = { at_least = 8, idea = "Urge surfing: ..." }      # scale: at_most = 1, or at_least = 8
+care = { options = ["under_4"], idea = "..." }            # single: these option keys
+```
+
 Unknown fields are rejected, and the loader names the file and the item when something is wrong. The
 items the code reads by key (the check-in's `mood`, say) are declared as `Need`s by the flow that asks
 the form, and checked when that flow is made, at start-up.
@@ -67,6 +75,35 @@ class Option(_Strict):
     label: str = Field(min_length=1, max_length=60)
 
 
+class Care(_Strict):
+    """When an answer calls for a caring reply after it is saved (`dialogs/questionnaires/care.py`): a scale
+    point `at_most` or lower, `at_least` or higher, or one of the single item's `options`; `idea` is a short
+    coping idea for it (an English msgid). It changes nothing that is stored."""
+
+    at_most: int | None = None
+    at_least: int | None = None
+    options: tuple[Annotated[str, Field(pattern=KEY_PATTERN)], ...] = ()
+    idea: str = Field(min_length=1, max_length=300)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Care:
+        rules = [self.at_most is not None, self.at_least is not None, bool(self.options)]
+        if sum(rules) != 1:
+            raise ValueError("care needs exactly one of at_most, at_least or options")
+        return self
+
+    def alarming(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return False
+        if self.options:
+            return value in self.options
+        if not isinstance(value, int):
+            return False
+        if self.at_most is not None:
+            return value <= self.at_most
+        return self.at_least is not None and value >= self.at_least
+
+
 class _Item(_Strict):
     key: str = Field(pattern=KEY_PATTERN)
     question: str = Field(min_length=1, max_length=1000)
@@ -82,11 +119,16 @@ class ScaleItem(_Item):
     max: int = Field(ge=-100, le=100)
     labels: tuple[Annotated[str, Field(min_length=1, max_length=60)], ...] = ()
     icons: tuple[Annotated[str, Field(min_length=1, max_length=8)], ...] = ()
+    care: Care | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ScaleItem:
         if self.max <= self.min:
             raise ValueError("max must be greater than min")
+        if self.care is not None:
+            limit = self.care.at_most if self.care.at_most is not None else self.care.at_least
+            if limit is None or not self.min <= limit <= self.max:
+                raise ValueError("care of a scale needs at_most or at_least, a point of the scale")
         points = self.max - self.min + 1
         if points > 11:
             raise ValueError("a scale has at most 11 points")
@@ -105,6 +147,8 @@ class ScaleItem(_Item):
     def texts(self) -> Iterator[str]:
         yield self.question
         yield from self.labels
+        if self.care is not None:
+            yield self.care.idea
 
 
 class _OptionsItem(_Item):
@@ -127,6 +171,19 @@ class _OptionsItem(_Item):
 
 class SingleItem(_OptionsItem):
     kind: Literal["single"]
+    care: Care | None = None
+
+    @model_validator(mode="after")
+    def _check_care(self) -> SingleItem:
+        keys = {option.key for option in self.options}
+        if self.care is not None and not (self.care.options and set(self.care.options) <= keys):
+            raise ValueError("care of a single item needs options, keys of its own options")
+        return self
+
+    def texts(self) -> Iterator[str]:
+        yield from super().texts()
+        if self.care is not None:
+            yield self.care.idea
 
 
 class MultiItem(_OptionsItem):

@@ -6,7 +6,8 @@ questions whose answers would be thrown away. The free-text note is asked only w
 configured, and it is sealed in the same turn it arrives, so it never rests in the conversation state.
 
 After a report is stored: the answers are counted into the week's aggregate (kept until the person
-leaves, while raw answers expire), and the participant's "mood low" rule is checked.
+leaves, while raw answers expire), the participant's "mood low" rule is checked, and alarming answers get
+a caring reply (`care.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.participation.menu import show_menu
 from dialogs.questionnaires.asking import QuestionnaireFlow
+from dialogs.questionnaires.care import answer_with_care
 from dialogs.questionnaires.questionnaire import MultiItem, Need, NumberItem, TextItem, named
 from dialogs.signals import rules
 from storage import consents, selfreports
@@ -207,6 +209,7 @@ async def store_report(turn: Turn, answers: dict[str, Any]) -> None:
                     "you can call at any time."
                 )
             )
+    await answer_with_care(turn, named(FORM).part(REPORT), coded)
     await show_menu(turn)
 
 

@@ -4,7 +4,9 @@ A signal is a kind from this list, a pseudonym, a time and at most a coarse cate
 answer, a score or free text. Each kind names the consent scope that allows it; some are raised only
 when the participant set a rule for it themselves. One kind, `participation_ended`, is never stored as a
 signal (`stored=False`): it reaches the coaches as a notice of its own, and the participant's consent text
-names it with the others. `docs/signals.md` describes every kind.
+names it with the others. A retired kind (`retired=True`) is raised by nothing any more; it stays here only
+so that signals stored before still read the same to coaches, in /coachview and in `companion stats`.
+`docs/signals.md` describes every kind.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class SignalKind:
     # With a category: CHOICE "{category}" (the category's label), DATE "{date}". DAYS kinds are written
     # with their own plural message in `coach_summary.signal_text`.
     label_with_category: str = ""
+    # True: nothing raises it any more (`raise_signal` refuses it, no consent text names it); kept so that
+    # rows stored before still show.
+    retired: bool = False
 
     def category_ok(self, category: str | None) -> bool:
         if category is None:
@@ -119,11 +124,14 @@ SIGNAL_KINDS: tuple[SignalKind, ...] = (
         N_("Ended participation"),
         stored=False,
     ),
+    # Showing the crisis card raised this until issue 14; now a crisis word never reports to a coach on its
+    # own, and only a tap on the card's "please contact me" raises `contact_requested`.
     SignalKind(
         "crisis_help_used",
         CRISIS,
         N_("You used the crisis help. Only that it happened and when, never what you wrote."),
         N_("Used the crisis help"),
+        retired=True,
     ),
 )
 KIND_BY_KEY = {kind.key: kind for kind in SIGNAL_KINDS}
@@ -131,4 +139,4 @@ STORED_KINDS = tuple(kind for kind in SIGNAL_KINDS if kind.stored)  # the kinds 
 
 
 def kinds_for_scope(scope: str) -> tuple[SignalKind, ...]:
-    return tuple(kind for kind in SIGNAL_KINDS if kind.scope == scope and kind.shareable)
+    return tuple(kind for kind in SIGNAL_KINDS if kind.scope == scope and kind.shareable and not kind.retired)

@@ -66,8 +66,9 @@ async def test_another_organisations_pseudonym_or_the_internal_one_is_refused_li
 async def test_alerts_and_participation_ended_name_each_organisations_pseudonym(w: World) -> None:
     participant, jobcentre, addiction = await tandem(w)
     seen_a, seen_b = connected(jobcentre), connected(addiction)
-    await participant.send("/sos")
-    await participant.tap("Please contact me")
+    await participant.send("/sos")  # one button per organisation: each is asked on its own
+    await participant.tap(f"Please contact me ({JOBCENTRE})")
+    await participant.tap(f"Please contact me ({ADDICTION})")
     alerts_a = [s.text for s in await jobcentre.receive()]
     alerts_b = [s.text for s in await addiction.receive()]
     assert any(t.startswith(f"🔴 {seen_a}: Asked to be contacted") for t in alerts_a), alerts_a
@@ -85,8 +86,9 @@ async def test_webhook_bodies_carry_the_receiving_organisations_pseudonym(w: Wor
     await w.organisation(ADDICTION, webhook_url="https://example.invalid/addiction")
     participant, jobcentre, addiction = await tandem(w)
     seen = {JOBCENTRE: connected(jobcentre), ADDICTION: connected(addiction)}
-    await participant.send("/sos")
-    await participant.tap("Please contact me")
+    await participant.send("/sos")  # one button per organisation: each is asked on its own
+    await participant.tap(f"Please contact me ({JOBCENTRE})")
+    await participant.tap(f"Please contact me ({ADDICTION})")
     signals = await webhook_bodies(w)
     await participant.send("/stop")
     ended = await webhook_bodies(w)

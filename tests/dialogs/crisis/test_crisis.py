@@ -26,26 +26,26 @@ async def test_sos_shows_the_card_with_a_contact_button_and_nothing_to_dismiss_i
     await enrol(w, chat, sharing=True)
     await chat.send("/sos")
     assert_card(chat.last.text)
-    assert chat.last.labels == ["📞 Please contact me"]
+    assert "Shall I ask Jobcenter Musterstadt to contact you today?" in chat.last.text
+    assert chat.last.labels == ["📞 Please contact me (Jobcenter Musterstadt)"]
     assert not any(word in label.lower() for label in chat.last.labels for word in DISMISSIVE)
-    assert "your coach's organisation will learn" not in chat.last.text  # no crisis consent: not told
+    assert await w.count("signals") == 0  # the card alone tells nobody
     await chat.tap("Please contact me")
-    assert "I will let your coach's organisation know that you would like to be contacted" in chat.last.text
+    assert "I will let Jobcenter Musterstadt know that you would like to be contacted" in chat.last.text
     assert "call 112" in chat.last.text
     assert await kinds(w) == [("contact_requested", None)]
     await chat.tap("Please contact me")  # twice in a row: one signal, the same honest answer
+    assert "I will let Jobcenter Musterstadt know that you would like to be contacted" in chat.last.text
     assert await kinds(w) == [("contact_requested", None)]
 
 
-async def test_without_sharing_the_answer_says_so_and_offers_to_turn_it_on(w: World) -> None:
+async def test_without_sharing_the_tap_reads_the_consent_first(w: World) -> None:
     chat = w.chat()
     await enrol(w, chat, sharing=False)
     await chat.send("/sos")
     await chat.tap("Please contact me")
-    assert "Right now your coach will not be told" in chat.last.text
-    assert await w.count("signals") == 0
-    await chat.tap("Turn on signals and tell my coach")
     assert "May I share short signals" in chat.last.text  # the consent text is read before saying yes
+    assert await w.count("signals") == 0
     await chat.tap("Yes")
     assert "would like to be contacted" in chat.last.text
     assert await kinds(w) == [("contact_requested", None)]
@@ -54,25 +54,22 @@ async def test_without_sharing_the_answer_says_so_and_offers_to_turn_it_on(w: Wo
     await enrol(w, other, sharing=False)
     await other.send("/sos")
     await other.tap("Please contact me")
-    await other.tap("Turn on signals and tell my coach")
     await other.tap("No")
     assert "Okay. Your coach will not be told." in other.texts()
     assert await kinds(w) == [("contact_requested", None)]
 
 
-async def test_crisis_use_is_signalled_only_with_its_own_consent(w: World) -> None:
+async def test_the_crisis_consent_alone_tells_nobody_that_the_card_was_shown(w: World) -> None:
     consenting = w.chat(1001)
-    await enrol(w, consenting, sharing=False, crisis=True)
-    sharing_only = w.chat(1002)
-    await enrol(w, sharing_only, sharing=True, crisis=False)
-    await consenting.send("/sos")
-    assert "As you allowed, your coach's organisation will learn that you used the crisis help" in (
-        consenting.last.text
-    )
-    await sharing_only.send("I want to die")
-    assert "will learn that you used the crisis help" not in sharing_only.last.text
-    await consenting.send("ich will nicht mehr leben")  # within the hour: the same crisis
-    assert await kinds(w) == [("crisis_help_used", None)]
+    await enrol(w, consenting, sharing=True, crisis=True)
+    shown = [
+        *await consenting.send("/sos"),
+        *await consenting.send("ich will nicht mehr leben"),
+        *await consenting.press(SOS_TOKEN),
+    ]
+    assert len(shown) == 3 and all("Shall I ask Jobcenter Musterstadt" in s.text for s in shown)
+    assert not any("will learn" in s.text or "crisis help" in s.text for s in shown)
+    assert await w.count("signals") == 0
 
 
 async def test_crisis_words_answer_everyone_in_every_state(w: World) -> None:
@@ -175,4 +172,5 @@ async def test_people_who_joined_before_the_crisis_scope_existed_are_asked_for_i
     assert "When you use the crisis help" in chat.last.text
     await chat.tap("Yes")
     await chat.send("/sos")
-    assert "your coach's organisation will learn that you used the crisis help" in chat.last.text
+    assert_card(chat.last.text)
+    assert await w.count("signals") == 0

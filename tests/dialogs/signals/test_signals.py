@@ -237,6 +237,9 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) ->
         await raise_signal_for(tx, participant_id, "paused", "2026-12-01", now)
         await raise_signal_for(tx, participant_id, "no_checkin", "3", now)
         await signals.insert(tx, participant_id, "contact_requested", None, now - timedelta(days=40))
+        # Stored before the card stopped raising it: it still reads the same.
+        await signals.insert(tx, participant_id, "crisis_help_used", None, now)
+    w.clock.advance(timedelta(seconds=1))
     await chat.send("/sos")
     await chat.tap("Please contact me")
     w.clock.advance(timedelta(minutes=5))
