@@ -24,7 +24,6 @@ TEXT_VERSION = "2026-11-22"
 CHECKINS = "checkins"
 SELFREPORTS = "selfreports"
 SHARING = "sharing"
-CRISIS = "crisis"
 CHECKIN_COUNTS = "checkin_counts"
 MOOD_TREND = "mood_trend"
 APPOINTMENTS = "appointments"
@@ -63,17 +62,6 @@ SCOPES: tuple[Scope, ...] = (
         N_(
             "May I share short signals with {organisation}? Never your answers, never your words. "
             "This is optional. It stays off unless you choose it."
-        ),
-        per_organisation=True,
-    ),
-    Scope(
-        CRISIS,
-        False,
-        N_("Crisis alerts for your coach"),
-        N_(
-            "When you use the crisis help (/sos, or when you write about wanting to die), may I tell "
-            "{organisation}? They would learn only that it happened and when, never what you wrote. "
-            "This is optional. The crisis numbers always work, whatever you choose."
         ),
         per_organisation=True,
     ),
@@ -128,7 +116,7 @@ SCOPE_BY_KEY = {scope.key: scope for scope in (*SCOPES, LINK_SCOPE)}
 PARTICIPANT_SCOPES = tuple(scope for scope in SCOPES if not scope.per_organisation)
 ORGANISATION_SCOPES = tuple(scope for scope in SCOPES if scope.per_organisation)
 # Asked when a participant is linked to an organisation; the others are offered afterwards.
-ASKED_ON_LINK = (SHARING, CRISIS)
+ASKED_ON_LINK = (SHARING,)
 OFFERED_AFTER_LINK = (CHECKIN_COUNTS, MOOD_TREND, APPOINTMENTS)
 
 

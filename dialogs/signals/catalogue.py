@@ -4,8 +4,7 @@ A signal is a kind from this list, a pseudonym, a time and at most a coarse cate
 answer, a score or free text. Each kind names the consent scope that allows it; some are raised only
 when the participant set a rule for it themselves. One kind, `participation_ended`, is never stored as a
 signal (`stored=False`): it reaches the coaches as a notice of its own, and the participant's consent text
-names it with the others. A retired kind (`retired=True`) is raised by nothing any more; it stays here only
-so that signals stored before still read the same to coaches, in /coachview and in `companion stats`.
+names it with the others.
 `docs/signals.md` describes every kind.
 """
 
@@ -17,7 +16,6 @@ from dataclasses import dataclass
 from dialogs.core.i18n import N_
 
 SHARING = "sharing"
-CRISIS = "crisis"
 
 # How a kind's category may look: one of its fixed keys, a calendar day, or a small number of days.
 CHOICE, DATE, DAYS = "choice", "date", "days"
@@ -43,7 +41,6 @@ class SignalKind:
     label_with_category: str = ""
     # True: nothing raises it any more (`raise_signal` refuses it, no consent text names it); kept so that
     # rows stored before still show.
-    retired: bool = False
 
     def category_ok(self, category: str | None) -> bool:
         if category is None:
@@ -124,19 +121,10 @@ SIGNAL_KINDS: tuple[SignalKind, ...] = (
         N_("Ended participation"),
         stored=False,
     ),
-    # Showing the crisis card raised this until issue 14; now a crisis word never reports to a coach on its
-    # own, and only a tap on the card's "please contact me" raises `contact_requested`.
-    SignalKind(
-        "crisis_help_used",
-        CRISIS,
-        N_("You used the crisis help. Only that it happened and when, never what you wrote."),
-        N_("Used the crisis help"),
-        retired=True,
-    ),
 )
 KIND_BY_KEY = {kind.key: kind for kind in SIGNAL_KINDS}
 STORED_KINDS = tuple(kind for kind in SIGNAL_KINDS if kind.stored)  # the kinds the signals table can hold
 
 
 def kinds_for_scope(scope: str) -> tuple[SignalKind, ...]:
-    return tuple(kind for kind in SIGNAL_KINDS if kind.scope == scope and kind.shareable and not kind.retired)
+    return tuple(kind for kind in SIGNAL_KINDS if kind.scope == scope and kind.shareable)

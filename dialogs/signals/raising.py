@@ -58,8 +58,6 @@ async def raise_signal_for(
     spec = KINDS[kind]  # an unknown kind is a programming error, not something a user can cause
     if not spec.stored:
         raise ValueError(f"signal kind {kind} is a notice to coaches, never stored as a signal")
-    if spec.retired:
-        raise ValueError(f"signal kind {kind} is retired: only rows stored before it was retired remain")
     if not spec.category_ok(category):
         raise ValueError(f"category {category!r} is not allowed for signal kind {kind}")
     if not await allowed(tx, participant_id, kind, organisation_id):

@@ -34,8 +34,6 @@ async def test_invitation_language_consent_mydata_and_delete(running_bot: Runnin
     await bot.tap(CHAT, "Yes")
     await bot.expect(CHAT, "May I share short signals")
     await bot.tap(CHAT, "No")
-    await bot.expect(CHAT, "When you use the crisis help")
-    await bot.tap(CHAT, "No")
     welcome = await bot.expect(CHAT, "Welcome! Your pseudonym is P-")
     pseudonym = (welcome.text or "").split("pseudonym is ")[1][:6]
 
@@ -48,7 +46,7 @@ async def test_invitation_language_consent_mydata_and_delete(running_bot: Runnin
     exported = json.loads(document.document_bytes)
     assert exported["pseudonym"] == pseudonym
     scopes = [c["scope"] for c in exported["tables"]["consents"]]
-    assert scopes == ["checkins", "selfreports", "link", "sharing", "crisis"]
+    assert scopes == ["checkins", "selfreports", "link", "sharing"]
 
     await bot.say(CHAT, "/delete")
     await bot.expect(CHAT, "Do you want me to delete everything about you?")
@@ -139,8 +137,6 @@ async def test_a_check_in_prompt_arrives_and_its_buttons_answer(running_bot: Run
     await bot.expect(chat, "May I store your answers")
     await bot.tap(chat, "No")
     await bot.expect(chat, "May I share short signals")
-    await bot.tap(chat, "No")
-    await bot.expect(chat, "When you use the crisis help")
     await bot.tap(chat, "No")
     await bot.expect(chat, "Would you like a short check-in every morning?")
     await bot.say(chat, "08:00")

@@ -155,7 +155,6 @@ async def test_ended_counts_who_stopped_that_month_and_no_signal_column_is_alway
         "signal_no_checkin",
         "signal_paused",
         "signal_unreachable",
-        "signal_crisis_help_used",
     ]
     ended = column["ended"]
     assert [table.values[(row, ended)] for row in range(3)] == [6, 2, 8]

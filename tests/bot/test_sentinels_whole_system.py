@@ -43,7 +43,7 @@ from storage.times import to_db
 from tests.fake_bot_api import FakeBotApi, SentMessage
 from tests.webhook_receiver import serve_webhook
 
-RAISED = [kind.key for kind in SIGNAL_KINDS if not kind.retired]  # every kind something still raises
+RAISED = [kind.key for kind in SIGNAL_KINDS]
 pytestmark = pytest.mark.slow  # `uv run pytest -m "not slow"` leaves it out of the everyday loop
 
 TOKEN = "4242:SENTINEL-TOKEN"
@@ -164,16 +164,15 @@ class Story:
         assert found
         return found.group(1)
 
-    async def join(self, chat: int, code: str, user: dict[str, str], *, crisis: bool) -> tuple[str, str]:
-        """Join with a coach's invitation, allowing everything but perhaps the crisis alert; the internal
-        pseudonym (the welcome names it) and the one the coach's organisation knows."""
+    async def join(self, chat: int, code: str, user: dict[str, str]) -> tuple[str, str]:
+        """Join with a coach's invitation, allowing everything; the internal pseudonym (the welcome names
+        it) and the one the coach's organisation knows."""
         start = self.mark()
         await self.say(chat, f"/start {code}", "Please choose your language.", **user)
         await self.tap(chat, "English", "May I send you check-ins", **user)
         await self.tap(chat, "Yes, I agree", "May I store your answers", **user)
         await self.tap(chat, "Yes", "May I share short signals", **user)
-        await self.tap(chat, "Yes", "When you use the crisis help", **user)
-        welcome = await self.tap(chat, "Yes" if crisis else "No", "Your pseudonym is P-", **user)
+        welcome = await self.tap(chat, "Yes", "Your pseudonym is P-", **user)
         found = re.search(r"P-[0-9A-Z]{4}", welcome.text or "")
         assert found
         await self.say(chat, "08:00", "And in the evening?", **user)
@@ -302,8 +301,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
 
             # -- a stranger with a wrong code, then two participants with the coach's invitations ------------
             await s.say(STRANGER, "/start Zxqsentinelcode-wrong", "invitation", **stranger)
-            internal, pseudonym = await s.join(ANNA, await s.invitation(), anna, crisis=True)
-            _, ben_pseudonym = await s.join(BEN, await s.invitation(), ben, crisis=False)
+            internal, pseudonym = await s.join(ANNA, await s.invitation(), anna)
+            _, ben_pseudonym = await s.join(BEN, await s.invitation(), ben)
             assert pseudonym != ben_pseudonym
 
             # -- text where none is expected, forged buttons, an oversized answer -------------------------

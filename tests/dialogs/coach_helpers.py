@@ -27,7 +27,6 @@ async def join(
     *,
     selfreports: bool = True,
     sharing: bool = True,
-    crisis: bool = True,
 ) -> Chat:
     """A new participant joins with the coach's invitation and answers each question."""
     chat = w.chat(chat_id)
@@ -36,7 +35,6 @@ async def join(
     await chat.tap("Yes, I agree")
     await chat.tap("Yes" if selfreports else "No")
     await chat.tap("Yes" if sharing else "No")
-    await chat.tap("Yes" if crisis else "No")
     await coach.receive()
     return chat
 
@@ -48,12 +46,11 @@ def pseudonym_of(chat: Chat) -> str:
     return found.group(1)
 
 
-async def connect(participant: Chat, coach: Chat, *, sharing: bool = True, crisis: bool = False) -> None:
+async def connect(participant: Chat, coach: Chat, *, sharing: bool = True) -> None:
     """A participant who takes part already accepts another coach's invitation."""
     await participant.send("/start " + await invite_code(coach))
     await participant.tap("Yes, connect")
     await participant.tap("Yes" if sharing else "No")
-    await participant.tap("Yes" if crisis else "No")
     await coach.receive()
 
 

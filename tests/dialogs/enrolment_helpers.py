@@ -11,7 +11,6 @@ async def enrol(
     *,
     selfreports: bool = True,
     sharing: bool = False,
-    crisis: bool = False,
     set_up_later: bool = True,
 ) -> None:
     """Join in English; by default the check-in set-up that follows consent is left for later."""
@@ -21,6 +20,5 @@ async def enrol(
     await chat.tap("Yes, I agree")
     await chat.tap("Yes" if selfreports else "No")
     await chat.tap("Yes" if sharing else "No")
-    await chat.tap("Yes" if crisis else "No")
     if set_up_later:
         await chat.tap("Set up later")

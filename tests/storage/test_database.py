@@ -164,3 +164,35 @@ async def test_migration_0011_stops_whom_the_old_403_path_left_without_consent(t
         ]
         planned = await tx.all("SELECT participant_id FROM due WHERE status = 'pending' ORDER BY 1")
         assert [row[0] for row in planned] == [1, 4]
+
+
+async def test_migration_0017_deletes_crisis_signals_nobody_could_withdraw(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for number, name, sql in _migrations():
+        if number < 17:
+            raw.executescript(sql)
+            raw.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+    raw.execute(
+        "INSERT INTO participants (id, pseudonym, chat_id, locale, timezone, status, enrolled_at, status_at)"
+        " VALUES (1, 'P-0001', 1, 'de', 'Europe/Berlin', 'active', ?, ?)",
+        (NOW.isoformat(), NOW.isoformat()),
+    )
+    for kind in ("crisis_help_used", "contact_requested"):
+        raw.execute(
+            "INSERT INTO signals (participant_id, kind, created_at) VALUES (1, ?, ?)", (kind, NOW.isoformat())
+        )
+    raw.execute(
+        "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at)"
+        " VALUES (1, 'crisis', 1, 'v', 'h', 'de', ?)",
+        (NOW.isoformat(),),
+    )
+    raw.commit()
+    raw.close()
+    async with await Database.open(path) as db, db.read() as tx:
+        kinds = await tx.all("SELECT kind FROM signals")
+        assert [row[0] for row in kinds] == ["contact_requested"]
+        assert len(await tx.all("SELECT 1 FROM consents WHERE scope = 'crisis'")) == 1

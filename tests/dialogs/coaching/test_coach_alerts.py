@@ -197,7 +197,7 @@ async def test_mydata_contains_the_audit_entries_about_the_participant(
 async def test_webhook_posts_are_queued_only_where_allowed(w: World) -> None:
     await w.organisation("Suchtberatung Nord", webhook_url="https://example.invalid/hook")
     counsellor = await w.coach("Suchtberatung Nord", "Ben Muster", chat_id=9201)
-    participant = await join(w, counsellor, 1001, sharing=True, crisis=False)
+    participant = await join(w, counsellor, 1001, sharing=True)
     await participant.send("/sos")  # crisis help: not allowed for this organisation
     await participant.tap("Please contact me")
     async with w.db.read() as tx:

@@ -45,7 +45,7 @@ async def test_an_empty_caseload_points_to_invite(coach: Chat) -> None:
 
 
 async def test_case_shows_only_what_the_organisation_may_see(w: World, coach: Chat) -> None:
-    participant = await join(w, coach, 1001, sharing=True, crisis=False)
+    participant = await join(w, coach, 1001, sharing=True)
     pseudonym = await known_as(w, coach, participant)
     await participant.send("/sos")  # crisis not allowed: no crisis signal
     await participant.tap("Please contact me")

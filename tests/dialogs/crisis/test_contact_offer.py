@@ -18,7 +18,7 @@ COUNSELLING = "Suchtberatung Nord"
 
 async def test_crisis_words_alone_tell_no_coach_even_with_every_consent(w: World) -> None:
     coach = await w.coach()
-    participant = await join(w, coach, 1001, sharing=True, crisis=True)
+    participant = await join(w, coach, 1001, sharing=True)
     await participant.send("I want to die")
     assert "112" in participant.last.text
     assert f"Shall I ask {DEFAULT_ORGANISATION} to contact you today?" in participant.last.text
@@ -39,7 +39,7 @@ async def test_each_organisation_has_its_own_button_and_its_own_consent(w: World
     coach = await w.coach()
     await w.organisation(COUNSELLING)
     counsellor = await w.coach(COUNSELLING, "Ben Muster", chat_id=9201)
-    participant = await join(w, coach, 1001, sharing=False, crisis=True)
+    participant = await join(w, coach, 1001, sharing=False)
     await connect(participant, counsellor, sharing=True)
     await participant.send("ich will nicht mehr leben")
     assert "Shall I ask someone to contact you today?" in participant.last.text
@@ -70,7 +70,7 @@ async def test_a_request_for_one_organisation_reaches_no_other_that_may_receive_
     coach = await w.coach()
     await w.organisation(COUNSELLING, webhook_url="https://example.invalid/counselling")
     counsellor = await w.coach(COUNSELLING, "Ben Muster", chat_id=9201)
-    participant = await join(w, coach, 1001, sharing=True, crisis=True)
+    participant = await join(w, coach, 1001, sharing=True)
     await connect(participant, counsellor, sharing=True)
     await participant.send("/sos")
     await participant.tap(f"({COUNSELLING})")

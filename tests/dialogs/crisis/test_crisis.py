@@ -61,7 +61,7 @@ async def test_without_sharing_the_tap_reads_the_consent_first(w: World) -> None
 
 async def test_the_crisis_consent_alone_tells_nobody_that_the_card_was_shown(w: World) -> None:
     consenting = w.chat(1001)
-    await enrol(w, consenting, sharing=True, crisis=True)
+    await enrol(w, consenting, sharing=True)
     shown = [
         *await consenting.send("/sos"),
         *await consenting.send("ich will nicht mehr leben"),
@@ -162,15 +162,19 @@ async def test_the_card_comes_without_the_information_content_too(tmp_path: Path
         assert "Near you:" not in chat.last.text
 
 
-async def test_people_who_joined_before_the_crisis_scope_existed_are_asked_for_it(w: World) -> None:
+async def test_an_old_yes_to_crisis_alerts_asks_nothing_again_and_tells_no_coach(w: World) -> None:
+    """The crisis-alert question is gone (issue 14): its old answers stay on record and do nothing."""
     chat = w.chat()
-    await enrol(w, chat)
+    await enrol(w, chat, sharing=True)
     async with w.db.transaction() as tx:
-        await tx.execute("DELETE FROM consents WHERE scope = 'crisis'")
+        await tx.execute(
+            "INSERT INTO consents (participant_id, scope, granted, text_version, text_sha256, locale, at,"
+            " organisation_id) SELECT participant_id, 'crisis', 1, text_version, text_sha256, locale, at,"
+            " organisation_id FROM consents WHERE scope = 'sharing'"
+        )
     await chat.send("/privacy")
-    assert "Something in my privacy information has changed" in chat.texts()
-    assert "When you use the crisis help" in chat.last.text
-    await chat.tap("Yes")
+    assert "Something in my privacy information has changed" not in chat.texts()
+    assert "crisis help" not in chat.last.text
     await chat.send("/sos")
     assert_card(chat.last.text)
     assert await w.count("signals") == 0

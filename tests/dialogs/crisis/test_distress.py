@@ -74,7 +74,7 @@ async def test_before_joining_distress_gets_a_warm_answer_and_no_invitation_talk
 @pytest.mark.parametrize("phrase", PHRASES)
 async def test_after_joining_distress_gets_a_warm_answer_and_tells_nobody(w: World, phrase: str) -> None:
     coach = await w.coach()
-    participant = await join(w, coach, 1001, sharing=True, crisis=True)
+    participant = await join(w, coach, 1001, sharing=True)
     assert_warm(await participant.send(phrase))
     await assert_card_follows(participant)
     assert await w.count("signals") == 0

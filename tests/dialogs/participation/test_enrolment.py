@@ -31,7 +31,6 @@ async def test_full_enrolment_records_each_scope_with_the_hash_of_the_text_shown
         ("selfreports", 1),
         ("link", 1),  # joined with a coach's invitation: connected with that organisation
         ("sharing", 0),
-        ("crisis", 0),
     ]
     tr = Translator("en")
     for row in rows:
@@ -184,7 +183,6 @@ async def test_an_invitation_that_expires_during_enrolment_is_not_honoured(w: Wo
     await chat.tap("English")
     await chat.tap("Yes, I agree")
     w.clock.advance(timedelta(days=2))
-    await chat.tap("No")
     await chat.tap("No")
     await chat.tap("No")
     assert "This invitation has expired." in chat.last.text

@@ -14,7 +14,7 @@ from tests.harness import Chat, World, world
 async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(
     w: World, coach: Chat
 ) -> None:
-    participant = await join(w, coach, 1001, sharing=True, crisis=False)
+    participant = await join(w, coach, 1001, sharing=True)
     texts = participant.texts()
     assert "You were invited by Anna Beispiel from Jobcenter Musterstadt." in texts
     assert "May I share short signals with Jobcenter Musterstadt?" in texts
@@ -28,7 +28,6 @@ async def test_joining_with_a_coach_invitation_names_the_organisation_and_links(
         ("selfreports", 1, None),
         ("link", 1, organisation),
         ("sharing", 1, organisation),
-        ("crisis", 0, organisation),
     ]
     # The optional extras are offered once, after the welcome; joining goes on as always after it.
     texts_in_order = [s.text for s in participant.seen]
@@ -98,7 +97,7 @@ async def test_connecting_twice_with_the_same_coach_says_so(w: World, coach: Cha
 async def test_a_second_coach_of_the_same_organisation_keeps_the_choices(w: World) -> None:
     anna = await w.coach(name="Anna Beispiel")
     carl = await w.coach(name="Carl Kollege", chat_id=9102)
-    participant = await join(w, anna, 1001, sharing=True, crisis=False)
+    participant = await join(w, anna, 1001, sharing=True)
     await participant.send(f"/start {await invite_code(carl)}")
     await participant.tap("Yes, connect")
     assert "Connected. What Jobcenter Musterstadt may see stays as you chose it." in participant.texts()

@@ -12,8 +12,8 @@ from tests.harness import Chat, World
 async def test_each_organisation_sees_only_what_it_was_allowed(
     w: World, coach: Chat, counsellor: Chat
 ) -> None:
-    participant = await join(w, coach, 1001, sharing=False, crisis=True)
-    await connect(participant, counsellor, sharing=True, crisis=False)
+    participant = await join(w, coach, 1001, sharing=False)
+    await connect(participant, counsellor, sharing=True)
     await participant.send("/sos")
     await participant.tap("Please contact me (Suchtberatung Nord)")
     jobcentre_saw = " ".join(s.text for s in await coach.receive())
@@ -32,7 +32,7 @@ async def test_each_organisation_sees_only_what_it_was_allowed(
 async def test_privacy_with_two_organisations_has_a_page_for_each(
     w: World, coach: Chat, counsellor: Chat
 ) -> None:
-    participant = await join(w, coach, 1001, sharing=True, crisis=False)
+    participant = await join(w, coach, 1001, sharing=True)
     await connect(participant, counsellor, sharing=False)
     await participant.send("/privacy")
     overview = participant.last.text
@@ -89,7 +89,7 @@ async def test_ending_a_connection_tells_that_organisation_and_nothing_more_reac
 
 
 async def test_the_crisis_card_can_turn_sharing_on_for_the_organisation(w: World, coach: Chat) -> None:
-    participant = await join(w, coach, 1001, sharing=False, crisis=False)
+    participant = await join(w, coach, 1001, sharing=False)
     await participant.send("/sos")
     await participant.tap("Please contact me")
     assert participant.last.text.startswith("May I share short signals with Jobcenter Musterstadt?")

@@ -86,7 +86,7 @@ async def test_mydata_sends_every_stored_row_as_json(w: World) -> None:
     tables = document["tables"]
     assert tables["participants"][0]["pseudonym"] == document["pseudonym"]
     scopes = [c["scope"] for c in tables["consents"]]
-    assert scopes == ["checkins", "selfreports", "link", "sharing", "crisis"]
+    assert scopes == ["checkins", "selfreports", "link", "sharing"]
     assert "conversations" in tables
 
 

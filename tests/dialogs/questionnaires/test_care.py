@@ -80,7 +80,7 @@ async def test_calm_answers_get_only_the_thank_you(w: World, answers: tuple[str,
 
 async def test_sharing_adds_a_button_and_only_its_tap_asks_the_coach(w: World) -> None:
     coach = await w.coach()
-    participant = await join(w, coach, 1001, sharing=True, crisis=True)
+    participant = await join(w, coach, 1001, sharing=True)
     reply = caring(await report(participant, "Okay", "6 to 8 hours", "9", "No"))
     assert reply is not None and reply.labels == ["Ask my coach to get in touch"]
     assert await w.count("signals") == 0 and await coach.receive() == []
@@ -140,7 +140,7 @@ async def test_nothing_more_is_stored_than_for_a_calm_report(tmp_path: Path) -> 
     for name, answers in (("calm", CALM), ("alarming", ("Very bad", "Less than 4 hours", "10", "Yes"))):
         async with world(tmp_path / name) as w:
             coach = await w.coach()
-            participant = await join(w, coach, 1001, sharing=True, crisis=True)
+            participant = await join(w, coach, 1001, sharing=True)
             shown = await report(participant, *answers)
             assert (caring(shown) is not None) == (name == "alarming")
             stored[name] = await counts(w)

@@ -43,7 +43,7 @@ async def answer_report(chat: Chat, mood: str, sentinel: str, typed: bool) -> No
 async def scenario(path: Path, sentinel: str, moods: list[str], typed: bool) -> None:
     async with world(path, CONFIG) as w:
         chat = w.chat()
-        await enrol(w, chat, selfreports=True, sharing=True, crisis=True, set_up_later=False)
+        await enrol(w, chat, selfreports=True, sharing=True, set_up_later=False)
         await chat.send("08:00")  # a morning check-in, the silence rule counts its days
         await chat.tap("No evening check-in")
         await set_rule(chat, "Add: tell my coach if my mood is low")

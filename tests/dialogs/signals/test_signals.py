@@ -50,7 +50,6 @@ def test_every_kind_names_a_known_scope_and_coarse_categories_only() -> None:
     assert by_key["help_to_get_there"].category_ok("interpreter")
     assert by_key["no_checkin"].category_ok("3") and not by_key["no_checkin"].category_ok("300")
     assert by_key["paused"].category_ok("2026-12-01")
-    assert by_key["crisis_help_used"].scope == "crisis"
 
 
 async def test_a_category_outside_the_catalogue_is_refused(w: World) -> None:
@@ -229,7 +228,7 @@ async def test_without_sharing_consent_no_signal_ever_exists(w: World) -> None:
 
 async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) -> None:
     chat = w.chat()
-    await enrol(w, chat, selfreports=True, sharing=True, crisis=True)
+    await enrol(w, chat, selfreports=True, sharing=True)
     participant_id = await pid(w, chat)
     async with w.db.transaction() as tx:
         now = w.clock.now()
@@ -237,8 +236,6 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) ->
         await raise_signal_for(tx, participant_id, "paused", "2026-12-01", now)
         await raise_signal_for(tx, participant_id, "no_checkin", "3", now)
         await signals.insert(tx, participant_id, "contact_requested", None, now - timedelta(days=40))
-        # Stored before the card stopped raising it: it still reads the same.
-        await signals.insert(tx, participant_id, "crisis_help_used", None, now)
     w.clock.advance(timedelta(seconds=1))
     await chat.send("/sos")
     await chat.tap("Please contact me")
@@ -254,7 +251,6 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) ->
     assert shown == render_summary(Translator("en"), summary)
     assert [s.kind for s in summary.signals] == [
         "contact_requested",
-        "crisis_help_used",
         "no_checkin",
         "paused",
         "help_to_get_there",
@@ -262,19 +258,9 @@ async def test_coachview_shows_exactly_what_the_coach_query_returns(w: World) ->
     assert "Needs help to get to an appointment: an interpreter" in shown
     assert "Paused the companion until Dec 1, 2026" in shown
     assert "No check-in for 3 days (a rule the participant set)" in shown
-    assert "Used the crisis help" in shown
 
     # Withdrawing a scope hides its signals from the coach at once, and /coachview shows the same.
     await chat.send("/privacy")
-    await chat.tap("Turn off: Crisis alerts for your coach")
-    await chat.send("/coachview")
-    organisation = await w.organisation()  # the inviting coach's
-    async with w.db.read() as tx:
-        summary = await summary_for_coach(
-            tx, participant_id, w.clock.now(), organisation, DEFAULT_ORGANISATION
-        )
-    assert summary is not None and "crisis_help_used" not in [s.kind for s in summary.signals]
-    assert chat.seen[-3].text == render_summary(Translator("en"), summary)
     await chat.tap("Turn off: Short signals")
     await chat.send("/coachview")
     assert "No signals: the participant has not allowed any to be shared." in chat.seen[-3].text
