@@ -195,7 +195,8 @@ def test_commands_emoji_and_phone_numbers_survive_translation(locale: str) -> No
         assert set(re.findall(r"/[a-z]+\b", msgid)) <= set(re.findall(r"/[a-z]+\b", said)), (msgid, said)
         for emoji in ("🆘", "❓", "🌐", "🔒"):
             assert (emoji in msgid) == (emoji in said), (msgid, said)
-        assert re.findall(r"\d", msgid) == [] or re.findall(r"[\d۰-۹]", said), (msgid, said)
+        in_words = locale == "ar" and msgid in {"1 hour before", "2 hours before"}  # "قبل ساعتين"
+        assert re.findall(r"\d", msgid) == [] or in_words or re.findall(r"[\d۰-۹]", said), (msgid, said)
 
 
 @pytest.mark.parametrize(

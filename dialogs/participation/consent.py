@@ -33,6 +33,7 @@ from dialogs.participation.consent_answers import (
     record_given,
     shown_sha256_for,
 )
+from dialogs.participation.language_names import locale_named
 from dialogs.participation.linking import linkable_coach, linked
 from dialogs.participation.stop import stop_participation
 from storage import coaches, invitations, participants
@@ -75,6 +76,15 @@ async def _language_chosen(turn: Turn, action: Action) -> Next:
     turn.retranslate()
     keys = enrol_scope_keys(turn.data.get("organisation_id"))
     return Go(ConsentStep.SCOPE, {"scopes": keys, "answers": {}, "intro_shown": False, "link_shown": False})
+
+
+async def _language_written(turn: Turn, text: str) -> Next:
+    """A language typed by its name ("Deutsch", "arabic", "دری") counts as tapping it."""
+    locale = locale_named(text)
+    if locale is None:
+        turn.say(turn.tr("Please tap one of the buttons below."))
+        return STAY
+    return await _language_chosen(turn, Action("lang", (locale,)))
 
 
 async def _show_scope(turn: Turn) -> Next | None:
@@ -207,7 +217,9 @@ async def _complete(turn: Turn) -> Next:
 CONSENT = StepFlow(
     "consent",
     {
-        ConsentStep.LANGUAGE: Step(_show_language, choices={"lang": _language_chosen}),
+        ConsentStep.LANGUAGE: Step(
+            _show_language, choices={"lang": _language_chosen}, text=_language_written
+        ),
         ConsentStep.SCOPE: Step(_show_scope, choices={"yes": _yes, "no": _no}),
     },
     first=ConsentStep.SCOPE,
