@@ -140,6 +140,10 @@ class Translator:
         text = format_decimal(value, locale=self._babel_locale, numbering_system="default")
         return self.isolate(text.translate(_digit_table(self.locale)))
 
+    def digits(self, text: str) -> str:
+        """Text made of digits and separators ("16.12.") in the locale's digits, isolated once."""
+        return self._isolated_digits(text)
+
     def short_date(self, value: date | datetime) -> str:
         """Weekday and date without the year, for buttons and lists ("Tue, Oct 27", "Di., 27. Okt.")."""
         if isinstance(value, datetime):
