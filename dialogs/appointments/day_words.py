@@ -22,7 +22,7 @@ from pathlib import Path
 DATES_DIR = Path(__file__).resolve().parents[2] / "locales" / "dates"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RELATIVE = {"today": 0, "tomorrow": 1, "day_after_tomorrow": 2}
-_FIELDS = {"example", "example_with_year", "before", "next", "next_after", *RELATIVE, *WEEKDAYS}
+_FIELDS = {"example", "example_with_year", "full_date", "before", "next", "next_after", *RELATIVE, *WEEKDAYS}
 
 # Letters people type in place of others: Arabic alef and yeh forms, Persian and Arabic yeh and kaf,
 # teh marbuta, Turkish dotless i, Polish ł, Russian ё; apostrophes inside words vanish.
@@ -113,7 +113,9 @@ def _read(path: Path) -> DayWords:
             raise DayWordsError(f"{rel}: `{field}` must be text with {{day}} and {{month}}")
     if "{year}" not in data["example_with_year"]:
         raise DayWordsError(f"{rel}: `example_with_year` needs {{year}}")
-    lists = {key: value for key, value in data.items() if not key.startswith("example")}
+    lists = {
+        key: value for key, value in data.items() if key not in {"example", "example_with_year", "full_date"}
+    }
     for field, words in lists.items():
         if not isinstance(words, list) or not all(
             isinstance(word, str) and normalised(word) for word in words
