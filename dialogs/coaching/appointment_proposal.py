@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from dialogs.appointments.reminder_plan import propose
 from dialogs.appointments.day_words import example
+from dialogs.appointments.reminder_plan import propose
 from dialogs.appointments.when import BadInput, example_day, local_moment, parse_clock, parse_day
 from dialogs.appointments.wording import KIND_ICONS, kind_label
 from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
