@@ -20,8 +20,8 @@ WEDNESDAY = date(2026, 12, 9)
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("uk", "Я напишу вам знову 9 грудня 2026 р. (середа)."),
-        ("ru", "Я напишу вам снова 9 декабря 2026 г. (среда)."),
+        ("uk", "Я напишу вам знову 9 грудня 2026\u202fр. (середа)."),
+        ("ru", "Я напишу вам снова 9 декабря 2026\u202fг. (среда)."),
     ],
 )
 def test_ukrainian_and_russian_dates_keep_their_case_and_one_full_stop(locale: str, expected: str) -> None:
@@ -33,9 +33,8 @@ def test_ukrainian_and_russian_dates_keep_their_case_and_one_full_stop(locale: s
 
 def test_until_a_day_in_ukrainian_is_not_followed_by_a_nominative_weekday() -> None:
     tr = Translator("uk")
-    assert (
-        tr("Paused until {date}.", date=tr.date(WEDNESDAY, "full")) == "Пауза до 9 грудня 2026 р. (середа)."
-    )
+    paused = tr("Paused until {date}.", date=tr.date(WEDNESDAY, "full"))
+    assert paused == "Пауза до 9 грудня 2026\u202fр. (середа)."
 
 
 def _with_date(locale: str) -> list[str]:
