@@ -126,7 +126,7 @@ def _reminder_sentence(turn: Turn, times: list[datetime]) -> str:
     tr = turn.tr
     if not times:
         return tr("No more reminders are planned for this appointment.")
-    listed = "; ".join(f"{tr.short_date(moment)}, {tr.time(moment)}" for moment in times)
+    listed = tr.semicolon.join(f"{tr.short_date(moment)}{tr.comma}{tr.time(moment)}" for moment in times)
     return tr("I will remind you: {times}", times=listed)
 
 
