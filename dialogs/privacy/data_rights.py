@@ -18,7 +18,7 @@ from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
 from dialogs.participation.stop import cancel_enrolment
 from dialogs.questionnaires.selfreport import readable_notes
-from storage import org_pseudonyms, organisations, personal_data
+from storage import coaches, org_pseudonyms, organisations, personal_data
 from storage.database import Tx
 from storage.outbox import Attachment
 from storage.participants import Participant, Status
@@ -26,7 +26,8 @@ from storage.times import to_db
 
 # What the file leaves out of the stored rows, and why: it is the service's bookkeeping, not about the person.
 # Row numbers and links between rows (`id`, `participant_id`, `coach_id`, ...) are internal; a signal keeps
-# its number, which its deliveries and acknowledgements name. Organisations are named, not numbered.
+# its number, which its deliveries and acknowledgements name. Coaches and organisations are named, not
+# numbered.
 NOT_ABOUT_THE_PERSON = frozenset({"button_tokens"})  # the tokens behind buttons (opaque and short-lived)
 INTERNAL_EVERYWHERE = frozenset({"id", "participant_id", "about_participant_id", "coach_id", "chat_id"})
 KEPT_HERE = {
@@ -107,8 +108,12 @@ async def _cleaned(tx: Tx, table: str, row: dict[str, Any]) -> dict[str, Any]:
     kept = {key: value for key, value in row.items() if key not in dropped}
     if table == "outbox" and row.get("sealed"):
         kept["text"] = None  # stored sealed, opened only to be sent
-    if "organisation_id" in kept:
-        organisation_id = kept.pop("organisation_id")
+    organisation_id = kept.pop("organisation_id", None)
+    if row.get("coach_id") is not None and "coach_name" not in row:  # the audit log names them already
+        coach = await coaches.by_id(tx, row["coach_id"])
+        kept["coach"] = None if coach is None else coach.name
+        organisation_id = organisation_id or (None if coach is None else coach.organisation_id)
+    if "organisation_id" in row or "coach" in kept:
         found = None if organisation_id is None else await organisations.by_id(tx, organisation_id)
         kept["organisation"] = None if found is None else found.name
     return kept

@@ -58,3 +58,5 @@ async def test_the_file_has_local_times_and_no_bookkeeping(w: World) -> None:
                 assert not (isinstance(value, str) and value.endswith("+00:00")), (table, value)
     shared = [c for c in tables["consents"] if c["scope"] == "sharing"]
     assert shared and all(c["organisation"] for c in shared)  # named, not numbered
+    (link,) = tables["coach_links"]
+    assert link["coach"] and link["organisation"] == shared[0]["organisation"]
