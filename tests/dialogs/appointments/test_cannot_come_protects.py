@@ -80,3 +80,13 @@ async def test_nothing_stored_anywhere_says_missed_and_the_answer_is_kept_as_bef
                 stored += [str(key).lower() for key in found.keys()]  # noqa: SIM118
                 stored += [str(value).lower() for value in found if not isinstance(value, bytes)]
     assert [text for text in stored if any(word in text for word in MISSED_WORDS)] == []
+
+
+async def test_the_german_message_names_the_time_where_the_person_lives(w: World) -> None:
+    chat = await enrol(w, share=False)
+    async with w.db.transaction() as tx:
+        await tx.execute("UPDATE participants SET timezone = 'Europe/Istanbul'")  # two hours ahead of Berlin
+    await add(chat, "3.12.", "10:00", kind=JOB_CENTRE)  # typed in their own zone
+    await run_until(w, chat, datetime(2026, 12, 3, 8, 0, tzinfo=ZoneInfo("Europe/Istanbul")))
+    shown = await chat.tap("🙁 I can't come")
+    assert "am Donnerstag, 3. Dezember 2026 um 10:00 Uhr" in shown[1].text
