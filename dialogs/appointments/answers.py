@@ -6,7 +6,9 @@ checked against the stored appointment: another participant's, a removed or a lo
 
 What reaches a coach, and only with the sharing consent: "I need a new date" (new_date_needed), "I need
 help to get there" with its category (help_to_get_there), and "please ask my coach to contact me"
-(contact_requested), which is offered after "I can't come" but never raised by it. "I can't come" on its
+(contact_requested), which is offered after "I can't come" (only when a coach may receive it) but never
+raised by it. For a job-centre appointment "I can't come" also explains why to tell the job centre before
+and offers a German message to copy (`dialogs/appointments/cannot_come.py`). "I can't come" on its
 own tells nobody anything: the bot must not turn into a channel for absence notices, and the coach learns
 only what the participant asks for. No answer is ever recorded as a missed appointment, and the follow-up's
 answer stays with the participant.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dialogs.appointments.cannot_come import protects, say_protective
 from dialogs.appointments.reminder_plan import (
     calendar_for,
     remind_again,
@@ -35,7 +38,7 @@ from dialogs.core.events import Choice
 from dialogs.core.flow import closed
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
-from dialogs.signals.raising import raise_signal
+from dialogs.signals.raising import allowed, raise_signal
 from storage import appointments, buttons
 from storage.appointments import Appointment
 from storage.due import DueItem
@@ -212,16 +215,21 @@ async def _there(turn: Turn, appointment: Appointment) -> None:
 async def _cannot(turn: Turn, appointment: Appointment) -> None:
     await appointments.set_answer(turn.tx, appointment.id, "cannot", turn.now)
     tr, ttl = turn.tr, _lasting(turn, appointment, ANSWER_WINDOW)
+    choices = [[Choice(tr("📅 I need a new date"), _act(appointment, "new_date"), lasting=ttl)]]
+    if await allowed(turn.tx, turn.person.id, "contact_requested"):  # no button that cannot be kept
+        choices.append(
+            [Choice(tr("📞 Please ask my coach to contact me"), _act(appointment, "contact"), lasting=ttl)]
+        )
+    choices.append([Choice(tr("🗑 Remove it from my list"), _act(appointment, "remove"), lasting=ttl)])
+    if protects(appointment):
+        say_protective(turn, appointment, choices)
+        return
     turn.say(
         tr(
             "Thank you for telling me. That is okay. If you can, let them know that you cannot come. "
             "Is there anything I can do?"
         ),
-        [
-            [Choice(tr("📅 I need a new date"), _act(appointment, "new_date"), lasting=ttl)],
-            [Choice(tr("📞 Please ask my coach to contact me"), _act(appointment, "contact"), lasting=ttl)],
-            [Choice(tr("🗑 Remove it from my list"), _act(appointment, "remove"), lasting=ttl)],
-        ],
+        choices,
     )
 
 
