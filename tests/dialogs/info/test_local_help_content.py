@@ -71,23 +71,23 @@ def test_a_word_for_debts_in_any_language_finds_the_local_debt_counselling(
     assert all(h.lang == lang for h in local)  # shown with the reader's words
 
 
-def _texts(data: object, field: str = "") -> list[tuple[str, str]]:
-    """Every string in a parsed content file with its field name; keywords are search words, not text."""
-    if isinstance(data, str):
-        return [(field, data)]
-    if isinstance(data, dict):
-        return [t for key, value in data.items() if key != "keywords" for t in _texts(value, key)]
-    if isinstance(data, list):
-        return [t for item in data for t in _texts(item, field)]
-    return []
+def _blocks(data: dict[str, object]) -> list[tuple[str, str]]:
+    """Each topic, term or entry block as (its name, all its words but the search keywords)."""
+    found = []
+    for table in ("topic", "term", "entry"):
+        for block in data.get(table, []):  # type: ignore[union-attr]
+            name = block.get("key") or block.get("term") or block.get("id")
+            words = [v for k, v in block.items() if k != "keywords" and isinstance(v, str)]
+            found.append((str(name), "\n".join(words)))
+    return found
 
 
 def test_buergergeld_appears_only_next_to_its_new_name() -> None:
     stale = []
     for path in sorted(INFO_CONTENT_ROOT.rglob("*.toml")):
-        for field, text in _texts(tomllib.loads(path.read_text(encoding="utf-8"))):
+        for name, text in _blocks(tomllib.loads(path.read_text(encoding="utf-8"))):
             if "Bürgergeld" in text and "Grundsicherungsgeld" not in text:
-                stale.append(f"{path.relative_to(INFO_CONTENT_ROOT)} {field}: {text[:60]!r}")
+                stale.append(f"{path.relative_to(INFO_CONTENT_ROOT)} {name}")
     assert stale == []
 
 
