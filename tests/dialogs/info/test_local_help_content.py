@@ -147,3 +147,16 @@ def test_every_text_fits_on_a_phone_screen(content: InfoContent, lang: str) -> N
                 if len(e.description) > TEXT_LIMIT
             ]
     assert long == []
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"), [("ديون", "de"), ("борги", "en"), ("borç", "de"), ("Schulden", "ar")]
+)
+def test_words_of_another_shipped_language_still_find_local_help(
+    content: InfoContent, word: str, lang: str
+) -> None:
+    """Telegram set to German, typed in Arabic: the Bochum debt counselling is found all the same."""
+    hits = content.search(word, lang, "bochum", limit=10)
+    local = [h for h in hits if h.kind == "entry" and h.key.startswith("bochum/") and h.topic == "debts"]
+    assert local, [h.key for h in hits]
+    assert all(h.lang == lang for h in local)
