@@ -54,7 +54,10 @@ def _region(turn: Turn) -> str | None:
 
 
 def _entry_text(turn: Turn, entry: Entry) -> str:
+    """One help entry; one shown in German to a reader of another language says so right above it."""
     lines = [f"▪️ {turn.tr.isolate(entry.name)}", entry.description]
+    if entry.lang != turn.tr.locale:
+        lines.insert(0, f"🌐 {turn.tr(UNTRANSLATED_MARKER)}")
     if entry.address:
         lines.append(f"📍 {turn.tr.isolate(entry.address)}")
     lines += [f"📞 {turn.tr.isolate(phone)}" for phone in entry.phone]
@@ -179,7 +182,7 @@ async def _topic_chosen(turn: Turn, action: Action) -> Next:
     entries = content().entries(key, turn.tr.locale, _region(turn))
     parts = [_marked(turn, found, f"{found.value.title}\n\n{found.value.body}")]
     if entries.value:
-        parts.append(_marked(turn, entries, turn.tr("Where you can get help:")))
+        parts.append(turn.tr("Where you can get help:"))  # each entry in German is marked itself
         parts += [_entry_text(turn, entry) for entry in entries.value]
     messages = _chunks(parts)
     for text in messages[:-1]:

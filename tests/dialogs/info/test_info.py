@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+
+from dialogs.core.config import INFO_CONTENT_ROOT
 from dialogs.core.i18n import Translator
+from dialogs.info import conversation
 from dialogs.info.conversation import content
+from dialogs.info.loading import load_info_content
+from dialogs.info.schema import Entry
 from storage import invitations
 from tests.harness import Chat, World
 
@@ -112,3 +120,64 @@ async def test_search_in_arabic_and_ukrainian(w: World) -> None:
         debts = content().topic("debts", hint)
         assert debts is not None and debts.lang == hint
         assert debts.value.title in chat.last.labels, chat.transcript()
+
+
+async def enrol_in_arabic(w: World, chat: Chat, region: str) -> None:
+    async with w.db.transaction() as tx:
+        code = (await invitations.create(tx, w.clock.now(), timedelta(days=14), region=region)).code
+    await chat.send(f"/start {code}")
+    await chat.tap("العربية")
+    for answer in ("نعم، أوافق", "لا", "لا", "لا"):
+        await chat.tap(answer)
+    await chat.tap(Translator("ar")("Set up later"))
+
+
+def _untranslated_entries_are_marked(shown: str, entries: list[Entry], lang: str) -> list[str]:
+    """The names of entries shown in German to a reader of `lang` without the marker right before them."""
+    unmarked = []
+    for entry in entries:
+        if entry.lang == lang:
+            continue
+        at = shown.find(entry.name)
+        assert at >= 0, entry.name
+        before = shown[:at].rsplit("\n\n", 1)[-1]
+        if "🌐" not in before:
+            unmarked.append(entry.name)
+    return unmarked
+
+
+async def test_an_arabic_reader_is_told_when_a_local_entry_is_in_german(
+    w: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One entry of a topic in German among translated ones: that entry carries the marker, visibly."""
+    root = tmp_path / "info"
+    shutil.copytree(INFO_CONTENT_ROOT, root)
+    path = root / "regions" / "bochum" / "ar.toml"
+    text = path.read_text(encoding="utf-8")
+    if 'id = "resolvenz-buero"' in text:  # keep one debts entry translated, drop the other
+        start = text.index('[[entry]]\nid = "schuldnerberatung-weitere"')
+        end = text.find("[[entry]]", start + 1)
+        path.write_text(text[:start] + (text[end:] if end >= 0 else ""), encoding="utf-8")
+    loaded = load_info_content(root)
+    monkeypatch.setattr(conversation, "content", lambda: loaded)
+    chat = w.chat(21, language_hint="ar")
+    await enrol_in_arabic(w, chat, "bochum")
+    await chat.send("/info")
+    debts = loaded.topic("debts", "ar")
+    assert debts is not None
+    await chat.tap(debts.value.title)
+    shown = "\n\n".join(s.text for s in chat.seen[-3:])
+    entries = loaded.entries("debts", "ar", "bochum").value
+    assert any(e.lang != "ar" for e in entries)
+    assert _untranslated_entries_are_marked(shown, entries, "ar") == [], chat.transcript()
+
+
+async def test_shipped_local_help_is_arabic_or_marked_in_every_topic(w: World) -> None:
+    chat = w.chat(22, language_hint="ar")
+    await enrol_in_arabic(w, chat, "bochum")
+    for topic in content().topics("ar").value:
+        await chat.send("/info")
+        await chat.tap(topic.title)
+        shown = "\n\n".join(s.text for s in chat.seen[-3:])
+        entries = content().entries(topic.key, "ar", "bochum").value
+        assert _untranslated_entries_are_marked(shown, entries, "ar") == [], (topic.key, chat.transcript())
