@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from dialogs.core.i18n import N_, Catalogue, Translator
 from dialogs.signals.catalogue import kinds_for_scope
 
-TEXT_VERSION = "2026-11-22"
+TEXT_VERSION = "2026-12-07"
 
 CHECKINS = "checkins"
 SELFREPORTS = "selfreports"
@@ -140,7 +140,7 @@ INTRODUCTION: tuple[str, ...] = (
         "appointments and give you help information in your language."
     ),
     N_(
-        "Taking part is voluntary. It changes nothing about your Bürgergeld or other benefits. "
+        "Taking part is voluntary. It changes nothing about your Grundsicherungsgeld or other benefits. "
         "You can stop at any time."
     ),
     N_(
@@ -162,11 +162,23 @@ INTRODUCTION: tuple[str, ...] = (
     ),
 )
 
+# The introduction is read in short pages, one message each with a "Next" button, so nobody meets a wall
+# of text: hello and voluntariness; what is stored and what a coach sees; Telegram and how to stop. The
+# text recorded (`shown_text`) is the same paragraphs in the same order, so splitting it into pages changed
+# no meaning and no hash; only the renamed benefit (Bürgergeld -> Grundsicherungsgeld, 1 July 2026) did.
+INTRODUCTION_PAGES: tuple[tuple[int, ...], ...] = ((0, 1), (2, 3), (4, 5))
+
 YOUR_COACHS_ORGANISATION = N_("your coach's organisation")
 
 
 def introduction(tr: Translator, retention_days: int) -> list[str]:
     return [tr(text, days=retention_days) for text in INTRODUCTION]
+
+
+def introduction_pages(tr: Translator, retention_days: int) -> list[str]:
+    """The introduction as the messages shown, one per page (paragraphs joined as in `shown_text`)."""
+    paragraphs = introduction(tr, retention_days)
+    return ["\n\n".join(paragraphs[i] for i in page) for page in INTRODUCTION_PAGES]
 
 
 def question(tr: Translator, scope: Scope, organisation: str | None, coach: str | None = None) -> str:

@@ -73,7 +73,10 @@ class Chat:
         return await self.deliver(event)
 
     async def tap(self, label: str) -> list[Shown]:
-        """Press the newest button whose label contains `label`."""
+        """Press the newest button whose label contains `label`. A reader looking for a button further on
+        first reads through the pages of a text shown in short pages (each has only a "…▶" button)."""
+        while self._paging() and not any(label in text for text in self.last.labels):
+            await self.tap(self.last.labels[0])
         for shown in reversed(self.seen):
             for line in shown.buttons:
                 for text, token in line:
@@ -81,6 +84,9 @@ class Chat:
                         self.log.append(f"you tap: [{text}]")
                         return await self.press(token)
         raise AssertionError(f"no button {label!r} in:\n{self.transcript()}")
+
+    def _paging(self) -> bool:
+        return bool(self.seen) and len(self.last.labels) == 1 and self.last.labels[0].endswith(("▶", "◀"))
 
     async def press(self, token: str, *, update_id: int | None = None) -> list[Shown]:
         event = Event(
