@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import act
+from dialogs.core.events import Choice
 from dialogs.core.flow import Standing, show_current
 from dialogs.core.i18n import N_
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
 from dialogs.crisis.card import card_text, show_crisis
+from dialogs.participation.menu import MENU, command_list, menu_choice, sos_choice
 
 HELP_INTRO = N_(
     "I am your companion in the coaching programme. Taking part is voluntary. "
     "I help with your day, remind you of appointments and explain things in your language."
 )
-
-
-def command_list(turn: Turn, standing: Standing) -> str:
-    lines = [
-        f"/{c.name} – {turn.tr(c.description)}"
-        for c in turn.registry.commands.values()
-        if c.in_menu and standing in c.standings
-    ]
-    return "\n".join(lines)
 
 
 COACH_INTRO = N_(
@@ -38,11 +32,16 @@ async def help_command(turn: Turn, args: str) -> None:
     parts = [turn.tr(HELP_INTRO)]
     if standing is Standing.STRANGER:
         parts.append(turn.tr("To take part you need an invitation link from your coach."))
-    else:
-        parts.append(command_list(turn, standing))
-    parts.append(card_text(turn))
-    turn.say("\n\n".join(parts))
-    await show_current(turn)
+    if turn.flow != MENU.name or turn.participant is None or standing is Standing.STRANGER:
+        # Joining, or in the middle of a question: the help numbers, then that question again.
+        parts.append(card_text(turn))
+        turn.say("\n\n".join(parts))
+        await show_current(turn)
+        return
+    # At the menu: short, with help now, every command and the menu one tap away (not the menu again).
+    parts.append(turn.tr("If you need help now, tap “🆘 Help now” or write /sos."))
+    more = Choice(turn.tr("📋 All commands"), act("commands"))
+    turn.say("\n\n".join(parts), [[sos_choice(turn)], [more, menu_choice(turn)]])
 
 
 async def sos_command(turn: Turn, args: str) -> None:
