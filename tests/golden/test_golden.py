@@ -20,7 +20,9 @@ CASES = [(locale, path) for locale in LANGUAGES for path in PATHS]
 
 
 @pytest.mark.parametrize(("locale", "path"), CASES)
-async def test_transcript_matches_the_golden_file(w: World, locale: str, path: str, update_golden: bool) -> None:
+async def test_transcript_matches_the_golden_file(
+    w: World, locale: str, path: str, update_golden: bool
+) -> None:
     transcript, _ = await run(w, locale, path)
     golden = HERE / locale / f"{path}.txt"
     if update_golden:
