@@ -193,6 +193,16 @@ def question(tr: Translator, scope: Scope, organisation: str | None, coach: str 
     return tr(scope.question)
 
 
+def question_messages(tr: Translator, scope: Scope, organisation: str | None) -> list[str]:
+    """`question` as the messages shown, each short enough for a phone screen: the sharing question and
+    its list of signals are two messages (together exactly `question`, whose hash is recorded)."""
+    text = question(tr, scope, organisation)
+    if scope.key == SHARING:
+        asked, _, signals = text.partition("\n\n")
+        return [asked, signals]
+    return [text]
+
+
 def link_introduction(tr: Translator, organisation: str, coach: str) -> str:
     return tr(LINK_INTRODUCTION, organisation=organisation, coach=coach)
 

@@ -94,7 +94,10 @@ async def _show_scope(turn: Turn) -> Next | None:
         await _introduce_link(turn, organisation_id, name or "")
     yes = turn.tr("Yes, I agree") if scope.required else turn.tr("Yes")
     no = turn.tr("No, thanks") if scope.required else turn.tr("No")
-    turn.say(consent_texts.question(turn.tr, scope, name), [[Choice(yes, act("yes")), Choice(no, act("no"))]])
+    *before, last = consent_texts.question_messages(turn.tr, scope, name)
+    for text in before:
+        turn.say(text)
+    turn.say(last, [[Choice(yes, act("yes")), Choice(no, act("no"))]])
     return None
 
 

@@ -79,8 +79,25 @@ async def _full_menu(turn: Turn, action: Action) -> Next:
 
 async def _commands(turn: Turn, action: Action) -> Next:
     """/help's "more": every command this person can use, one per line."""
-    turn.say(command_list(turn, standing_of(turn)), [[sos_choice(turn), menu_choice(turn)]])
+    *before, last = screens(command_list(turn, standing_of(turn)).split("\n"))
+    for text in before:
+        turn.say(text)
+    turn.say(last, [[sos_choice(turn), menu_choice(turn)]])
     return DONE
+
+
+SCREEN = 600  # characters: about one phone screen
+
+
+def screens(lines: list[str]) -> list[str]:
+    """Lines gathered into messages of at most a phone screen each (a longer line stays whole)."""
+    messages: list[str] = []
+    for line in lines:
+        if messages and len(messages[-1]) + 1 + len(line) <= SCREEN:
+            messages[-1] += "\n" + line
+        else:
+            messages.append(line)
+    return messages or [""]
 
 
 async def _text(turn: Turn, text: str) -> Next:
