@@ -23,6 +23,7 @@ from dialogs.info.content import InfoContent, Localized
 from dialogs.info.loading import cached_content
 from dialogs.info.schema import Entry
 from dialogs.info.search import SearchHit
+from dialogs.participation.menu import sos_choice
 from storage import participants
 
 FLOW = "info"
@@ -118,7 +119,10 @@ async def search_from_menu(turn: Turn, text: str) -> bool:
 
 async def _show_topics(turn: Turn) -> None:
     topics = content().topics(turn.tr.locale)
-    rows = _pairs([Choice(topic.title, act("topic", topic.key)) for topic in topics.value])
+    rows = [
+        [sos_choice(turn)],
+        *_pairs([Choice(topic.title, act("topic", topic.key)) for topic in topics.value]),
+    ]
     rows.append([Choice(turn.tr("📖 Words from the job centre"), act("glossary"))])
     region = _region(turn)
     where = content().region_name(region, turn.tr.locale) if region else turn.tr("Germany")

@@ -82,7 +82,7 @@ async def report(r: Reader) -> None:
 
 async def info_search(r: Reader) -> None:
     await r.say("/info")
-    await r.tap_at(3)  # a topic (debts)
+    await r.tap_at(4)  # a topic (debts: after Help now, the fourth)
     await r.say("Schulden")
 
 
