@@ -9,6 +9,12 @@ per organisation (`per_organisation`): the participant says yes or no separately
 they are linked to, and the organisation's name is part of the text shown (and so of its hash). Being
 linked is itself recorded (scope `link`): the organisation then knows the pseudonym and whether the
 person takes part, nothing else without a further yes.
+
+Version 2026-12-07 names the benefit Grundsicherungsgeld (Bürgergeld until 1 July 2026). That changes the
+text of the required scope in every language, so everyone who agreed to the older text is asked again, once,
+at their next message or tap (the introduction's pages, then the question): the system working as designed,
+since nobody's yes may stand for a text they did not read. Their other answers (texts unchanged) stand.
+Showing the same paragraphs in pages instead of one after another changed no hash.
 """
 
 from __future__ import annotations
