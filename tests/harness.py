@@ -75,8 +75,9 @@ class Chat:
     async def tap(self, label: str) -> list[Shown]:
         """Press the newest button whose label contains `label`. A reader looking for a button further on
         first reads through the pages of a text shown in short pages (each has only a "…▶" button)."""
-        while self._paging() and not any(label in text for text in self.last.labels):
-            await self.tap(self.last.labels[0])
+        while (page := self._page(label)) is not None:
+            self.log.append(f"you tap: [{page.labels[0]}]")
+            await self.press(page.buttons[0][0][1])
         for shown in reversed(self.seen):
             for line in shown.buttons:
                 for text, token in line:
@@ -85,8 +86,14 @@ class Chat:
                         return await self.press(token)
         raise AssertionError(f"no button {label!r} in:\n{self.transcript()}")
 
-    def _paging(self) -> bool:
-        return bool(self.seen) and len(self.last.labels) == 1 and self.last.labels[0].endswith(("▶", "◀"))
+    def _page(self, label: str) -> Shown | None:
+        """The newest page whose only button reads on ("Next ▶"), when no later message has `label`."""
+        for shown in reversed(self.seen):
+            if any(label in text for text in shown.labels):
+                return None
+            if len(shown.labels) == 1 and shown.labels[0].endswith(("▶", "◀")):
+                return shown
+        return None
 
     async def press(self, token: str, *, update_id: int | None = None) -> list[Shown]:
         event = Event(

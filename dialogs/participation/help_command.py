@@ -9,7 +9,7 @@ from dialogs.core.i18n import N_
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
 from dialogs.crisis.card import card_text, show_crisis
-from dialogs.participation.menu import MENU, command_list, menu_choice, sos_choice
+from dialogs.participation.menu import MENU, command_list, menu_choice
 
 HELP_INTRO = N_(
     "I am your companion in the coaching programme. Taking part is voluntary. "
@@ -32,16 +32,15 @@ async def help_command(turn: Turn, args: str) -> None:
     parts = [turn.tr(HELP_INTRO)]
     if standing is Standing.STRANGER:
         parts.append(turn.tr("To take part you need an invitation link from your coach."))
-    if turn.flow != MENU.name or turn.participant is None or standing is Standing.STRANGER:
-        # Joining, or in the middle of a question: the help numbers, then that question again.
-        parts.append(card_text(turn))
-        turn.say("\n\n".join(parts))
-        await show_current(turn)
+    turn.say("\n\n".join(parts))
+    if standing is Standing.ACTIVE and turn.flow == MENU.name:
+        # At the menu: the help numbers, with every command and the menu one tap away (not the menu again).
+        more = Choice(turn.tr("📋 All commands"), act("commands"))
+        turn.say(card_text(turn), [[more, menu_choice(turn)]])
         return
-    # At the menu: short, with help now, every command and the menu one tap away (not the menu again).
-    parts.append(turn.tr("If you need help now, tap “🆘 Help now” or write /sos."))
-    more = Choice(turn.tr("📋 All commands"), act("commands"))
-    turn.say("\n\n".join(parts), [[sos_choice(turn)], [more, menu_choice(turn)]])
+    # Joining, stopped, or in the middle of a question: the help numbers, then where the person is again.
+    turn.say(card_text(turn))
+    await show_current(turn)
 
 
 async def sos_command(turn: Turn, args: str) -> None:
