@@ -16,14 +16,14 @@ from typing import Any
 from dialogs.core.actions import Action, act
 from dialogs.core.config import INFO_CONTENT_ROOT
 from dialogs.core.events import Choice
-from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Step, StepFlow, follow, start
+from dialogs.core.flow import DONE, STAY, Go, Next, Step, StepFlow, follow, start
 from dialogs.core.i18n import UNTRANSLATED_MARKER
 from dialogs.core.turn import Turn
 from dialogs.info.content import InfoContent, Localized
 from dialogs.info.loading import cached_content
 from dialogs.info.schema import Entry
 from dialogs.info.search import SearchHit
-from dialogs.participation.menu import sos_choice
+from dialogs.participation.menu import BACK_TO_MENU, sos_choice
 from storage import participants
 
 FLOW = "info"
@@ -232,7 +232,7 @@ async def _to_regions(turn: Turn, action: Action) -> Next:
 
 
 async def _to_menu(turn: Turn, action: Action) -> Next:
-    return Handover("menu")
+    return BACK_TO_MENU
 
 
 INFO = StepFlow(

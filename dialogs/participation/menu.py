@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import DONE, STAY, Next, Standing, Step, StepFlow
+from dialogs.core.flow import DONE, STAY, Handover, Next, Standing, Step, StepFlow
 from dialogs.core.i18n import N_
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
@@ -59,10 +59,17 @@ def menu_choice(turn: Turn) -> Choice:
     return Choice(turn.tr("☰ Menu"), act("menu"))
 
 
+# Where "Back to the menu" leads: the whole menu, once (after that the compact line again).
+BACK_TO_MENU = Handover("menu", data={"full": True})
+
+
 async def _show(turn: Turn) -> None:
     """The compact way back: help at once, or the whole menu one tap away."""
     if turn.participant is not None and turn.participant.status is Status.STOPPED:
         stopped_note(turn)
+        return
+    if turn.data.pop("full", False):
+        _say_full_menu(turn)
         return
     turn.say(turn.tr("What would you like to do?"), [[sos_choice(turn), menu_choice(turn)]])
 
@@ -70,11 +77,15 @@ async def _show(turn: Turn) -> None:
 async def _full_menu(turn: Turn, action: Action) -> Next:
     if turn.participant is not None and turn.participant.status is Status.STOPPED:
         stopped_note(turn)
-        return DONE
+    else:
+        _say_full_menu(turn)
+    return DONE
+
+
+def _say_full_menu(turn: Turn) -> None:
     entries = [Choice(turn.tr(entry.label), act("cmd", entry.command)) for entry in turn.registry.menu]
     rows = [[sos_choice(turn)], *[entries[i : i + 2] for i in range(0, len(entries), 2)]]
     turn.say(turn.tr("What would you like to do?"), rows)
-    return DONE
 
 
 async def _commands(turn: Turn, action: Action) -> Next:

@@ -64,3 +64,13 @@ def test_every_consent_message_fits_a_phone_screen_in_every_language() -> None:
         for scope in (*consent_texts.SCOPES, consent_texts.LINK_SCOPE):
             messages += consent_texts.question_messages(tr, scope, "Jobcenter Musterstadt")
         assert [len(text) for text in messages if len(text) > SCREEN] == [], locale
+
+
+async def test_back_to_the_menu_shows_the_whole_menu_once(w: World, enrolled: Chat) -> None:
+    await enrolled.send("/info")
+    assert enrolled.last.labels[0] == "🆘 Help now"  # Help now on the /info menu too
+    await enrolled.tap("Back to the menu")
+    assert "📅 Appointments" in enrolled.last.labels
+    await enrolled.send("/pause")
+    await enrolled.tap("3 days")
+    assert enrolled.last.labels == ["🆘 Help now", "☰ Menu"]  # after an action: the short line again
