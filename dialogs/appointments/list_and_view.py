@@ -100,7 +100,7 @@ async def show_view(turn: Turn) -> Next | None:
         KIND_ICONS[appointment.kind] + " " + when_sentence(tr, appointment, turn.now),
         *details(tr, appointment, turn.config.encryption_keys),
     ]
-    choices: list[list[Choice]] = []
+    choices: list[list[Choice]] = [[sos_choice(turn)]]
     if not appointment.confirmed:
         lines += ["", tr("Your coach has added this appointment. Please confirm it, then I will remind you.")]
         choices += [
