@@ -151,9 +151,9 @@ async def test_a_sealed_message_no_configured_key_opens_is_given_up_not_sent_as_
         sender = Recording()
         other_key = sealer_for((new_key(),))  # the operator replaced the key while a message waited
         worker = OutboxWorker(w.db, sender, w.clock, Limits(global_rate=1000, per_chat_interval=0), other_key)
-        for _ in range(3):  # the help text (no menu after it any more)
+        for _ in range(3):  # the help text and the help numbers: one at a time, in order
             await worker.drain()
         assert sender.texts == []
         async with w.db.read() as tx:
             rows = await tx.all("SELECT status, last_error, text FROM outbox WHERE status != 'sent'")
-        assert [tuple(row) for row in rows] == [("dead", "unreadable", None)]
+        assert [tuple(row) for row in rows] == [("dead", "unreadable", None)] * 2
