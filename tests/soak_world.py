@@ -169,6 +169,9 @@ def make_people(count: int, seed: int) -> list[Person]:
             person.weekdays, person.lookback_day = "1234567", None
             person.script = [
                 ("tap", "English"),
+                ("tap", "Next ▶"),  # the introduction's three pages
+                ("tap", "Next ▶"),
+                ("tap", "Next ▶"),
                 ("tap", "Yes, I agree"),
                 ("tap", "Yes" if person.selfreports else "No"),
                 ("text", "08:00"),

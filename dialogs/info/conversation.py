@@ -16,13 +16,14 @@ from typing import Any
 from dialogs.core.actions import Action, act
 from dialogs.core.config import INFO_CONTENT_ROOT
 from dialogs.core.events import Choice
-from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Step, StepFlow, follow, start
+from dialogs.core.flow import DONE, STAY, Go, Next, Step, StepFlow, follow, start
 from dialogs.core.i18n import UNTRANSLATED_MARKER
 from dialogs.core.turn import Turn
 from dialogs.info.content import InfoContent, Localized
 from dialogs.info.loading import cached_content
 from dialogs.info.schema import Entry
 from dialogs.info.search import SearchHit
+from dialogs.participation.menu import BACK_TO_MENU, sos_choice
 from storage import participants
 
 FLOW = "info"
@@ -121,7 +122,10 @@ async def search_from_menu(turn: Turn, text: str) -> bool:
 
 async def _show_topics(turn: Turn) -> None:
     topics = content().topics(turn.tr.locale)
-    rows = _pairs([Choice(topic.title, act("topic", topic.key)) for topic in topics.value])
+    rows = [
+        [sos_choice(turn)],
+        *_pairs([Choice(topic.title, act("topic", topic.key)) for topic in topics.value]),
+    ]
     rows.append([Choice(turn.tr("📖 Words from the job centre"), act("glossary"))])
     region = _region(turn)
     where = content().region_name(region, turn.tr.locale) if region else turn.tr("Germany")
@@ -231,7 +235,7 @@ async def _to_regions(turn: Turn, action: Action) -> Next:
 
 
 async def _to_menu(turn: Turn, action: Action) -> Next:
-    return Handover("menu")
+    return BACK_TO_MENU
 
 
 INFO = StepFlow(

@@ -169,9 +169,12 @@ class Story:
         it) and the one the coach's organisation knows."""
         start = self.mark()
         await self.say(chat, f"/start {code}", "Please choose your language.", **user)
-        await self.tap(chat, "English", "May I send you check-ins", **user)
+        await self.tap(chat, "English", "It changes nothing about your", **user)
+        await self.tap(chat, "Next ▶", "What I store", **user)  # the introduction, page by page
+        await self.tap(chat, "Next ▶", "Telegram is a separate company", **user)
+        await self.tap(chat, "Next ▶", "May I send you check-ins", **user)
         await self.tap(chat, "Yes, I agree", "May I store your answers", **user)
-        await self.tap(chat, "Yes", "May I share short signals", **user)
+        await self.tap(chat, "Yes", "The signals could be:", **user)
         welcome = await self.tap(chat, "Yes", "Your pseudonym is P-", **user)
         found = re.search(r"P-[0-9A-Z]{4}", welcome.text or "")
         assert found

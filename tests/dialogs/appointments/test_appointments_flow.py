@@ -27,6 +27,7 @@ from tests.harness import World
 @pytest.mark.usefixtures("keyed")
 async def test_adding_with_buttons_and_seeing_it_in_the_list(w: World) -> None:
     chat = await enrol(w)  # Monday 2026-11-23, 10:00 in Berlin
+    await chat.tap("☰ Menu")
     await chat.tap("📅 Appointments")
     assert "You have no upcoming appointments." in plain(chat.last.text)
     await chat.tap("➕ Add an appointment")

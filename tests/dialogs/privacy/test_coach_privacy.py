@@ -141,7 +141,7 @@ async def test_coming_back_after_stop_asks_each_organisation_again(w: World, coa
     await participant.send("/start")
     await participant.tap("Yes, I agree")
     await participant.tap("Yes")
-    assert participant.last.text.startswith("May I share short signals with Jobcenter Musterstadt?")
+    assert participant.seen[-2].text.startswith("May I share short signals with Jobcenter Musterstadt?")
     await participant.tap("Yes")
     await participant.tap("No")
     assert "Thank you. Your choices are saved." in participant.texts()
