@@ -391,7 +391,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             await s.expect(ANNA, "⏰ Your appointment (Doctor)", timeout=30)
             await s.tap(ANNA, "I need a new date", "short signal that you need a new date", **anna)
             await s.tap(ANNA, "I need help to get there", "", **anna)
-            await s.tap(ANNA, "Interpreter", "need help to get there: Interpreter", **anna)
+            await s.tap(ANNA, "Interpreter", "then tap Done", **anna)
+            await s.tap(ANNA, "Done", "need help to get there: Interpreter", **anna)
 
             # -- a pause ---------------------------------------------------------------------------------
             await s.say(ANNA, "/pause", "For how many days", **anna)
