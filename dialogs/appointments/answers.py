@@ -51,6 +51,7 @@ from storage.participants import Status
 FOLLOWUP_WINDOW = timedelta(days=3)
 SNOOZE = timedelta(hours=1)
 OUTCOMES = ("good", "okay", "hard", "skip")
+NOT_GOING = frozenset({"cannot", "new_date"})  # answers after which no follow-up is asked
 PROPOSAL_VERBS = frozenset({"confirm", "decline"})
 REMOVED = N_("Removed. If it is in your calendar app, please delete it there too.")
 
@@ -86,6 +87,8 @@ async def send_reminder(turn: Turn, item: DueItem) -> None:
 async def ask_followup(turn: Turn, item: DueItem) -> None:
     appointment = await _due_appointment(turn, item)
     if appointment is None or not appointment.confirmed or appointment.outcome is not None:
+        return
+    if appointment.answer in NOT_GOING:  # "How did it go?" after "I can't come" would be a blunder
         return
     tr, ttl = turn.tr, FOLLOWUP_WINDOW
     turn.say(

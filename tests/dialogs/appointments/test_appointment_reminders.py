@@ -327,3 +327,17 @@ async def test_restart_before_the_sweep_sends_within_the_grace_window_only(w: Wo
     async with w.db.read() as tx:
         expired = await due.for_participant(tx, who.id, status="expired")
     assert [row.due_at for row in expired] == [berlin(2026, 12, 3, 8, 0)]
+
+
+async def test_after_i_cant_come_or_a_new_date_nobody_asks_how_it_went(w: World) -> None:
+    chat = await enrol(w, share=False)
+    await add(chat, "3.12.", "10:00")
+    await add(chat, "4.12.", "10:00")
+    await add(chat, "7.12.", "10:00")
+    await run_until(w, chat, berlin(2026, 12, 2, 18, 0))
+    await chat.tap("🙁 I can't come")
+    arrived = await run_until(w, chat, berlin(2026, 12, 3, 18, 0))
+    await chat.tap("📅 I need a new date")
+    arrived += await run_until(w, chat, berlin(2026, 12, 8, 12, 0))
+    followups = [plain(shown.text) for _, shown in arrived if "How did your appointment go" in shown.text]
+    assert followups == ["How did your appointment go (Doctor, Mon, Dec 7)? Only you will see your answer."]
