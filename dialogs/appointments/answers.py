@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dialogs.appointments.answer_buttons import ANSWER_WINDOW, NOT_SHARED
+from dialogs.appointments.answer_buttons import ANSWER_WINDOW, not_shared
 from dialogs.appointments.answer_buttons import BUTTON as BUTTON  # registered in dialogs/features.py
 from dialogs.appointments.answer_buttons import button_action as _act
 from dialogs.appointments.answer_buttons import lasting as _lasting
@@ -237,7 +237,11 @@ async def _new_date(turn: Turn, appointment: Appointment) -> None:
     if await raise_signal(turn, "new_date_needed"):
         turn.say(tr("Thank you. Your coach gets a short signal that you need a new date."))
     else:
-        turn.say(tr("Thank you for telling me. Please ask the office for a new date.") + " " + tr(NOT_SHARED))
+        turn.say(
+            tr("Thank you for telling me. Please ask the office for a new date.")
+            + " "
+            + await not_shared(turn)
+        )
 
 
 async def _contact(turn: Turn, appointment: Appointment) -> None:
@@ -245,7 +249,7 @@ async def _contact(turn: Turn, appointment: Appointment) -> None:
     if await raise_signal(turn, "contact_requested"):
         turn.say(turn.tr("Thank you. Your coach gets a short signal that you would like to be contacted."))
     else:
-        turn.say(turn.tr("Please contact your coach directly.") + " " + turn.tr(NOT_SHARED))
+        turn.say(turn.tr("Please contact your coach directly.") + " " + await not_shared(turn))
 
 
 async def _snooze(turn: Turn, appointment: Appointment) -> None:

@@ -9,7 +9,7 @@ Kinds asked for before are named above the list and not offered again.
 
 from __future__ import annotations
 
-from dialogs.appointments.answer_buttons import ANSWER_WINDOW, NOT_SHARED, button_action, lasting
+from dialogs.appointments.answer_buttons import ANSWER_WINDOW, button_action, lasting, not_shared
 from dialogs.appointments.wording import HELP_LABELS, help_list
 from dialogs.core.events import Choice
 from dialogs.core.flow import closed
@@ -99,5 +99,5 @@ async def help_needed(turn: Turn, appointment: Appointment, categories: list[str
                 help=wanted,
             )
             + " "
-            + tr(NOT_SHARED)
+            + await not_shared(turn)
         )

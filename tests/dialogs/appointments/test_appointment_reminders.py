@@ -341,3 +341,23 @@ async def test_after_i_cant_come_or_a_new_date_nobody_asks_how_it_went(w: World)
     arrived += await run_until(w, chat, berlin(2026, 12, 8, 12, 0))
     followups = [plain(shown.text) for _, shown in arrived if "How did your appointment go" in shown.text]
     assert followups == ["How did your appointment go (Doctor, Mon, Dec 7)? Only you will see your answer."]
+
+
+async def test_without_a_coach_no_answer_points_to_sharing_in_privacy(w: World) -> None:
+    """Nobody could be told: the answers say so, and do not suggest allowing signals in /privacy."""
+    chat = w.chat(1003, "en")
+    await chat.send("/start " + await w.invitation(coach=False))
+    await chat.tap("English")
+    await chat.tap("Yes, I agree")
+    await chat.tap("No")
+    await chat.tap("Set up later")
+    await add(chat, "3.12.", "10:00")
+    await run_until(w, chat, berlin(2026, 12, 2, 18, 0))
+    await chat.tap("📅 I need a new date")
+    assert "You are not connected with a coach in this companion, so nobody is told." in chat.last.text
+    assert "/privacy" not in chat.last.text
+    await chat.tap("🤝 I need help to get there")
+    await chat.tap("Childcare")
+    await chat.tap("Done")
+    assert "/privacy" not in chat.last.text and "not connected with a coach" in chat.last.text
+    assert await w.count("signals") == 0
