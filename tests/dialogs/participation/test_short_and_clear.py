@@ -99,3 +99,9 @@ async def test_back_to_the_menu_from_appointments_shows_the_menu_like_the_other_
         await enrolled.tap("Back to the menu" if command == "/appointments" else "Cancel")
         assert enrolled.last.labels[0] == "🆘 Help now"
         assert "📅 Appointments" in enrolled.last.labels and "🔒 Privacy" in enrolled.last.labels
+
+
+async def test_help_now_comes_first_on_every_menu_and_submenu(w: World, enrolled: Chat) -> None:
+    for command in ("/appointments", "/info", "/settings", "/privacy"):
+        await enrolled.send(command)
+        assert enrolled.last.labels[0] == "🆘 Help now", command
