@@ -9,6 +9,12 @@ per organisation (`per_organisation`): the participant says yes or no separately
 they are linked to, and the organisation's name is part of the text shown (and so of its hash). Being
 linked is itself recorded (scope `link`): the organisation then knows the pseudonym and whether the
 person takes part, nothing else without a further yes.
+
+Version 2026-12-07 names the benefit Grundsicherungsgeld (Bürgergeld until 1 July 2026). That changes the
+text of the required scope in every language, so everyone who agreed to the older text is asked again, once,
+at their next message or tap (the introduction's pages, then the question): the system working as designed,
+since nobody's yes may stand for a text they did not read. Their other answers (texts unchanged) stand.
+Showing the same paragraphs in pages instead of one after another changed no hash.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 from dialogs.core.i18n import N_, Catalogue, Translator
 from dialogs.signals.catalogue import kinds_for_scope
 
-TEXT_VERSION = "2026-11-22"
+TEXT_VERSION = "2026-12-07"
 
 CHECKINS = "checkins"
 SELFREPORTS = "selfreports"
@@ -140,7 +146,7 @@ INTRODUCTION: tuple[str, ...] = (
         "appointments and give you help information in your language."
     ),
     N_(
-        "Taking part is voluntary. It changes nothing about your Bürgergeld or other benefits. "
+        "Taking part is voluntary. It changes nothing about your Grundsicherungsgeld or other benefits. "
         "You can stop at any time."
     ),
     N_(
@@ -162,11 +168,23 @@ INTRODUCTION: tuple[str, ...] = (
     ),
 )
 
+# The introduction is read in short pages, one message each with a "Next" button, so nobody meets a wall
+# of text: hello and voluntariness; what is stored and what a coach sees; Telegram and how to stop. The
+# text recorded (`shown_text`) is the same paragraphs in the same order, so splitting it into pages changed
+# no meaning and no hash; only the renamed benefit (Bürgergeld -> Grundsicherungsgeld, 1 July 2026) did.
+INTRODUCTION_PAGES: tuple[tuple[int, ...], ...] = ((0, 1), (2, 3), (4, 5))
+
 YOUR_COACHS_ORGANISATION = N_("your coach's organisation")
 
 
 def introduction(tr: Translator, retention_days: int) -> list[str]:
     return [tr(text, days=retention_days) for text in INTRODUCTION]
+
+
+def introduction_pages(tr: Translator, retention_days: int) -> list[str]:
+    """The introduction as the messages shown, one per page (paragraphs joined as in `shown_text`)."""
+    paragraphs = introduction(tr, retention_days)
+    return ["\n\n".join(paragraphs[i] for i in page) for page in INTRODUCTION_PAGES]
 
 
 def question(tr: Translator, scope: Scope, organisation: str | None, coach: str | None = None) -> str:
@@ -179,6 +197,16 @@ def question(tr: Translator, scope: Scope, organisation: str | None, coach: str 
     if scope.per_organisation:
         return tr(scope.question, organisation=org)
     return tr(scope.question)
+
+
+def question_messages(tr: Translator, scope: Scope, organisation: str | None) -> list[str]:
+    """`question` as the messages shown, each short enough for a phone screen: the sharing question and
+    its list of signals are two messages (together exactly `question`, whose hash is recorded)."""
+    text = question(tr, scope, organisation)
+    if scope.key == SHARING:
+        asked, _, signals = text.partition("\n\n")
+        return [asked, signals]
+    return [text]
 
 
 def link_introduction(tr: Translator, organisation: str, coach: str) -> str:

@@ -134,8 +134,9 @@ BUTTONS = (
     LastingButton(card.CRISIS, card.crisis_item),
 )
 
+# One help entry: "🆘 Help now" comes first on every menu (`menu.sos_choice`); /help stays a command.
 MAIN_MENU = (
-    MenuEntry(N_("ℹ️ Help and information"), "info"),
+    MenuEntry(N_("📍 Services near you"), "info"),
     MenuEntry(N_("⏰ Check-ins"), "settings"),
     MenuEntry(N_("⏸ Pause"), "pause"),
     MenuEntry(N_("📅 Appointments"), "appointments"),
@@ -143,7 +144,6 @@ MAIN_MENU = (
     MenuEntry(N_("📈 My weeks"), "myweek"),
     MenuEntry(N_("🔒 Privacy"), "privacy"),
     MenuEntry(N_("🌐 Language"), "language"),
-    MenuEntry(N_("❓ Help"), "help"),
 )
 # What typed text at the main menu may mean, tried in order (a search of the help information).
 MENU_TEXT = (info.search_from_menu,)

@@ -73,7 +73,11 @@ class Chat:
         return await self.deliver(event)
 
     async def tap(self, label: str) -> list[Shown]:
-        """Press the newest button whose label contains `label`."""
+        """Press the newest button whose label contains `label`. A reader looking for a button further on
+        first reads through the pages of a text shown in short pages (each has only a "…▶" button)."""
+        while (page := self._page(label)) is not None:
+            self.log.append(f"you tap: [{page.labels[0]}]")
+            await self.press(page.buttons[0][0][1])
         for shown in reversed(self.seen):
             for line in shown.buttons:
                 for text, token in line:
@@ -81,6 +85,15 @@ class Chat:
                         self.log.append(f"you tap: [{text}]")
                         return await self.press(token)
         raise AssertionError(f"no button {label!r} in:\n{self.transcript()}")
+
+    def _page(self, label: str) -> Shown | None:
+        """The newest page whose only button reads on ("Next ▶"), when no later message has `label`."""
+        for shown in reversed(self.seen):
+            if any(label in text for text in shown.labels):
+                return None
+            if len(shown.labels) == 1 and shown.labels[0].endswith(("▶", "◀")):
+                return shown
+        return None
 
     async def press(self, token: str, *, update_id: int | None = None) -> list[Shown]:
         event = Event(

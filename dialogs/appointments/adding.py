@@ -22,12 +22,20 @@ from dialogs.appointments.conversation_state import (
     to_list,
     today,
 )
+from dialogs.appointments.day_words import example
 from dialogs.appointments.saving import save_new, save_time
-from dialogs.appointments.when import BadInput, local_moment, parse_clock, parse_day
+from dialogs.appointments.when import (
+    BadInput,
+    PastThisYear,
+    example_day,
+    local_moment,
+    parse_clock,
+    parse_day,
+)
 from dialogs.appointments.wording import KIND_ICONS, KIND_LABELS
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import STAY, Go, Next
+from dialogs.core.flow import DONE, STAY, Go, Next
 from dialogs.core.turn import Turn
 from storage.appointments import KINDS
 
@@ -79,8 +87,14 @@ async def show_day(turn: Turn) -> None:
         labels.append(Choice(label, act("day", day.isoformat())))
     rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
     rows.append([back_choice(turn)])
+    shown = example_day(first)
     turn.say(
-        tr("Which day is the appointment? Tap a day, or write the date, for example 3.12. or 03.12.2026."),
+        tr(
+            "Which day is the appointment? Tap a day, or write it, for example {day}, {day_and_year} or "
+            "“tomorrow”.",
+            day=tr.digits(example(tr.locale, shown, with_year=False)),
+            day_and_year=tr.digits(example(tr.locale, shown, with_year=True)),
+        ),
         rows,
     )
 
@@ -91,13 +105,35 @@ async def day_tapped(turn: Turn, action: Action) -> Next:
         day = date.fromisoformat(action.arg())
     except ValueError:
         return STAY
-    if not first <= day < first + timedelta(days=DAY_BUTTONS):
+    offered = draft(turn).pop("next_year", None)
+    if not first <= day < first + timedelta(days=DAY_BUTTONS) and day.isoformat() != offered:
         return STAY
     return await _day_chosen(turn, day)
 
 
 async def day_written(turn: Turn, text: str) -> Next:
-    return await _typed(turn, lambda: parse_day(text, today(turn)), _day_chosen)
+    try:
+        day = parse_day(text, today(turn), turn.tr.locale)
+    except PastThisYear as passed:
+        return _ask_next_year(turn, passed.next_year)
+    except BadInput as problem:
+        turn.say(turn.tr(problem.message))
+        return STAY
+    return await _day_chosen(turn, day)
+
+
+def _ask_next_year(turn: Turn, day: date) -> Next:
+    """A day without a year that has passed this year: perhaps next year's is meant."""
+    tr = turn.tr
+    draft(turn)["next_year"] = day.isoformat()
+    turn.say(
+        tr("That day is already over this year. Do you mean {date}?", date=tr.date(day, "full")),
+        [
+            [Choice(tr("Yes, {date}", date=tr.date(day, "medium")), act("day", day.isoformat()))],
+            [Choice(tr("No, another day"), act("day", "other"))],
+        ],
+    )
+    return DONE
 
 
 async def _day_chosen(turn: Turn, day: date) -> Next:

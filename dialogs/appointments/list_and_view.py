@@ -35,6 +35,7 @@ from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
 from dialogs.core.flow import STAY, ChoiceHandler, Go, Next
 from dialogs.core.turn import Turn
+from dialogs.participation.menu import sos_choice
 from storage import appointments
 from storage.appointments import Appointment
 
@@ -68,7 +69,10 @@ async def show_list(turn: Turn) -> None:
         for appointment in done:
             outcome = f" – {tr(OUTCOME_LABELS[appointment.outcome])}" if appointment.outcome else ""
             lines.append("• " + one_line(tr, appointment) + outcome)
-    choices = [[Choice(one_line(tr, a), act("open", a.id))] for a in coming[:LIST_LIMIT]]
+    choices = [
+        [sos_choice(turn)],
+        *[[Choice(one_line(tr, a), act("open", a.id))] for a in coming[:LIST_LIMIT]],
+    ]
     choices.append([Choice(tr("➕ Add an appointment"), act("add"))])
     choices.append([Choice(tr("🔔 My usual reminders"), act("defaults"))])
     choices.append([Choice(tr("Back to the menu"), act("menu"))])
@@ -96,7 +100,7 @@ async def show_view(turn: Turn) -> Next | None:
         KIND_ICONS[appointment.kind] + " " + when_sentence(tr, appointment, turn.now),
         *details(tr, appointment, turn.config.encryption_keys),
     ]
-    choices: list[list[Choice]] = []
+    choices: list[list[Choice]] = [[sos_choice(turn)]]
     if not appointment.confirmed:
         lines += ["", tr("Your coach has added this appointment. Please confirm it, then I will remind you.")]
         choices += [
@@ -126,7 +130,7 @@ def _reminder_sentence(turn: Turn, times: list[datetime]) -> str:
     tr = turn.tr
     if not times:
         return tr("No more reminders are planned for this appointment.")
-    listed = "; ".join(f"{tr.short_date(moment)}, {tr.time(moment)}" for moment in times)
+    listed = tr.semicolon.join(f"{tr.short_date(moment)}{tr.comma}{tr.time(moment)}" for moment in times)
     return tr("I will remind you: {times}", times=listed)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.appointments.day_words import day_from_words, digits_as_latin
 from dialogs.core.i18n import N_
 from dialogs.local_time import local_to_utc
 from dialogs.quiet_hours import QuietHours
@@ -43,31 +44,48 @@ class BadInput(ValueError):
         self.message = message
 
 
-UNREADABLE_DATE = N_("I could not read that date. Please write it like 3.12. or 03.12.2026, or tap a day.")
+class PastThisYear(BadInput):
+    """A day typed without a year that has passed this year: `next_year` is the same day next year, which
+    the participant may have meant (they are asked; `message` is the plain refusal for those who cannot)."""
+
+    def __init__(self, next_year: date) -> None:
+        super().__init__(PAST_DATE)
+        self.next_year = next_year
+
+
+UNREADABLE_DATE = N_(
+    "I could not read that date. Please write it like in the example, or a word like “tomorrow”."
+)
 NO_SUCH_DATE = N_("That date does not exist. Please check the day and the month.")
 PAST_DATE = N_("That day is already over. Please choose a day from today on.")
 TOO_FAR = N_("That is more than two years away. Please check the year.")
 UNREADABLE_TIME = N_("I could not read that time. Please write it like 9:30 or 14:45, or tap a time.")
 NO_SUCH_TIME = N_("That time does not exist. Please write a time between 00:00 and 23:59.")
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4})?)?")
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\.?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4})?)?")
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h)?", re.IGNORECASE)
 
 
-def parse_day(text: str, today: date) -> date:
-    """A typed day ("3.12.", "03.12.2026", "3.12.26", "2026-12-03") from today on; raises BadInput."""
-    text = text.strip()
-    if match := _ISO.fullmatch(text):
+def parse_day(text: str, today: date, language: str | None = None) -> date:
+    """A typed day from today on; raises BadInput (PastThisYear for a day without year that has passed).
+
+    Read are numbers, day first ("3.12.", "03.12.2026", "3.12.26", "3/12"), year first ("2026-12-03",
+    "2026/12/3"), in any digits, and words ("morgen", "Freitag", "nächsten Montag", in `language` first).
+    """
+    text = digits_as_latin(text.strip())
+    if match := _YEAR_FIRST.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
         found = _valid(year, month, day)
-    elif match := _GERMAN.fullmatch(text):
+    elif match := _DAY_FIRST.fullmatch(text):
         day, month = int(match[1]), int(match[2])
         if match[3] is not None:
             year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
             found = _valid(year, month, day)
         else:
             found = _without_year(day, month, today)
+    elif (said := day_from_words(text, today, language)) is not None:
+        found = said
     else:
         raise BadInput(UNREADABLE_DATE)
     if found < today:
@@ -85,16 +103,30 @@ def _valid(year: int, month: int, day: int) -> date:
 
 
 def _without_year(day: int, month: int, today: date) -> date:
-    """This year's date, or next year's when this year's lies well in the past (January typed in December)."""
+    """This year's date, or next year's when this year's lies well in the past (January typed in December).
+
+    A day only a little in the past ("20.11." on 23.11.) may be a slip or mean next year: PastThisYear.
+    """
     for year in (today.year, today.year + 1):
         try:
             candidate = date(year, month, day)
         except ValueError:
             continue
-        if candidate >= today or today - candidate <= PAST_YEAR_WINDOW:
+        if candidate >= today:
             return candidate
+        if today - candidate <= PAST_YEAR_WINDOW:
+            try:
+                next_year = candidate.replace(year=year + 1)
+            except ValueError:  # 29.02. of a leap year: next year has none
+                raise BadInput(PAST_DATE) from None
+            raise PastThisYear(next_year)
     # 31.02. never exists; 29.02. only in leap years.
     raise BadInput(NO_SUCH_DATE)
+
+
+def example_day(today: date) -> date:
+    """The day the prompt's example names: always ahead, in about a week and a half."""
+    return today + timedelta(days=10)
 
 
 def parse_clock(text: str) -> time:

@@ -71,7 +71,7 @@ def kind_label(tr: Translator, kind: str) -> str:
 def one_line(tr: Translator, appointment: Appointment) -> str:
     """ "Tue, Oct 27, 10:00 · 🩺 Doctor": for lists and buttons (values only, no sentence to translate)."""
     return (
-        f"{tr.short_date(appointment.starts_at)}, {tr.time(appointment.starts_at)} · "
+        f"{tr.short_date(appointment.starts_at)}{tr.comma}{tr.time(appointment.starts_at)} · "
         f"{KIND_ICONS[appointment.kind]} {kind_label(tr, appointment.kind)}"
     )
 

@@ -17,7 +17,7 @@ from dialogs.core.events import Choice
 from dialogs.core.flow import DONE, STAY, Go, Handover, Next, Step, StepFlow, start
 from dialogs.core.turn import Turn
 from dialogs.local_time import local_day, local_to_utc
-from dialogs.participation.menu import show_menu
+from dialogs.participation.menu import BACK_TO_MENU, show_menu, sos_choice
 from dialogs.signals.raising import raise_signal
 from dialogs.signals.rules import pause_ended
 from storage import due, schedules
@@ -119,6 +119,7 @@ async def _show_paused(turn: Turn) -> Next | None:
     turn.say(
         tr("Your check-ins are paused. I will write to you again on {date}.", date=tr.date(back_on, "full")),
         [
+            [sos_choice(turn)],
             [Choice(tr("▶️ Resume now"), act("cmd", "resume"))],
             [Choice(tr("Pause for a different time"), act("change"))],
             [Choice(tr("Back to the menu"), act("menu"))],
@@ -165,7 +166,7 @@ async def _change(turn: Turn, action: Action) -> Next:
 
 
 async def _to_menu(turn: Turn, action: Action) -> Next:
-    return Handover("menu")
+    return BACK_TO_MENU
 
 
 PAUSE = StepFlow(

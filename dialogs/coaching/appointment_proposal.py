@@ -12,8 +12,9 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from dialogs.appointments.day_words import example
 from dialogs.appointments.reminder_plan import propose
-from dialogs.appointments.when import BadInput, local_moment, parse_clock, parse_day
+from dialogs.appointments.when import BadInput, example_day, local_moment, parse_clock, parse_day
 from dialogs.appointments.wording import KIND_ICONS, kind_label
 from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
 from dialogs.coaching.commands import REFUSED, CoachStep, caseload, find_case, show_coach_menu
@@ -110,7 +111,14 @@ async def _show_kind(turn: Turn) -> Next | None:
 
 
 async def _show_day(turn: Turn) -> Next | None:
-    return await _ask(turn, turn.tr("Which day? Please write it like 3.12. or 03.12.2026."))
+    tr = turn.tr
+    shown = example_day(turn.now.astimezone(tr.timezone).date())
+    question = tr(
+        "Which day? Please write it, for example {day}, {day_and_year} or “tomorrow”.",
+        day=tr.digits(example(tr.locale, shown, with_year=False)),
+        day_and_year=tr.digits(example(tr.locale, shown, with_year=True)),
+    )
+    return await _ask(turn, question)
 
 
 async def _show_time(turn: Turn) -> Next | None:
@@ -149,7 +157,7 @@ async def _day_written(turn: Turn, text: str) -> Next:
     if participant is None:
         return STAY  # showing the question again refuses
     try:
-        day = parse_day(text, turn.now.astimezone(ZoneInfo(participant.timezone)).date())
+        day = parse_day(text, turn.now.astimezone(ZoneInfo(participant.timezone)).date(), turn.tr.locale)
     except BadInput as problem:
         turn.say(turn.tr(problem.message))
         return STAY

@@ -14,6 +14,7 @@ digits in Farsi, Latin digits in Arabic as spoken in most of the countries our p
 from __future__ import annotations
 
 import gettext as _gettext
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -119,6 +120,9 @@ class Translator:
         self.timezone = ZoneInfo(timezone)
         self.rtl = is_rtl(self.locale)
         self._babel_locale = _babel_locale(self.locale)
+        # Between values in a line ("Tue, Oct 27, 10:00"; ...): Arabic script has its own comma and semicolon.
+        self.comma = "، " if self.rtl else ", "
+        self.semicolon = "؛ " if self.rtl else "; "
 
     def catalogues(self) -> tuple[Catalogue, ...]:
         """The loaded catalogues this translator reads from (its locale's, then the fallback's)."""
@@ -140,6 +144,10 @@ class Translator:
         text = format_decimal(value, locale=self._babel_locale, numbering_system="default")
         return self.isolate(text.translate(_digit_table(self.locale)))
 
+    def digits(self, text: str) -> str:
+        """Text made of digits and separators ("16.12.") in the locale's digits, isolated once."""
+        return self._isolated_digits(text)
+
     def short_date(self, value: date | datetime) -> str:
         """Weekday and date without the year, for buttons and lists ("Tue, Oct 27", "Di., 27. Okt.")."""
         if isinstance(value, datetime):
@@ -147,8 +155,12 @@ class Translator:
         return self._isolated_digits(format_skeleton("MMMEd", value, locale=self._babel_locale))
 
     def date(self, value: date | datetime, fmt: str = "full") -> str:
+        """A date; "full" in a language's own pattern for sentences when `locales/dates` gives one (in
+        Ukrainian and Russian the weekday follows in brackets, so no preposition puts it in a wrong case)."""
         if isinstance(value, datetime):
             value = value.astimezone(self.timezone).date()
+        if fmt == "full":
+            fmt = full_date_pattern(self.locale) or fmt
         return self._isolated_digits(format_date(value, format=fmt, locale=self._babel_locale))
 
     def skeleton(self, value: _date, skeleton: str) -> str:
@@ -206,6 +218,10 @@ class Translator:
             key: self._inserted(value) if key not in already_wrapped else value
             for key, value in values.items()
         }
+        for key, value in wrapped.items():
+            # "... 9 грудня 2026 р.." : a value ending in a full stop takes the sentence's own.
+            if str(value).removesuffix(PDI).endswith("."):
+                text = text.replace(f"{{{key}}}.", f"{{{key}}}")
         try:
             return text.format_map(wrapped)
         except (KeyError, IndexError, ValueError):
@@ -224,6 +240,16 @@ class Translator:
 # CLDR numberingSystems.xml: the digits of the default systems of our locales that are not Latin.
 # Babel knows which system a locale uses and its separators, but always writes Latin digits.
 NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+@cache
+def full_date_pattern(locale: str, root: Path = LOCALES_DIR) -> str | None:
+    """The CLDR pattern of a full date inside sentences, from `locales/dates/<locale>.toml` (`full_date`)."""
+    path = root / "dates" / f"{locale}.toml"
+    if not path.exists():
+        return None
+    pattern = tomllib.loads(path.read_text(encoding="utf-8")).get("full_date")
+    return pattern if isinstance(pattern, str) and pattern else None
 
 
 @cache

@@ -19,7 +19,7 @@ What the files may hold: `dialogs.info.schema`; reading and checking them: `dial
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -126,7 +126,8 @@ class InfoContent:
     def search(self, query: str, lang: str, region: str | None, limit: int = 5) -> list[SearchHit]:
         """Topics, glossary terms and entries whose titles, terms or keywords match the query words.
 
-        Searches the participant's language and German, forgiving case, accents, Arabic vowel marks and
+        Searches the participant's language and German, then (only when that finds nothing) every other
+        shipped language, forgiving case, accents, Arabic vowel marks and
         letter variants, word beginnings ("Schuldn"), other endings of a stem ("долгов" for "долги") and
         one typo in words of five or more letters. Scores only rank the hits of one query.
         """
@@ -135,17 +136,9 @@ class InfoContent:
             return []
         lang = _base_lang(lang)
         regions = {NATIONAL} | ({region} if region else set())
-        best: dict[tuple[str, str], tuple[float, Doc]] = {}
-        for index_lang in dict.fromkeys((lang, FALLBACK_LANGUAGE)):
-            index = self._index(index_lang)
-            if index is None:
-                continue
-            for doc, score in index.score(words):
-                if doc.region is not None and doc.region not in regions:
-                    continue
-                ident = (doc.kind, doc.key)
-                if ident not in best or score > best[ident][0]:
-                    best[ident] = (score, doc)
+        best = self._best(words, dict.fromkeys((lang, FALLBACK_LANGUAGE)), regions)
+        if not best:  # words of another shipped language ("ديون" typed with German settings)
+            best = self._best(words, (other for other in self._languages if other != lang), regions)
         hits = []
         own = self._index(lang)
         for (kind, key), (score, doc) in best.items():
@@ -155,6 +148,23 @@ class InfoContent:
         return hits[:limit]
 
     # internals
+
+    def _best(
+        self, words: list[str], languages: Iterable[str], regions: set[str]
+    ) -> dict[tuple[str, str], tuple[float, Doc]]:
+        """The best score of each topic, term or entry matching the words in any of these languages."""
+        best: dict[tuple[str, str], tuple[float, Doc]] = {}
+        for index_lang in languages:
+            index = self._index(index_lang)
+            if index is None:
+                continue
+            for doc, score in index.score(words):
+                if doc.region is not None and doc.region not in regions:
+                    continue
+                ident = (doc.kind, doc.key)
+                if ident not in best or score > best[ident][0]:
+                    best[ident] = (score, doc)
+        return best
 
     def _index(self, lang: str) -> SearchIndex | None:
         if lang not in self._languages:

@@ -142,6 +142,7 @@ class TopicData(_Model):
     title: Title
     body: Body
     keywords: tuple[Keyword, ...] = ()
+    source: Source | None = None  # where a legal or factual statement comes from, with the date checked
 
 
 class GlossaryTermData(_Model):
@@ -151,6 +152,7 @@ class GlossaryTermData(_Model):
     translation: Title | None = None
     explanation: Explanation
     keywords: tuple[Keyword, ...] = ()
+    source: Source | None = None  # where a legal statement comes from, with the date checked
 
 
 class RegionInfo(_Model):

@@ -33,6 +33,7 @@ from dialogs.participation.consent_answers import (
     record_given,
     shown_sha256_for,
 )
+from dialogs.participation.language_names import locale_named
 from dialogs.participation.linking import linkable_coach, linked
 from dialogs.participation.stop import stop_participation
 from storage import coaches, invitations, participants
@@ -42,6 +43,7 @@ from storage.participants import Status
 
 class ConsentStep(StrEnum):
     LANGUAGE = "language"  # joining: the language comes first
+    INTRO = "intro"  # before the required scope: the introduction, one short page at a time
     SCOPE = "scope"  # the first of `scopes` not yet answered
 
 
@@ -77,15 +79,22 @@ async def _language_chosen(turn: Turn, action: Action) -> Next:
     return Go(ConsentStep.SCOPE, {"scopes": keys, "answers": {}, "intro_shown": False, "link_shown": False})
 
 
+async def _language_written(turn: Turn, text: str) -> Next:
+    """A language typed by its name ("Deutsch", "arabic", "دری") counts as tapping it."""
+    locale = locale_named(text)
+    if locale is None:
+        turn.say(turn.tr("Please tap one of the buttons below."))
+        return STAY
+    return await _language_chosen(turn, Action("lang", (locale,)))
+
+
 async def _show_scope(turn: Turn) -> Next | None:
     key = _asked(turn)
     if key is None:
         return Handover("menu")
     scope, organisation_id = consent_texts.split_key(key)
     if scope.required and not turn.data.get("intro_shown"):
-        for text in consent_texts.introduction(turn.tr, turn.config.retention_days):
-            turn.say(text)
-        turn.data["intro_shown"] = True
+        return Go(ConsentStep.INTRO, {"intro_page": 0})
     name = await organisation_name(turn, organisation_id)
     if (
         organisation_id is not None
@@ -95,8 +104,25 @@ async def _show_scope(turn: Turn) -> Next | None:
         await _introduce_link(turn, organisation_id, name or "")
     yes = turn.tr("Yes, I agree") if scope.required else turn.tr("Yes")
     no = turn.tr("No, thanks") if scope.required else turn.tr("No")
-    turn.say(consent_texts.question(turn.tr, scope, name), [[Choice(yes, act("yes")), Choice(no, act("no"))]])
+    *before, last = consent_texts.question_messages(turn.tr, scope, name)
+    for text in before:
+        turn.say(text)
+    turn.say(last, [[Choice(yes, act("yes")), Choice(no, act("no"))]])
     return None
+
+
+async def _show_intro(turn: Turn) -> None:
+    pages = consent_texts.introduction_pages(turn.tr, turn.config.retention_days)
+    page = min(int(turn.data.get("intro_page") or 0), len(pages) - 1)
+    turn.say(pages[page], [[Choice(turn.tr("Next ▶"), act("next"))]])
+
+
+async def _intro_next(turn: Turn, action: Action) -> Next:
+    """The next page; after the last, the question (each page's button closes when the next is shown)."""
+    page = int(turn.data.get("intro_page") or 0) + 1
+    if page < len(consent_texts.INTRODUCTION_PAGES):
+        return Go(ConsentStep.INTRO, {"intro_page": page})
+    return Go(ConsentStep.SCOPE, {"intro_shown": True})
 
 
 async def _introduce_link(turn: Turn, organisation_id: int, name: str) -> None:
@@ -207,7 +233,10 @@ async def _complete(turn: Turn) -> Next:
 CONSENT = StepFlow(
     "consent",
     {
-        ConsentStep.LANGUAGE: Step(_show_language, choices={"lang": _language_chosen}),
+        ConsentStep.LANGUAGE: Step(
+            _show_language, choices={"lang": _language_chosen}, text=_language_written
+        ),
+        ConsentStep.INTRO: Step(_show_intro, choices={"next": _intro_next}),
         ConsentStep.SCOPE: Step(_show_scope, choices={"yes": _yes, "no": _no}),
     },
     first=ConsentStep.SCOPE,

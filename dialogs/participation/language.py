@@ -9,23 +9,25 @@ from enum import StrEnum
 
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import Handover, Next, Standing, Step, StepFlow, show_current, start
+from dialogs.core.flow import STAY, Handover, Next, Standing, Step, StepFlow, show_current, start
 from dialogs.core.i18n import native_name, shipped_locales
 from dialogs.core.standing import standing_of
 from dialogs.core.turn import Turn
 from dialogs.participation.consent import CONSENT, ConsentStep
+from dialogs.participation.language_names import locale_named
 from dialogs.participation.menu import show_menu
 from storage import coaches, participants
 
 
 async def language_command(turn: Turn, args: str) -> None:
-    wanted = args.strip().lower()
+    wanted = args.strip()
     if standing_of(turn) is Standing.ENROLLING:
         turn.goto(CONSENT.name, ConsentStep.LANGUAGE)  # keeps the invitation the person is joining with
         await show_current(turn)
         return
-    if wanted in shipped_locales():
-        await _set(turn, wanted)
+    locale = locale_named(wanted) if wanted else None  # a code ("uk") or a name in any language ("Farsi")
+    if locale is not None:
+        await _set(turn, locale)
         if turn.coach is not None:
             await start(turn, "coach", "menu")
         else:
@@ -72,13 +74,24 @@ async def _chosen(turn: Turn, action: Action) -> Next:
     return _home(turn)
 
 
+async def _written(turn: Turn, text: str) -> Next:
+    """A language typed by its name instead of tapped."""
+    locale = locale_named(text)
+    if locale is None:
+        turn.say(turn.tr("I do not have the language “{code}”.", code=text.strip()[:20]))
+        return STAY
+    if turn.participant or turn.coach:
+        await _set(turn, locale)
+    return _home(turn)
+
+
 async def _back(turn: Turn, action: Action) -> Next:
     return _home(turn)
 
 
 LANGUAGE = StepFlow(
     "language",
-    {LanguageStep.CHOOSE: Step(_show_choose, choices={"lang": _chosen, "back": _back})},
+    {LanguageStep.CHOOSE: Step(_show_choose, choices={"lang": _chosen, "back": _back}, text=_written)},
     first=LanguageStep.CHOOSE,
     hands_over_to={"menu", "coach"},
 )

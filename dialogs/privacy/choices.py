@@ -8,6 +8,7 @@ after linking and by the crisis card, which then passes the contact request on).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from dialogs import consent_texts
@@ -22,7 +23,7 @@ from dialogs.participation.consent_answers import organisation_name, record_answ
 from dialogs.participation.linking import unlink
 from dialogs.participation.menu import MENU, MenuStep
 from dialogs.privacy import overview
-from storage import coaches, consents, due
+from storage import coaches, consents, due, selfreports
 from storage.participants import Status
 
 CONTACT = "contact"  # `then`: asked from the crisis card, the answer passes the contact request on
@@ -73,10 +74,10 @@ async def _show_confirm(turn: Turn) -> Next | None:
     except (KeyError, ValueError):
         return Go(PrivacyStep.OVERVIEW)
     name = await organisation_name(turn, organisation_id)
-    turn.say(
-        consent_texts.question(turn.tr, scope, name),
-        [[Choice(turn.tr("Yes"), act("grant")), Choice(turn.tr("No"), act("overview"))]],
-    )
+    *before, last = consent_texts.question_messages(turn.tr, scope, name)  # short messages, same hash
+    for text in before:
+        turn.say(text)
+    turn.say(last, [[Choice(turn.tr("Yes"), act("grant")), Choice(turn.tr("No"), act("overview"))]])
     return None
 
 
@@ -151,6 +152,8 @@ async def _toggle(turn: Turn, action: Action) -> Next:
     else:
         await take_back_scope(turn, scope.key)
     turn.say(turn.tr("Done. “{name}” is now off.", name=turn.tr(scope.title)))
+    if scope.key == consent_texts.SELFREPORTS:
+        turn.say(await saved_before(turn))
     if turn.step == PrivacyStep.ORGANISATION:
         return Go(PrivacyStep.ORGANISATION, {"organisation_id": organisation_id})
     return Go(PrivacyStep.OVERVIEW)
@@ -161,6 +164,32 @@ async def take_back_scope(turn: Turn, scope: str) -> None:
     kinds = [kind for kind, spec in turn.registry.due.items() if spec.scope == scope]
     await due.drop_kinds(turn.tx, turn.person.id, kinds)
     await outgoing.cancel_scope(turn.tx, turn.person.id, scope)
+
+
+async def saved_before(turn: Turn) -> str:
+    """ "Storing how you are" is off: what happens to what was stored before, as the code does it. Nothing is
+    deleted at once: each self-report goes by itself after the retention period (the daily upkeep,
+    `storage.selfreports.purge_expired_reports`), the weekly totals only with /delete."""
+    tr, person = turn.tr, turn.person
+    lines = [tr("I keep no new answers.")]
+    last = await selfreports.last_submitted(turn.tx, person.id)
+    if last is not None:
+        gone_by = last + timedelta(days=turn.config.retention_days + 1)  # the daily upkeep's day after
+        lines.append(
+            tr(
+                "The answers you gave before are not deleted now: they are deleted by themselves, "
+                "the last of them by {date}.",
+                date=tr.date(gone_by, "medium"),
+            )
+        )
+    if await selfreports.weeks(turn.tx, person.id, 1):
+        lines.append(
+            tr(
+                "The weekly totals of your answers stay until you write /delete, "
+                "which deletes everything about you."
+            )
+        )
+    return " ".join(lines)
 
 
 def _for_the_crisis_card(turn: Turn) -> bool:

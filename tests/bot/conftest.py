@@ -55,6 +55,12 @@ class RunningBot:
             lambda m: m.chat_id == chat_id and contains in (m.text or ""), timeout=timeout
         )
 
+    async def read_introduction(self, chat_id: int) -> None:
+        """Read the consent's introduction in English, page by page (each page has a "Next ▶" button)."""
+        for page in ("It changes nothing about your", "What I store", "Telegram is a separate company"):
+            await self.expect(chat_id, page)
+            await self.tap(chat_id, "Next ▶")
+
     async def tap(self, chat_id: int, label: str, **user: object) -> None:
         for line in self.server.last_buttons(chat_id):
             for text, data in line:

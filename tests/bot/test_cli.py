@@ -129,8 +129,9 @@ def test_help_everywhere(env: dict[str, str], args: list[str]) -> None:
 
 def test_console_runs_a_whole_enrolment_from_piped_input(env: dict[str, str]) -> None:
     code = companion("invite", env=env).stdout.strip().splitlines()[-1]
-    # Without a coach (`companion invite` alone) there is no organisation to share with: two questions.
-    script = f"/start {code}\n2\n1\n2\n/privacy\n/stop\n"
+    # Without a coach (`companion invite` alone) there is no organisation to share with: the introduction's
+    # three pages ("1" is Next), then two questions.
+    script = f"/start {code}\n2\n1\n1\n1\n1\n2\n/privacy\n/stop\n"
     result = companion("console", stdin=script, env=env)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -145,7 +146,7 @@ def test_console_runs_a_whole_enrolment_from_piped_input(env: dict[str, str]) ->
 
 def test_status_shows_counts_without_personal_data(env: dict[str, str]) -> None:
     code = companion("invite", env=env).stdout.strip().splitlines()[-1]
-    enrolled = companion("console", stdin=f"/start {code}\n2\n1\n2\n", env=env)
+    enrolled = companion("console", stdin=f"/start {code}\n2\n1\n1\n1\n1\n2\n", env=env)
     pseudonym = enrolled.stdout.split("pseudonym is ")[1][:6]
     result = companion("status", env=env)
     assert result.returncode == 0
@@ -163,7 +164,7 @@ def test_locales_status_lists_coverage_and_review(env: dict[str, str]) -> None:
 
 def test_backup_writes_a_consistent_copy_and_never_overwrites(env: dict[str, str], tmp_path: Path) -> None:
     code = companion("invite", env=env).stdout.strip().splitlines()[-1]
-    companion("console", stdin=f"/start {code}\n2\n1\n2\n", env=env)
+    companion("console", stdin=f"/start {code}\n2\n1\n1\n1\n1\n2\n", env=env)
     result = companion("db", "backup", str(tmp_path / "copy.db"), env=env)
     assert result.returncode == 0, result.stderr
     copy_env = {**env, "COMPANION_DATABASE": str(tmp_path / "copy.db")}

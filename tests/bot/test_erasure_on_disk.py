@@ -151,7 +151,7 @@ async def test_a_sealed_message_no_configured_key_opens_is_given_up_not_sent_as_
         sender = Recording()
         other_key = sealer_for((new_key(),))  # the operator replaced the key while a message waited
         worker = OutboxWorker(w.db, sender, w.clock, Limits(global_rate=1000, per_chat_interval=0), other_key)
-        for _ in range(3):  # the help text and the menu: one at a time, in order
+        for _ in range(3):  # the help text and the help numbers: one at a time, in order
             await worker.drain()
         assert sender.texts == []
         async with w.db.read() as tx:

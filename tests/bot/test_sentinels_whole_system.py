@@ -169,9 +169,12 @@ class Story:
         it) and the one the coach's organisation knows."""
         start = self.mark()
         await self.say(chat, f"/start {code}", "Please choose your language.", **user)
-        await self.tap(chat, "English", "May I send you check-ins", **user)
+        await self.tap(chat, "English", "It changes nothing about your", **user)
+        await self.tap(chat, "Next ▶", "What I store", **user)  # the introduction, page by page
+        await self.tap(chat, "Next ▶", "Telegram is a separate company", **user)
+        await self.tap(chat, "Next ▶", "May I send you check-ins", **user)
         await self.tap(chat, "Yes, I agree", "May I store your answers", **user)
-        await self.tap(chat, "Yes", "May I share short signals", **user)
+        await self.tap(chat, "Yes", "The signals could be:", **user)
         welcome = await self.tap(chat, "Yes", "Your pseudonym is P-", **user)
         found = re.search(r"P-[0-9A-Z]{4}", welcome.text or "")
         assert found
@@ -306,7 +309,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             assert pseudonym != ben_pseudonym
 
             # -- text where none is expected, forged buttons, an oversized answer -------------------------
-            await s.say(ANNA, "Zxqsentinelunexpected what now?", "I did not understand that.", **anna)
+            # At the menu typed words are a search of /info (what it finds varies): wait for any answer.
+            await s.say(ANNA, "Zxqsentinelunexpected what now?", "", **anna)
             for forged in (
                 "Zxqsentinelforged",
                 "appt:Zxqsentinelforged:1",
@@ -388,7 +392,8 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
             await s.expect(ANNA, "⏰ Your appointment (Doctor)", timeout=30)
             await s.tap(ANNA, "I need a new date", "short signal that you need a new date", **anna)
             await s.tap(ANNA, "I need help to get there", "", **anna)
-            await s.tap(ANNA, "Interpreter", "need help to get there: Interpreter", **anna)
+            await s.tap(ANNA, "Interpreter", "then tap Done", **anna)
+            await s.tap(ANNA, "Done", "need help to get there: Interpreter", **anna)
 
             # -- a pause ---------------------------------------------------------------------------------
             await s.say(ANNA, "/pause", "For how many days", **anna)

@@ -13,6 +13,7 @@ from dialogs.checkins.settings.steps import SETTINGS, SETUP, ScheduleStep, in_se
 from dialogs.core.actions import Action
 from dialogs.core.flow import STAY, Handover, Next, StepFlow, start
 from dialogs.core.turn import Turn
+from dialogs.participation.menu import BACK_TO_MENU
 
 
 async def begin_setup(turn: Turn) -> None:
@@ -25,7 +26,7 @@ async def settings_command(turn: Turn, args: str) -> None:
 
 
 async def _to_menu(turn: Turn, action: Action) -> Next:
-    return Handover("menu")
+    return BACK_TO_MENU
 
 
 async def _set_up_later(turn: Turn, action: Action) -> Next:

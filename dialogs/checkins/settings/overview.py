@@ -12,6 +12,7 @@ from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
 from dialogs.core.flow import STAY, Go, Handover, Next, Step
 from dialogs.core.turn import Turn
+from dialogs.participation.menu import sos_choice
 from storage.schedules import Schedule
 
 # The settings the overview's buttons open (the end of the quiet hours is asked after their start).
@@ -71,6 +72,7 @@ async def _show(turn: Turn) -> Next | None:
     turn.say(
         "\n".join(overview_lines(turn, schedule)),
         [
+            [sos_choice(turn)],
             [
                 Choice(tr("🌅 Morning"), act("go", ScheduleStep.MORNING)),
                 Choice(tr("🌙 Evening"), act("go", ScheduleStep.EVENING)),

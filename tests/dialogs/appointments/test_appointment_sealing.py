@@ -88,7 +88,7 @@ async def test_with_a_key_place_and_note_are_sealed_on_disk_and_shown_back(w: Wo
     document = await export(chat)
     assert document["appointments_readable"] == [
         {
-            "starts_at": "2026-12-03T09:00:00.000000+00:00",
+            "starts_at": "2026-12-03T10:00:00+01:00",  # in the person's time zone
             "kind": "doctor",
             "place": "SENTINEL-PLACE-2 Bahnhofstr. 9",
             "note": NOTE,

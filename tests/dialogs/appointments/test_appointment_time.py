@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogs.appointments.day_words import example
 from dialogs.appointments.when import (
     NO_SUCH_DATE,
     NO_SUCH_TIME,
@@ -18,6 +19,8 @@ from dialogs.appointments.when import (
     UNREADABLE_DATE,
     UNREADABLE_TIME,
     BadInput,
+    PastThisYear,
+    example_day,
     followup_moment,
     local_moment,
     parse_clock,
@@ -46,6 +49,11 @@ def utc(*parts: int) -> datetime:
         (" 23.11. ", TODAY),
         ("3.1.", date(2027, 1, 3)),  # January typed in November is next year's
         ("29.02.2028", date(2028, 2, 29)),
+        ("3/12", date(2026, 12, 3)),  # day first, as the example for English, Arabic and Farsi shows it
+        ("3/12/2026", date(2026, 12, 3)),
+        ("2026/12/3", date(2026, 12, 3)),
+        ("٣/١٢", date(2026, 12, 3)),  # Arabic-Indic digits
+        ("۳/۱۲/۲۰۲۶", date(2026, 12, 3)),  # Persian digits
     ],
 )
 def test_typed_days_in_german_and_iso_forms(typed: str, expected: date) -> None:
@@ -59,13 +67,13 @@ def test_typed_days_in_german_and_iso_forms(typed: str, expected: date) -> None:
         ("31.02.2027", NO_SUCH_DATE),
         ("2026-13-01", NO_SUCH_DATE),
         ("29.02.", NO_SUCH_DATE),  # neither 2026 nor 2027 is a leap year
-        ("20.11.", PAST_DATE),  # three days ago, not next year
         ("22.11.2026", PAST_DATE),
         ("2025-12-03", PAST_DATE),
         ("3.12.2099", TOO_FAR),
-        ("next tuesday", UNREADABLE_DATE),
+        ("next year", UNREADABLE_DATE),
         ("", UNREADABLE_DATE),
-        ("12/03", UNREADABLE_DATE),
+        ("12-03", UNREADABLE_DATE),
+        ("3,12", UNREADABLE_DATE),
     ],
 )
 def test_impossible_past_and_unreadable_days(typed: str, problem: str) -> None:
@@ -96,6 +104,23 @@ def test_impossible_times(typed: str, problem: str) -> None:
     with pytest.raises(BadInput) as raised:
         parse_clock(typed)
     assert raised.value.message == problem
+
+
+def test_a_day_a_little_in_the_past_offers_next_year() -> None:
+    with pytest.raises(PastThisYear) as raised:
+        parse_day("20.11.", TODAY)  # three days ago: a slip, or next year?
+    assert raised.value.next_year == date(2027, 11, 20)
+    assert raised.value.message == PAST_DATE  # the plain refusal, for a coach's proposal
+
+
+def test_the_prompt_example_is_always_ahead_and_readable() -> None:
+    for offset in range(0, 800, 7):
+        today = TODAY + timedelta(days=offset)
+        shown = example_day(today)
+        assert shown > today
+        for language in ("de", "en", "ar", "fa", "uk"):
+            for with_year in (False, True):
+                assert parse_day(example(language, shown, with_year), today) == shown
 
 
 @given(st.text(max_size=40))

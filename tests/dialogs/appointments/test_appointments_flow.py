@@ -27,6 +27,7 @@ from tests.harness import World
 @pytest.mark.usefixtures("keyed")
 async def test_adding_with_buttons_and_seeing_it_in_the_list(w: World) -> None:
     chat = await enrol(w)  # Monday 2026-11-23, 10:00 in Berlin
+    await chat.tap("☰ Menu")
     await chat.tap("📅 Appointments")
     assert "You have no upcoming appointments." in plain(chat.last.text)
     await chat.tap("➕ Add an appointment")
@@ -85,6 +86,37 @@ async def test_times_are_shown_in_the_participants_own_time_zone(w: World) -> No
     ]
 
 
+async def test_the_example_is_ahead_and_words_and_past_days_are_understood(w: World) -> None:
+    chat = await enrol(w, language="Deutsch")  # Monday 2026-11-23, 10:00
+    await chat.send("/appointments")
+    await chat.tap("➕")
+    assert "3.12., 3.12.2026" in plain(chat.last.text)  # ten days ahead, never a day already over
+    await chat.send("übermorgen")
+    assert "Mittwoch, 25. November 2026" in plain(chat.last.text)  # the time question names the day
+    await chat.tap("Zurück")
+    await chat.send("nächsten Montag")
+    assert "Montag, 30. November 2026" in plain(chat.last.text)
+    await chat.tap("Zurück")
+    await chat.send("20.11.")  # three days ago: a slip, or next year?
+    assert "Samstag, 20. November 2027" in plain(chat.last.text)
+    assert len(chat.last.labels) == 2
+    await chat.tap(chat.last.labels[0])  # yes, next year
+    assert "Samstag, 20. November 2027" in plain(chat.last.text)
+    assert any(label.startswith("8") for label in plain(chat.last.labels))  # the time buttons
+    await chat.tap("Zurück")
+    await chat.send("20.11.")
+    await chat.tap(chat.last.labels[1])  # no: the day question again, with its buttons
+    assert len(chat.last.labels) == 15
+
+
+async def test_the_example_moves_with_the_calendar(w: World) -> None:
+    chat = await enrol(w)
+    w.clock.advance(timedelta(days=400))  # 28 December 2027
+    await chat.send("/appointments")
+    await chat.tap("➕")
+    assert "for example 7/1, 7/1/2028" in plain(chat.last.text)
+
+
 @pytest.mark.usefixtures("keyed")
 async def test_impossible_and_past_input_gets_a_clear_answer_and_the_question_again(w: World) -> None:
     chat = await enrol(w)  # Monday 2026-11-23, 10:00
@@ -93,7 +125,7 @@ async def test_impossible_and_past_input_gets_a_clear_answer_and_the_question_ag
     day_question = chat.last.text
     for typed, answer in [
         ("31.02.", "That date does not exist. Please check the day and the month."),
-        ("20.11.", "That day is already over. Please choose a day from today on."),
+        ("20.11.2026", "That day is already over. Please choose a day from today on."),
         ("2025-12-03", "That day is already over."),
         ("someday", "I could not read that date."),
     ]:
@@ -268,7 +300,7 @@ async def test_mydata_contains_appointments_and_delete_leaves_none(w: World) -> 
     export = next(s for s in reversed(chat.seen) if (s.attachment_name or "").startswith("mydata-"))
     document = json.loads(export.attachment or b"")
     (stored,) = document["tables"]["appointments"]
-    assert stored["place"] is None and "base64" in stored["place_sealed"]  # sealed, as in the database
+    assert not {"place", "note", "place_sealed", "note_sealed"} & set(stored)  # sealed: shown opened below
     assert [(row["place"], row["note"]) for row in document["appointments_readable"]] == [
         ("Praxis Dr. Weiß", None)
     ]

@@ -57,6 +57,7 @@ async def test_set_up_later_means_no_check_ins_until_chosen(w: World) -> None:
     assert chat.seen[-2].text == "Okay. You can set up check-ins at any time with /settings."
     assert await pending_keys(w) == []
     assert not (await schedule_of(w)).stored
+    await chat.tap("☰ Menu")
     await chat.tap("⏰ Check-ins")  # from the menu
     assert "Morning check-in: off" in chat.last.text
     await chat.tap("🌅 Morning")
@@ -177,7 +178,7 @@ async def test_text_where_a_button_is_expected_and_old_buttons(chat: Chat) -> No
     await chat.send("hello")
     assert chat.seen[-2].text == "Please tap one of the buttons below."
     await chat.tap("📆 Days")
-    await chat.press(overview.buttons[0][0][1])  # the earlier overview's "Morning"
+    await chat.press(overview.buttons[1][0][1])  # the earlier overview's "Morning" (after Help now)
     assert chat.seen[-2].text == "This question is closed."
     await chat.send("x" * 5000)
     assert chat.seen[-2].text == "Your message is too long for me. Please write a shorter one."

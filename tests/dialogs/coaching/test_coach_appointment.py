@@ -16,6 +16,7 @@ async def test_a_coach_proposes_an_appointment_and_the_participant_confirms(
     assert coach.last.text == "For whom is the appointment?"
     await coach.tap(pseudonym)
     await coach.tap("Doctor")
+    assert "for example 3/12, 3/12/2026 or “tomorrow”" in coach.last.text  # ten days from today
     await coach.send("31.2.")
     assert "That date does not exist." in coach.texts()
     await coach.send("3.12.")

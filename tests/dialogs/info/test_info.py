@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+
+from dialogs.core.config import INFO_CONTENT_ROOT
 from dialogs.core.i18n import Translator
+from dialogs.info import conversation
 from dialogs.info.conversation import content
+from dialogs.info.loading import load_info_content
+from dialogs.info.schema import Entry
 from storage import invitations
 from tests.harness import Chat, World
+
+
+async def read_topic(chat: Chat, title: str, locale: str = "en", too_long: list[str] | None = None) -> str:
+    """Tap a topic and read all its pages (each at most a phone screen, "Next ▶" to the next); pages
+    longer than that are noted in `too_long` if given, else they fail the test."""
+    pages = [(await chat.tap(title))[-1]]
+    more = Translator(locale)("Next ▶")
+    while more in pages[-1].labels:
+        pages.append((await chat.tap(more))[-1])
+    long = [
+        f"{locale} {title}: {len(page.text)} {page.text[:60]!r}" for page in pages if len(page.text) > 600
+    ]
+    if too_long is None:
+        assert long == []
+    else:
+        too_long += long
+    return "\n\n".join(page.text for page in pages)
 
 
 async def enrol_in(w: World, chat: Chat, region: str | None, language: str = "English") -> None:
@@ -31,8 +56,7 @@ async def test_info_lists_every_topic_and_shows_help_in_the_region_of_the_invita
     assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels
     addiction = content().topic("mental_health", "en")
     assert addiction is not None
-    await chat.tap(addiction.value.title)
-    shown = "\n".join(s.text for s in chat.seen[-3:])
+    shown = await read_topic(chat, addiction.value.title)
     bochum = [e for e in content().entries("mental_health", "en", "bochum").value if e.region == "bochum"]
     assert bochum and bochum[0].name in shown
     assert "0800 111 0 111" in shown  # the national crisis line is there too
@@ -112,3 +136,79 @@ async def test_search_in_arabic_and_ukrainian(w: World) -> None:
         debts = content().topic("debts", hint)
         assert debts is not None and debts.lang == hint
         assert debts.value.title in chat.last.labels, chat.transcript()
+
+
+async def enrol_in_arabic(w: World, chat: Chat, region: str) -> None:
+    async with w.db.transaction() as tx:
+        code = (await invitations.create(tx, w.clock.now(), timedelta(days=14), region=region)).code
+    await chat.send(f"/start {code}")
+    await chat.tap("العربية")
+    for answer in ("نعم، أوافق", "لا", "لا", "لا"):
+        await chat.tap(answer)
+    await chat.tap(Translator("ar")("Set up later"))
+
+
+def _untranslated_entries_are_marked(shown: str, entries: list[Entry], lang: str) -> list[str]:
+    """The names of entries shown in German to a reader of `lang` without the marker right before them."""
+    unmarked = []
+    for entry in entries:
+        if entry.lang == lang:
+            continue
+        at = shown.find(entry.name)
+        assert at >= 0, entry.name
+        before = shown[:at].rsplit("\n\n", 1)[-1]
+        if "🌐" not in before:
+            unmarked.append(entry.name)
+    return unmarked
+
+
+async def test_an_arabic_reader_is_told_when_a_local_entry_is_in_german(
+    w: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One entry of a topic in German among translated ones: that entry carries the marker, visibly."""
+    root = tmp_path / "info"
+    shutil.copytree(INFO_CONTENT_ROOT, root)
+    path = root / "regions" / "bochum" / "ar.toml"
+    text = path.read_text(encoding="utf-8")
+    if 'id = "resolvenz-buero"' in text:  # keep one debts entry translated, drop the other
+        start = text.index('[[entry]]\nid = "schuldnerberatung-weitere"')
+        end = text.find("[[entry]]", start + 1)
+        path.write_text(text[:start] + (text[end:] if end >= 0 else ""), encoding="utf-8")
+    loaded = load_info_content(root)
+    monkeypatch.setattr(conversation, "content", lambda: loaded)
+    chat = w.chat(21, language_hint="ar")
+    await enrol_in_arabic(w, chat, "bochum")
+    await chat.send("/info")
+    debts = loaded.topic("debts", "ar")
+    assert debts is not None
+    shown = await read_topic(chat, debts.value.title, "ar")
+    entries = loaded.entries("debts", "ar", "bochum").value
+    assert any(e.lang != "ar" for e in entries)
+    assert _untranslated_entries_are_marked(shown, entries, "ar") == [], chat.transcript()
+
+
+async def test_shipped_local_help_is_arabic_or_marked_in_every_topic(w: World) -> None:
+    chat = w.chat(22, language_hint="ar")
+    await enrol_in_arabic(w, chat, "bochum")
+    for topic in content().topics("ar").value:
+        await chat.send("/info")
+        shown = await read_topic(chat, topic.title, "ar")
+        entries = content().entries(topic.key, "ar", "bochum").value
+        assert _untranslated_entries_are_marked(shown, entries, "ar") == [], (topic.key, chat.transcript())
+
+
+@pytest.mark.parametrize("region", [None, "bochum", "leverkusen", "uckermark", "berlin-lichtenberg"])
+async def test_every_topic_page_fits_a_phone_screen_in_every_language(w: World, region: str | None) -> None:
+    """A topic with its local help comes in pages of at most 600 characters, in every shipped language."""
+    from dialogs.info.schema import SHIPPED_LANGUAGES
+
+    chat, too_long = w.chat(), list[str]()
+    await enrol_in(w, chat, region)
+    for lang in SHIPPED_LANGUAGES:
+        await chat.send(f"/language {lang}")
+        for topic in content().topics(lang).value:
+            await chat.send("/info")
+            shown = await read_topic(chat, topic.title, lang, too_long)
+            for entry in content().entries(topic.key, lang, region).value:
+                assert entry.name in shown, (lang, topic.key, entry.name)
+    assert too_long == [], "\n".join(too_long)

@@ -69,7 +69,7 @@ def test_topics_and_glossary_are_complete_in_every_shipped_language(content: Inf
     assert not content.topics(lang).fallback
     glossary = content.glossary(lang)
     assert not glossary.fallback
-    assert {"Bürgergeld", "Widerspruch", "Leistungsminderung", "Bedarfsgemeinschaft"} <= {
+    assert {"Grundsicherungsgeld", "Widerspruch", "Leistungsminderung", "Bedarfsgemeinschaft"} <= {
         g.term for g in glossary.value
     }
 

@@ -49,14 +49,20 @@ async def test_full_enrolment_records_each_scope_with_the_hash_of_the_text_shown
     )
 
 
-async def test_consent_explains_each_point_in_short_messages(w: World) -> None:
+async def test_consent_explains_each_point_in_short_pages_one_at_a_time(w: World) -> None:
     chat = w.chat()
     await chat.send(f"/start {await w.invitation()}")
-    shown = await chat.tap("English")
-    intro = [s.text for s in shown[:-1]]
-    assert len(intro) >= 5 and all(len(text) < 300 for text in intro)
-    assert "changes nothing about your Bürgergeld" in intro[1]
-    assert "deleted after 90 days" in intro[2]
+    pages = [(await chat.tap("English"))[-1]]
+    while pages[-1].labels == ["Next ▶"]:
+        pages.append((await chat.tap("Next ▶"))[-1])
+    *intro, question = pages
+    assert len(intro) == 3 and all(len(page.text) <= 400 for page in intro)
+    assert "changes nothing about your Grundsicherungsgeld" in intro[0].text
+    assert "Bürgergeld" not in chat.texts()
+    assert "deleted after 90 days" in intro[1].text and "not end-to-end encrypted" in intro[2].text
+    assert question.labels == ["Yes, I agree", "No, thanks"]
+    # An earlier page's button is closed once the next page is shown: no page can be skipped twice.
+    assert (await chat.press(intro[0].buttons[0][0][1]))[0].text == "This question is closed."
 
 
 async def test_start_without_code_or_with_a_bad_code_explains_and_stores_nothing(w: World) -> None:
@@ -168,6 +174,10 @@ async def test_commands_during_enrolment_are_answered_and_the_question_repeated(
     await chat.tap("English")
     await chat.send("/privacy")
     assert "Let us finish setting up first." in chat.texts()
+    assert chat.last.labels == ["Next ▶"]  # the page of the introduction being read
+    while chat.last.labels == ["Next ▶"]:
+        await chat.tap("Next ▶")
+    await chat.send("/privacy")
     assert chat.last.labels == ["Yes, I agree", "No, thanks"]
     await chat.send("yes")
     assert chat.seen[-2].text == "Please tap one of the buttons below."

@@ -74,7 +74,7 @@ async def test_a_participant_connects_with_a_second_organisation_only_by_saying_
     # The same link still works after a no.
     await participant.send(f"/start {code}")
     await participant.tap("Yes, connect")
-    assert participant.last.text.startswith("May I share short signals with Suchtberatung Nord?")
+    assert participant.seen[-2].text.startswith("May I share short signals with Suchtberatung Nord?")
     await participant.tap("No")
     await participant.tap("Yes")
     await counsellor.receive()

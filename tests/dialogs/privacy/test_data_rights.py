@@ -169,7 +169,8 @@ async def test_declining_the_required_scope_again_stops_participation(w: World, 
     async with w.db.transaction() as tx:
         await tx.execute("UPDATE consents SET text_sha256 = 'an-older-text' WHERE scope = 'checkins'")
     await enrolled.send("hi")
-    assert enrolled.last.labels == ["Yes, I agree", "No, thanks"]
+    assert enrolled.last.labels == ["Next ▶"]  # the changed text is read again, page by page
+    await enrolled.tap("No, thanks")
     await enrolled.tap("No, thanks")
     assert "You have stopped." in enrolled.texts()
 
