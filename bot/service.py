@@ -20,6 +20,7 @@ from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Sender, SendResult
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
+from bot.web.app import serving_web
 from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.core.clock import Clock, SystemClock
 from dialogs.core.engine import Engine
@@ -142,7 +143,12 @@ async def run_telegram(
     clock = SystemClock()
     tracker = PollTracker()
     sender = DeferredSender()
-    async with open_core(settings, sender, clock, poll=tracker) as core:
+    if settings.web_address() is not None:
+        settings.web_public_url()  # a wrong web setting stops the start, before anything is opened
+    async with (
+        open_core(settings, sender, clock, poll=tracker) as core,
+        serving_web(settings, core.db, clock),
+    ):
         await core.scheduler.first_sweep_done(FIRST_SWEEP_WAIT)
         await _serve_telegram(core, settings, token, stop, webhook, sender, tracker)
 
