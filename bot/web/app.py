@@ -81,10 +81,10 @@ async def serving_web(settings: Settings, db: Database, clock: Clock) -> AsyncIt
     if address is None:
         yield None
         return
-    from bot.telegram_webhook import serving
+    from bot.web.server import serving
 
     config = config_from(settings)
     host, port = address
-    async with serving(create_app(db, clock, config), host, port):
+    async with serving(create_app(db, clock, config), host, port, config.proxies):
         log.info("web case view on %s:%s (%s)", host, port, config.base_url)
         yield config.base_url

@@ -48,11 +48,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def client_address(request: Request, proxies: frozenset[str]) -> str:
-    """The address a login comes from: X-Forwarded-For's last entry (the one our proxy added) only when
-    the direct peer is a trusted proxy; otherwise the peer itself."""
-    peer = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for")
-    if peer in proxies and forwarded:
-        return forwarded.split(",")[-1].strip() or peer
-    return peer
+def client_address(request: Request) -> str:
+    """The address a login comes from (uvicorn applied X-Forwarded-For only from a trusted proxy)."""
+    return request.client.host if request.client else "unknown"

@@ -44,7 +44,7 @@ async def login(web: Web, request: Request) -> Response:
     number = str(form.get("coach", "")).strip()
     coach_id = int(number) if number.isdigit() and len(number) < 10 else None
     now = web.clock.now()
-    keys = auth.throttle_keys(coach_id, client_address(request, web.config.proxies))
+    keys = auth.throttle_keys(coach_id, client_address(request))
     async with web.db.transaction() as tx:
         if await auth.throttled(tx, keys, now):
             return login_form(web, request, error="throttled", status=429)

@@ -11,9 +11,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.telegram_webhook import serving
 from bot.web.app import create_app
 from bot.web.context import WebConfig
+from bot.web.server import serving
 from tests.harness import World
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,7 +31,7 @@ def free_port() -> int:
 async def served(w: World) -> AsyncIterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    async with serving(create_app(w.db, w.clock, WebConfig(base_url=base)), "127.0.0.1", port):
+    async with serving(create_app(w.db, w.clock, WebConfig(base_url=base)), "127.0.0.1", port, frozenset()):
         yield base
 
 
