@@ -67,7 +67,7 @@ class Web:
         locale = self.locale(request, locale)
         tr = self.translator(locale)
         page = self.env.get_template(template).render(
-            _=tr, ngettext=tr.ngettext, lang=locale, path=request.url.path, **values
+            tr=tr, ngettext=tr.ngettext, lang=locale, path=request.url.path, **values
         )
         response = HTMLResponse(page, status_code=status)
         if request.query_params.get("lang") in LOCALES:
