@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from dialogs.coaching import webhooks
 from dialogs.coaching.alert_times import hold_until_quiet_ends, in_quiet_hours
 from dialogs.coaching.coach_chat import audit_coach, coach_translator, known_as, send_to_coach, tell_coach
+from dialogs.coaching.inbox import items as inbox_items
+from dialogs.coaching.inbox.notify import something_new
 from dialogs.coaching.summary import CoachSignal, granted_since, signal_text
 from dialogs.core import outgoing
 from dialogs.core.actions import act
@@ -122,6 +124,9 @@ async def route_signal(tx: Tx, signal_id: int, participant_id: int, now: datetim
             await _alert_now(tx, coach, participant, signal, delivery_id, now)
         elif urgent:
             await hold_until_quiet_ends(tx, coach, now)
+        if urgent:
+            await something_new(tx, coach, now, urgent=True)
+    await inbox_items.add_for_signal(tx, signal, urgent, now)
     await webhooks.post_signal(tx, participant, signal, now)
 
 
@@ -135,9 +140,14 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
     await webhooks.post_participation_ended(tx, participant, now)
 
 
-async def withdraw_waiting(tx: Tx, participant_id: int, organisation_id: int | None) -> int:
+async def withdraw_waiting(
+    tx: Tx, participant_id: int, organisation_id: int | None, now: datetime | None = None
+) -> int:
     """Take back alerts and webhook posts about the participant still waiting in the outbox for one
-    organisation (None: for every one). Digest entries need nothing: they are checked when they go."""
+    organisation (None: for every one), and hide the inbox items whose scope is off now (with `now`).
+    Digest entries need nothing: they are checked when they go."""
+    if now is not None:
+        await inbox_items.withdraw_scope(tx, participant_id, organisation_id, now)
     linked = await coaches.coaches_of(tx, participant_id, active_only=False)
     chosen = [c for c in linked if organisation_id is None or c.organisation_id == organisation_id]
     chats = [c.chat_id for c in chosen if c.chat_id is not None]
