@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.settings import Settings
-from bot.web import cases, login, setup
+from bot.web import cases, inbox, login, setup
 from bot.web.context import HERE, Web, WebConfig
 from bot.web.headers import SecurityHeaders
 from dialogs.core.clock import Clock
@@ -49,7 +49,7 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         return endpoint
 
     async def home(request: Request) -> Response:
-        return RedirectResponse("/cases", status_code=303)
+        return RedirectResponse("/inbox", status_code=303)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -62,6 +62,8 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         Route("/logout", page(login.logout), methods=["POST"]),
         Route("/setup/{token}", page(setup.setup_page), methods=["GET"]),
         Route("/setup/{token}", page(setup.setup), methods=["POST"]),
+        Route("/inbox", page(inbox.inbox_page), methods=["GET"]),
+        Route("/inbox/{item_id:int}/{action:str}", page(inbox.change), methods=["POST"]),
         Route("/cases", page(cases.cases_page), methods=["GET"]),
         Route("/cases/{pseudonym}", page(cases.case_page), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

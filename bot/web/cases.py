@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.web.context import Web
 from bot.web.sessions import SignedIn, audit_web, signed_in
+from dialogs.coaching.inbox.access import may_see_case
 from dialogs.coaching.summary import CoachSummary, render_summary, signal_text, summary_for_coach
 from dialogs.core.i18n import Translator
 from storage import audit, coaches, org_pseudonyms, participants
@@ -81,7 +82,7 @@ async def case_page(web: Web, request: Request) -> Response:
         participant_id = await org_pseudonyms.participant_known_as(tx, who.coach.organisation_id, wanted)
         participant = await participants.by_id(tx, participant_id) if participant_id else None
         summary = None
-        if participant is not None and await coaches.is_linked(tx, who.coach.id, participant.id):
+        if participant is not None and await may_see_case(tx, who.coach, participant.id):
             summary = await summary_for_coach(
                 tx, participant.id, web.clock.now(), who.coach.organisation_id, who.coach.organisation
             )

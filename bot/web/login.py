@@ -33,7 +33,7 @@ def login_form(web: Web, request: Request, *, error: str | None = None, status: 
 async def login_page(web: Web, request: Request) -> Response:
     async with web.db.transaction() as tx:
         if await signed_in(web, tx, request) is not None:
-            return RedirectResponse("/cases", status_code=303)
+            return RedirectResponse("/inbox", status_code=303)
     return login_form(web, request)
 
 
@@ -57,7 +57,7 @@ async def login(web: Web, request: Request) -> Response:
             return login_form(web, request, error="wrong", status=401)
         session_id = await web_sessions.start(tx, coach.id, now, web.locale(request))
         await audit_web(tx, web, coach, WEB_LOGIN)
-    response = RedirectResponse("/cases", status_code=303)
+    response = RedirectResponse("/inbox", status_code=303)
     set_cookie(web, response, session_id)
     return response
 

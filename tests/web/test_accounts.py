@@ -60,7 +60,7 @@ async def test_sign_in_needs_password_and_code_and_each_code_works_once(w: World
         wrong = await sign_in(w, web, coach_id, secret, password="not the password")
         assert wrong.status_code == 401 and "That did not work" in wrong.text
         signed = await sign_in(w, web, coach_id, secret)
-        assert signed.status_code == 303 and signed.headers["location"] == "/cases"
+        assert signed.status_code == 303 and signed.headers["location"] == "/inbox"
         cookie = signed.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie
         cases = await web.get("/cases?lang=en")

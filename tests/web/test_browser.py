@@ -48,16 +48,31 @@ async def sign_in_in_browser(w: World, page: Any, base: str, coach_id: int, secr
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_label("6-digit code").fill(pyotp.TOTP(secret).at(w.clock.now()))
     await page.get_by_role("button", name="Sign in").click()
-    await page.get_by_role("heading", name="Your cases").wait_for()
+    await page.get_by_role("heading", name="Team inbox").wait_for()
 
 
-async def test_setup_sign_in_cases_and_a_case(w: World, coach: Chat) -> None:
+async def test_setup_sign_in_inbox_take_close_and_a_case(w: World, coach: Chat) -> None:
     participant = await join(w, coach, 1001)
     pseudonym = await known_as(w, coach, participant)
+    await participant.send("/sos")
+    await participant.tap("Please contact me")
     coach_id = await w.coach_id(coach)
     async with served(w) as base, browser_page() as page:
         secret = await set_up_in_browser(w, page, base, coach_id)
         await sign_in_in_browser(w, page, base, coach_id, secret)
+        await page.get_by_role("heading", name=f"{pseudonym}: Asked to be contacted").wait_for()
+        await accessible(page)
+        await snapshot(page, "inbox")
+        await page.get_by_role("button", name=f"Take {pseudonym}").click()
+        await page.get_by_text("In progress: Anna Beispiel").wait_for()
+        await accessible(page)
+        await page.get_by_label("Contacted").check()
+        await page.get_by_label("Follow-up day (optional)").fill("2026-12-01")
+        await page.get_by_role("button", name="Close", exact=True).click()
+        await page.get_by_text("The item is closed.").wait_for()
+        assert pseudonym not in await page.locator("main").inner_text()
+        await page.get_by_role("link", name="Your cases").click()
+        await page.get_by_role("heading", name="Your cases").wait_for()
         await accessible(page)
         await snapshot(page, "cases")
         await page.get_by_role("link", name=pseudonym).click()
