@@ -46,6 +46,8 @@ async def login(web: Web, request: Request) -> Response:
     now = web.clock.now()
     keys = auth.throttle_keys(coach_id, client_address(request))
     async with web.db.transaction() as tx:
+        await web_accounts.purge_failures(tx, now)  # the upkeep of these two tables is here, at each sign-in
+        await web_sessions.purge(tx, now, web.config.lifetime)
         if await auth.throttled(tx, keys, now):
             return login_form(web, request, error="throttled", status=429)
         found = await auth.check_login(
