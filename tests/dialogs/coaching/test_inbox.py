@@ -88,8 +88,9 @@ async def test_withdrawing_consent_hides_the_items_at_once(w: World) -> None:
     await participant.send("/privacy")
     await participant.tap("Turn off: Short signals for your coach")
     assert await inbox_of(w, anna) == []
+    anna_coach = await staff(w, anna)
     async with w.db.transaction() as tx:
-        assert await items.take(tx, view.item.id, await staff(w, anna), w.clock.now()) is None
+        assert await items.take(tx, view.item.id, anna_coach, w.clock.now()) is None
         hidden = await inbox.get(tx, view.item.id)
     assert hidden is not None and hidden.status is Status.WITHDRAWN
 
@@ -106,8 +107,9 @@ async def test_an_untaken_contact_request_is_escalated_to_the_team(w: World) -> 
     anna = await w.coach(name="Anna Beispiel")
     carl = await w.coach(name="Carl Kollege", chat_id=9102)
     participant = await join(w, anna, 1001)
+    organisation_id = (await staff(w, anna)).organisation_id
     async with w.db.transaction() as tx:
-        await inbox.set_settings(tx, (await staff(w, anna)).organisation_id, TeamSettings(60))
+        await inbox.set_settings(tx, organisation_id, TeamSettings(60))
     w.clock.set(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 15:30 in Berlin
     await ask_contact(participant)
     await anna.receive()
