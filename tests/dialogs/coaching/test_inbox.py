@@ -71,7 +71,9 @@ async def test_a_contact_request_is_an_item_the_team_takes_and_closes(w: World) 
         closed = await items.close(
             tx, view.item.id, carl_coach, Outcome.CONTACTED, date(2026, 12, 1), w.clock.now()
         )
-        assert await items.close(tx, view.item.id, carl_coach, Outcome.NOT_NEEDED, None, w.clock.now()) is None
+        assert (
+            await items.close(tx, view.item.id, carl_coach, Outcome.NOT_NEEDED, None, w.clock.now()) is None
+        )
     assert closed is not None and closed.item.outcome is Outcome.CONTACTED
     assert closed.item.follow_up == date(2026, 12, 1)
     assert await inbox_of(w, anna) == []
