@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.coaching.inbox.mail import SmtpSettings
 from dialogs.core.config import EngineConfig
 from dialogs.core.i18n import shipped_locales
 from storage.sealing import check_key
@@ -95,6 +96,19 @@ class Settings(BaseSettings):
         le=1000,
         description="Participants per coach; above it the coach and `companion status` warn.",
     )
+    # The team inbox's notifications to coaches' work e-mail (issue 16, brief 16b). Off while smtp_host is
+    # unset. The mail says only that there is something new in the case view, with case_view_url.
+    smtp_host: str | None = Field(
+        None, description="SMTP server for coaches' e-mail notifications (off if unset)."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(True, description="Use STARTTLS on the SMTP connection.")
+    smtp_username: str | None = Field(None, description="SMTP login name (none: no login).")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (secret).")
+    smtp_sender: str | None = Field(None, description="From address of the notifications.")
+    case_view_url: str | None = Field(
+        None, description="The case view's address, the only link in a notification."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -153,6 +167,20 @@ class Settings(BaseSettings):
                 "  companion run"
             )
         return url
+
+    def smtp(self) -> SmtpSettings | None:
+        """The SMTP settings of the notifications, None while they are off."""
+        if not self.smtp_host or not self.smtp_sender or not self.case_view_url:
+            return None
+        return SmtpSettings(
+            host=self.smtp_host,
+            sender=self.smtp_sender,
+            case_view_url=self.case_view_url,
+            port=self.smtp_port,
+            username=self.smtp_username,
+            password=self.smtp_password.get_secret_value() if self.smtp_password else None,
+            starttls=self.smtp_starttls,
+        )
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(
