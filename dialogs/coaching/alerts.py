@@ -183,3 +183,15 @@ async def withdraw_waiting(
     return await outgoing.withdraw_about(
         tx, participant_id, chats, sorted({c.organisation_id for c in chosen})
     )
+
+
+async def connection_made(tx: Tx, participant_id: int, organisation_id: int, now: datetime) -> None:
+    """The participant connected with a coach of the organisation: its webhook learns it."""
+    await webhooks.post_connection(tx, participant_id, organisation_id, True, now)
+
+
+async def connection_ending(tx: Tx, participant_id: int, organisation_id: int, now: datetime) -> None:
+    """The participant is ending the connection (consents for it already off, links not yet gone): the
+    organisation's inbox items are hidden and its webhook learns both."""
+    await inbox_items.withdraw_scope(tx, participant_id, organisation_id, now)
+    await webhooks.post_connection(tx, participant_id, organisation_id, False, now)
