@@ -25,7 +25,7 @@ MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=10)
 SUBJECT = N_("Something new in the case view")
 BODY = N_(
-    "There is something new for you in the case view:\n{url}\n\n"
+    "There is something new for you in the case view: {url}\n\n"
     "For data protection, this e-mail says nothing about whom or what it concerns. "
     "Please sign in to the case view to see it."
 )
