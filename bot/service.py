@@ -22,6 +22,7 @@ from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
 from bot.web.app import serving_web
 from bot.webhooks import RoutingSender, WebhookSender
+from dialogs.coaching.inbox.jobs import inbox_work
 from dialogs.core.clock import Clock, SystemClock
 from dialogs.core.engine import Engine
 from dialogs.core.flow import PARTICIPANTS
@@ -109,7 +110,12 @@ async def open_core(
                     await meta.put(tx, "last_poll_at", to_db(poll.last_success))
 
         timing = Timing(sweep_seconds=settings.sweep_seconds)
-        scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat)
+        smtp = settings.smtp()
+
+        async def inbox(now: datetime) -> object:
+            return await inbox_work(db, smtp, now)
+
+        scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat, after_sweep=inbox)
         scheduler.start()
         try:
             yield Core(db, engine, worker, scheduler, dispatcher)

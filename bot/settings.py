@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.coaching.inbox.mail import SmtpSettings
 from dialogs.core.config import EngineConfig
 from dialogs.core.i18n import shipped_locales
 from storage.sealing import check_key
@@ -97,6 +98,16 @@ class Settings(BaseSettings):
         le=1000,
         description="Participants per coach; above it the coach and `companion status` warn.",
     )
+    # The team inbox's notifications to coaches' work e-mail (issue 16, brief 16b). Off while smtp_host is
+    # unset. The mail says only that there is something new in the case view, with the web case view's inbox address.
+    smtp_host: str | None = Field(
+        None, description="SMTP server for coaches' e-mail notifications (off if unset)."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(True, description="Use STARTTLS on the SMTP connection.")
+    smtp_username: str | None = Field(None, description="SMTP login name (none: no login).")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (secret).")
+    smtp_sender: str | None = Field(None, description="From address of the notifications.")
 
     web_listen: str | None = Field(
         None,
@@ -216,6 +227,23 @@ class Settings(BaseSettings):
     @property
     def web_proxies(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.web_trusted_proxies.split(",") if part.strip())
+
+    def smtp(self) -> SmtpSettings | None:
+        """The SMTP settings of the notifications, None while they are off.
+
+        The mail's only link is the web case view's inbox, so mail needs the web view on too.
+        """
+        if not self.smtp_host or not self.smtp_sender or self.web_address() is None:
+            return None
+        return SmtpSettings(
+            host=self.smtp_host,
+            sender=self.smtp_sender,
+            case_view_url=self.web_public_url() + "/inbox",
+            port=self.smtp_port,
+            username=self.smtp_username,
+            password=self.smtp_password.get_secret_value() if self.smtp_password else None,
+            starttls=self.smtp_starttls,
+        )
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(

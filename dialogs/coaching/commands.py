@@ -15,6 +15,7 @@ from enum import StrEnum
 from dialogs.coaching.alerts import URGENT_KINDS
 from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
 from dialogs.coaching.inbox.access import may_see_case
+from dialogs.coaching.paging import pages
 from dialogs.coaching.summary import CoachSummary, render_summary, signal_text, summary_for_coach
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
@@ -201,7 +202,8 @@ async def cases_command(turn: Turn, args: str) -> None:
     size, limit = await coaches.caseload_size(turn.tx, coach.id), turn.config.caseload_limit
     if size > limit:
         header += "\n" + turn.tr("That is more than the limit of {limit}.", limit=limit)
-    turn.say(header + "\n\n" + "\n".join(text for _, _, text in rows))
+    for page in pages(header, (text for _, _, text in rows)):
+        turn.say(page)
     await start(turn, "coach", CoachStep.PICK)
 
 

@@ -104,3 +104,32 @@ async def post_item_status(tx: Tx, item: Item, pseudonym: str, now: datetime) ->
     }
     about = None if item.status is Status.WITHDRAWN else item.participant_id
     await outgoing.queue_webhook(tx, organisation.id, body, about, now)
+
+
+async def post_connection(
+    tx: Tx, participant_id: int, organisation_id: int, linked: bool, now: datetime
+) -> None:
+    """The participant connected with the organisation (`linked`) or ended the connection: tell its webhook,
+    so a case system can open or close its record (and hide what it had on an end). Never taken back."""
+    organisation = await organisations.by_id(tx, organisation_id)
+    if organisation is None or not organisation.webhook_url:
+        return
+    known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
+    body: dict[str, object] = {
+        "schema": WEBHOOK_SCHEMA,
+        "id": str(uuid.uuid4()),
+        "type": "connected" if linked else "connection_ended",
+        "organisation": organisation.name,
+        "pseudonym": known,
+        "time": to_db(now),
+    }
+    await outgoing.queue_webhook(tx, organisation_id, body, None, now)
+    action = audit.LINKED if linked else audit.UNLINKED
+    await audit.append(
+        tx,
+        action=action,
+        now=now,
+        pseudonym=known,
+        organisation=organisation.name,
+        detail={"channel": "webhook"},
+    )

@@ -27,7 +27,7 @@ from storage.inbox import Item, TeamSettings
 ESCALATE = "inbox_escalation"
 ESCALATE_GRACE = timedelta(days=14)  # a late sweep still escalates
 LOOKAHEAD_DAYS = 21  # more than any holiday run of closed days
-ESCALATED = N_("🔴 For the whole team: {pseudonym}: {signal}. Nobody has taken it yet. See /inbox.")
+ESCALATED = N_("🔴 For the whole team: {pseudonym}: {signal}. Nobody has taken it yet.")
 
 
 def _clock(text: str) -> time:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from dialogs.coaching.inbox import items
+from dialogs.coaching.inbox import assignment, items
 from dialogs.coaching.inbox.escalation import working_deadline
-from storage import coaches, inbox
+from storage import coaches, inbox, participants
 from storage.coaches import Coach
 from storage.inbox import Outcome, Status, TeamSettings
 from tests.dialogs.coach_helpers import join, known_as
@@ -71,7 +71,9 @@ async def test_a_contact_request_is_an_item_the_team_takes_and_closes(w: World) 
         closed = await items.close(
             tx, view.item.id, carl_coach, Outcome.CONTACTED, date(2026, 12, 1), w.clock.now()
         )
-        assert await items.close(tx, view.item.id, carl_coach, Outcome.NOT_NEEDED, None, w.clock.now()) is None
+        assert (
+            await items.close(tx, view.item.id, carl_coach, Outcome.NOT_NEEDED, None, w.clock.now()) is None
+        )
     assert closed is not None and closed.item.outcome is Outcome.CONTACTED
     assert closed.item.follow_up == date(2026, 12, 1)
     assert await inbox_of(w, anna) == []
@@ -88,8 +90,9 @@ async def test_withdrawing_consent_hides_the_items_at_once(w: World) -> None:
     await participant.send("/privacy")
     await participant.tap("Turn off: Short signals for your coach")
     assert await inbox_of(w, anna) == []
+    anna_coach = await staff(w, anna)
     async with w.db.transaction() as tx:
-        assert await items.take(tx, view.item.id, await staff(w, anna), w.clock.now()) is None
+        assert await items.take(tx, view.item.id, anna_coach, w.clock.now()) is None
         hidden = await inbox.get(tx, view.item.id)
     assert hidden is not None and hidden.status is Status.WITHDRAWN
 
@@ -106,8 +109,9 @@ async def test_an_untaken_contact_request_is_escalated_to_the_team(w: World) -> 
     anna = await w.coach(name="Anna Beispiel")
     carl = await w.coach(name="Carl Kollege", chat_id=9102)
     participant = await join(w, anna, 1001)
+    organisation_id = (await staff(w, anna)).organisation_id
     async with w.db.transaction() as tx:
-        await inbox.set_settings(tx, (await staff(w, anna)).organisation_id, TeamSettings(60))
+        await inbox.set_settings(tx, organisation_id, TeamSettings(60))
     w.clock.set(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 15:30 in Berlin
     await ask_contact(participant)
     await anna.receive()
@@ -119,8 +123,28 @@ async def test_an_untaken_contact_request_is_escalated_to_the_team(w: World) -> 
     await w.sweep()
     pseudonym = await known_as(w, anna, participant)
     assert [m.text for m in await carl.receive()] == [
-        f"🔴 For the whole team: {pseudonym}: Asked to be contacted. Nobody has taken it yet. See /inbox."
+        f"🔴 For the whole team: {pseudonym}: Asked to be contacted. Nobody has taken it yet."
     ]
     assert len(await anna.receive()) == 1
     [view] = await inbox_of(w, carl)
     assert view.item.escalated
+
+
+async def test_a_hand_over_is_told_to_both_coaches_and_the_participant(w: World) -> None:
+    anna = await w.coach(name="Anna Beispiel")
+    carl = await w.coach(name="Carl Kollege", chat_id=9102)
+    participant = await join(w, anna, 1001)
+    pseudonym = await known_as(w, anna, participant)
+    await participant.receive()
+    giver, taker = await staff(w, anna), await staff(w, carl)
+    async with w.db.transaction() as tx:
+        person = await participants.by_chat(tx, participant.chat_id)
+        assert person is not None
+        assert await assignment.hand_over(tx, person.id, giver, taker, w.clock.now())
+        assert not await assignment.hand_over(tx, person.id, giver, taker, w.clock.now())
+    assert [m.text for m in await anna.receive()] == [f"➡️ {pseudonym} is now accompanied by Carl Kollege."]
+    assert (await carl.receive())[0].text.startswith(f"⬅️ Anna Beispiel has handed {pseudonym} over to you.")
+    told = [m.text for m in await participant.receive()]
+    assert told and told[0].startswith("At Jobcenter Musterstadt, Carl Kollege accompanies you from now on.")
+    assert pseudonym in (await carl.send("/cases"))[0].text
+    assert (await anna.send("/cases"))[0].text.startswith("Nobody is connected with you yet.")
