@@ -35,13 +35,13 @@ def main() -> None:
             f"({r.false_distress_rate:>4.1%})  {'yes' if r.meets_targets() else 'NO'}"
         )
         if args.show:
-            for label, phrases in (
+            for label, wrong in (
                 ("missed", r.missed),
                 ("unanswered", r.unanswered),
                 ("false card", r.false_cards),
                 ("false distress", r.false_distress),
             ):
-                for phrase in phrases:
+                for phrase in wrong:
                     print(f"      {label}: {phrase}")
     print(f"{phrases} phrases in {elapsed * 1000:.0f} ms ({elapsed / max(phrases, 1) * 1e6:.0f} µs a phrase)")
 

@@ -101,7 +101,7 @@ async def open_core(
         )
         config = settings.engine_config()
         engine = Engine(db, clock, config, REGISTRY, on_enqueued=worker.wake)
-        dispatcher = Dispatcher(engine, sender, config)
+        dispatcher = Dispatcher(engine, sender, config, region=settings.region)
 
         async def heartbeat() -> None:
             async with db.transaction() as tx:

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.coaching.inbox.mail import SmtpSettings
-from dialogs.core.config import EngineConfig
+from dialogs.core.config import INFO_CONTENT_ROOT, EngineConfig
 from dialogs.core.i18n import shipped_locales
 from storage.sealing import check_key
 
@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (random if unset)."
     )
+    region: str | None = Field(
+        None,
+        description="This installation's programme region (e.g. bochum): the crisis card names its local "
+        "services when the database cannot be read.",
+    )
     caseload_limit: int = Field(
         25,
         ge=1,
@@ -146,6 +151,14 @@ class Settings(BaseSettings):
     def _shipped(cls, value: str) -> str:
         if value not in shipped_locales():
             raise ValueError(f"no catalogue for {value!r}; shipped: {', '.join(shipped_locales())}")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        regions = sorted(p.name for p in (INFO_CONTENT_ROOT / "regions").iterdir() if p.name != "national")
+        if value is not None and value not in regions:
+            raise ValueError(f"no information content for region {value!r}; shipped: {', '.join(regions)}")
         return value
 
     @field_validator("encryption_keys")

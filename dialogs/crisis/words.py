@@ -161,39 +161,41 @@ class Matcher:
     """Finds the tiers' patterns in a text: harmless phrases first put the words they cover out of
     reach, then acute patterns in rank order, then distress patterns."""
 
-    acute: tuple[Pattern, ...]
-    distress: tuple[Pattern, ...]
-    harmless: tuple[Pattern, ...]
+    acute: Tier
+    distress: Tier
+    harmless: Tier
 
     @classmethod
     def of(cls, lists: CrisisWords) -> Matcher:
-        acute, distress, harmless = (lists.tier(tier) for tier in TIERS)
+        acute, distress, harmless = (Tier.of(lists.tier(tier)) for tier in TIERS)
         return cls(acute, distress, harmless)
 
     def crisis(self, text: str) -> Pattern | None:
         """The first acute pattern found in the text (its language tells which card to show), or None."""
-        return _first(self.acute, self._unvetoed(text)) if text else None
+        return _first(self.acute, *self._unvetoed(text)) if text else None
 
     def distress_only(self, text: str) -> Pattern | None:
         """The first distress pattern in a text without acute words ("ich kann nicht mehr", 😭), or None."""
         if not text:
             return None
-        tokens = self._unvetoed(text)
-        return None if _first(self.acute, tokens) is not None else _first(self.distress, tokens)
+        tokens, keys = self._unvetoed(text)
+        if _first(self.acute, tokens, keys) is not None:
+            return None
+        return _first(self.distress, tokens, keys)
 
-    def _unvetoed(self, text: str) -> list[str]:
+    def _unvetoed(self, text: str) -> tuple[list[str], set[str]]:
         """The text's words, those that a harmless phrase covers ("bringt mich noch um",
-        "Suizidprävention", "ölmek istemiyorum") put out of reach of the other patterns."""
+        "Suizidprävention", "ölmek istemiyorum") put out of reach of the other patterns; and the keys of
+        the text before (a superset of those after: candidates are checked again)."""
         tokens = words(text)
         joined = " ".join(tokens)
-        for pattern in self.harmless:
-            if pattern.needle not in joined:
-                continue
+        keys = _keys(joined)
+        for pattern in self.harmless.candidates(joined, keys):
             for i in range(len(tokens)):
                 end = _match_end(pattern.elements, tokens, i)
                 if end is not None:
                     tokens[i:end] = [t if t == CLAUSE else VETOED for t in tokens[i:end]]
-        return tokens
+        return tokens, keys
 
 
 def _match_end(elements: tuple[Element, ...], tokens: list[str], i: int) -> int | None:
@@ -219,11 +221,42 @@ def _match_end(elements: tuple[Element, ...], tokens: list[str], i: int) -> int 
     return _match_end(rest, tokens, i + 1)
 
 
-def _first(patterns: tuple[Pattern, ...], tokens: list[str]) -> Pattern | None:
-    joined = " ".join(tokens)
-    for pattern in patterns:
-        if pattern.needle not in joined:
-            continue
+KEY = 3  # patterns are indexed by the first letters of their needle
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier's patterns in rank order, indexed by the first `KEY` letters of their needle, so that a
+    text is tried only against the patterns whose needle could be in it (a few dozen of about a thousand).
+    Needles shorter than that (an emoji, a two-letter word) are always tried."""
+
+    patterns: tuple[Pattern, ...]
+    index: Mapping[str, tuple[int, ...]]
+    short: tuple[int, ...]
+
+    @classmethod
+    def of(cls, patterns: tuple[Pattern, ...]) -> Tier:
+        index: dict[str, list[int]] = {}
+        for rank, pattern in enumerate(patterns):
+            if len(pattern.needle) >= KEY:
+                index.setdefault(pattern.needle[:KEY], []).append(rank)
+        short = tuple(rank for rank, pattern in enumerate(patterns) if len(pattern.needle) < KEY)
+        return cls(patterns, MappingProxyType({key: tuple(ranks) for key, ranks in index.items()}), short)
+
+    def candidates(self, joined: str, keys: set[str]) -> list[Pattern]:
+        """The patterns whose needle is in `joined` (`keys`: its `KEY`-letter pieces), in rank order."""
+        ranks = [rank for key in keys & self.index.keys() for rank in self.index[key]]
+        ranks.extend(self.short)
+        ranks.sort()
+        return [self.patterns[rank] for rank in ranks if self.patterns[rank].needle in joined]
+
+
+def _keys(joined: str) -> set[str]:
+    return {joined[i : i + KEY] for i in range(len(joined) - KEY + 1)}
+
+
+def _first(tier: Tier, tokens: list[str], keys: set[str]) -> Pattern | None:
+    for pattern in tier.candidates(" ".join(tokens), keys):
         if any(_match_end(pattern.elements, tokens, i) is not None for i in range(len(tokens))):
             return pattern
     return None
@@ -231,11 +264,11 @@ def _first(patterns: tuple[Pattern, ...], tokens: list[str]) -> Pattern | None:
 
 _SHIPPED = load_crisis_words()
 PATTERNS = _SHIPPED.sources
-_MATCHER = Matcher.of(_SHIPPED)
-find_crisis = _MATCHER.crisis
-find_distress = _MATCHER.distress_only
+MATCHER = Matcher.of(_SHIPPED)
+find_crisis = MATCHER.crisis
+find_distress = MATCHER.distress_only
 
 
 def compiled() -> tuple[Pattern, ...]:
     """The acute patterns, in rank order."""
-    return _MATCHER.acute
+    return MATCHER.acute.patterns

@@ -85,6 +85,13 @@ def test_a_wrong_setting_is_named_with_what_to_do(env: dict[str, str]) -> None:
     assert "COMPANION_RETENTION_DAYS" in result.stderr
 
 
+def test_an_unknown_region_is_named_with_the_shipped_ones(env: dict[str, str]) -> None:
+    env["COMPANION_REGION"] = "atlantis"
+    result = companion("status", env=env)
+    assert result.returncode == 2
+    assert "COMPANION_REGION" in result.stderr and "bochum" in result.stderr
+
+
 def test_a_broken_database_file_is_reported_not_overwritten(env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "companion.db").write_bytes(b"this is not a database" * 100)
     result = companion("status", env=env)

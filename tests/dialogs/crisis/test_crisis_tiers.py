@@ -3,11 +3,23 @@ phrases (idioms, negations) take their words out of reach of both."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dialogs.crisis.words import Matcher, load_crisis_words, words
+from dialogs.crisis.words import KEY, Matcher, load_crisis_words, words
+from dialogs.crisis.words import MATCHER as SHIPPED
+from tests.dialogs.crisis.corpus import CORPUS_DIR
+
+CORPUS_PHRASES = sorted(
+    phrase
+    for path in CORPUS_DIR.glob("*.toml")
+    for phrases in tomllib.loads(path.read_text(encoding="utf-8")).values()
+    for phrase in phrases
+)
 
 LIST = """
 rank = 1
@@ -63,3 +75,11 @@ def test_a_harmless_phrase_does_not_hide_a_crisis_beside_it(matcher: Matcher) ->
 def test_harmless_phrases_are_spelt_like_the_others(matcher: Matcher) -> None:
     """Letters' other spellings (ä as ae) apply to every tier."""
     assert matcher.crisis("Wo ist die Suizidpraevention?") is None
+
+
+@given(st.text(max_size=80) | st.sampled_from(CORPUS_PHRASES))
+def test_the_index_finds_every_pattern_a_full_scan_finds(text: str) -> None:
+    joined = " ".join(words(text))
+    keys = {joined[i : i + KEY] for i in range(len(joined) - KEY + 1)}
+    for tier in (SHIPPED.acute, SHIPPED.distress, SHIPPED.harmless):
+        assert tier.candidates(joined, keys) == [p for p in tier.patterns if p.needle in joined]
