@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         description="Participants per coach; above it the coach and `companion status` warn.",
     )
     # The team inbox's notifications to coaches' work e-mail (issue 16, brief 16b). Off while smtp_host is
-    # unset. The mail says only that there is something new in the case view, with the web case view's inbox address.
+    # unset. The mail says only that there is something new, with the web case view's inbox address.
     smtp_host: str | None = Field(
         None, description="SMTP server for coaches' e-mail notifications (off if unset)."
     )
