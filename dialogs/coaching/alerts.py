@@ -28,7 +28,7 @@ from dialogs.core.actions import act
 from dialogs.core.events import Choice
 from dialogs.core.i18n import N_, Translator
 from dialogs.signals.catalogue import KIND_BY_KEY
-from storage import appointments, audit, coaches, participants, signal_deliveries, signals
+from storage import appointments, audit, coaches, participants, proposals, signal_deliveries, signals
 from storage.appointments import Appointment
 from storage.coaches import Coach
 from storage.database import Tx
@@ -194,4 +194,5 @@ async def connection_ending(tx: Tx, participant_id: int, organisation_id: int, n
     """The participant is ending the connection (consents for it already off, links not yet gone): the
     organisation's inbox items are hidden and its webhook learns both."""
     await inbox_items.withdraw_scope(tx, participant_id, organisation_id, now)
+    await proposals.forget_connection(tx, participant_id, organisation_id)
     await webhooks.post_connection(tx, participant_id, organisation_id, False, now)
