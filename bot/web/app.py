@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.settings import Settings
-from bot.web import cases, inbox, login, setup
+from bot.web import case_actions, cases, inbox, login, setup
 from bot.web.context import HERE, Web, WebConfig
 from bot.web.headers import SecurityHeaders
 from dialogs.core.clock import Clock
@@ -36,6 +36,7 @@ def config_from(settings: Settings) -> WebConfig:
         proxies=settings.web_proxies,
         default_locale=settings.default_locale,
         timezone=settings.timezone,
+        encryption_keys=settings.key_list,
     )
 
 
@@ -66,6 +67,8 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         Route("/inbox/{item_id:int}/{action:str}", page(inbox.change), methods=["POST"]),
         Route("/cases", page(cases.cases_page), methods=["GET"]),
         Route("/cases/{pseudonym}", page(cases.case_page), methods=["GET"]),
+        Route("/cases/{pseudonym}/propose", page(case_actions.propose), methods=["POST"]),
+        Route("/cases/{pseudonym}/hand-over", page(case_actions.hand_over_case), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     return Starlette(

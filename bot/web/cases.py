@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.web.case_actions import colleagues_for, proposal_row
 from bot.web.context import Web
 from bot.web.sessions import SignedIn, audit_web, signed_in
+from dialogs.appointments.wording import kind_label
 from dialogs.coaching.inbox.access import may_see_case
 from dialogs.coaching.summary import CoachSummary, render_summary, signal_text, summary_for_coach
 from dialogs.core.i18n import Translator
-from storage import audit, coaches, org_pseudonyms, participants
+from storage import appointments, audit, coaches, org_pseudonyms, participants, proposals
 from storage.database import Tx
 
 
@@ -86,10 +88,15 @@ async def case_page(web: Web, request: Request) -> Response:
             summary = await summary_for_coach(
                 tx, participant.id, web.clock.now(), who.coach.organisation_id, who.coach.organisation
             )
-        if summary is None:  # unknown, someone else's, another organisation's: one and the same answer
+        if (
+            participant is None or summary is None
+        ):  # unknown, someone else's, another organisation's: one and the same answer
             return web.render(request, "no_case.html", status=404, locale=locale, who=who)
         await audit_web(tx, web, who.coach, audit.CASE_READ, summary.pseudonym)
-    lines = render_summary(web.translator(locale), summary).split("\n")
+        tr = web.translator(locale)
+        made = await proposals.of_case(tx, participant.id, who.coach.organisation_id)
+        colleagues = await colleagues_for(tx, who, participant.id)
+    lines = render_summary(tr, summary).split("\n")
     return web.render(
         request,
         "case.html",
@@ -98,4 +105,10 @@ async def case_page(web: Web, request: Request) -> Response:
         pseudonym=summary.pseudonym,
         title=lines[0],
         lines=lines[1:],
+        taking_part=summary.taking_part,
+        proposals=[proposal_row(tr, summary.pseudonym, p) for p in made],
+        kinds=[(kind, kind_label(tr, kind)) for kind in appointments.KINDS],
+        colleagues=colleagues,
+        today=web.clock.now().date().isoformat(),
+        done=request.query_params.get("done"),
     )

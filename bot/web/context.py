@@ -28,6 +28,7 @@ class WebConfig:
     proxies: frozenset[str] = frozenset({"127.0.0.1", "::1"})
     default_locale: str = "de"
     timezone: str = "Europe/Berlin"
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)  # to seal a proposal's place
 
     @property
     def secure_cookies(self) -> bool:

@@ -5,23 +5,27 @@ audit every change and tell the organisation's webhook). Listing is audited as a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.web import csrf
+from bot.web.case_actions import ProposalRow, proposal_row
 from bot.web.context import Web
 from bot.web.login import refused
 from bot.web.sessions import SignedIn, audit_web, signed_in
 from dialogs.coaching.inbox import items
+from dialogs.coaching.inbox.access import may_see_case
 from dialogs.coaching.summary import CoachSignal, signal_text
 from dialogs.core.i18n import Translator
-from storage import audit
+from storage import audit, org_pseudonyms, proposals
+from storage.database import Tx
 from storage.inbox import Outcome, Status
 
 OUTCOMES = tuple(Outcome)
+PROPOSALS_SHOWN = timedelta(days=14)  # proposals made or answered this recently are listed
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,10 @@ async def inbox_page(web: Web, request: Request) -> Response:
             return RedirectResponse("/login", status_code=303)
         locale = web.locale(request, who.session.locale)
         tr = web.translator(locale)
-        views = await items.open_items(tx, who.coach, web.clock.now())
-        for pseudonym in sorted({v.pseudonym for v in views}):
+        now = web.clock.now()
+        views = await items.open_items(tx, who.coach, now)
+        answers = await _proposals(tx, tr, who, now)
+        for pseudonym in sorted({v.pseudonym for v in views} | {a.pseudonym for a in answers}):
             await audit_web(tx, web, who.coach, audit.CASELOAD_READ, pseudonym)
     return web.render(
         request,
@@ -69,10 +75,24 @@ async def inbox_page(web: Web, request: Request) -> Response:
         locale=locale,
         who=who,
         rows=[_row(tr, v, who) for v in views],
+        proposals=answers,
         outcomes=OUTCOMES,
         today=web.clock.now().date().isoformat(),
         done=request.query_params.get("done"),
     )
+
+
+async def _proposals(tx: Tx, tr: Translator, who: SignedIn, now: datetime) -> list[ProposalRow]:
+    """The team's appointment proposals of the last days and their answers, for cases it still has."""
+    shown = []
+    for proposal in await proposals.of_organisation(tx, who.coach.organisation_id, now - PROPOSALS_SHOWN):
+        if not await may_see_case(tx, who.coach, proposal.participant_id):
+            continue
+        known = await org_pseudonyms.for_organisation(
+            tx, proposal.participant_id, proposal.organisation_id, now
+        )
+        shown.append(proposal_row(tr, known, proposal))
+    return shown
 
 
 def _follow_up(form: FormData) -> date | str | None:

@@ -133,3 +133,21 @@ async def post_connection(
         organisation=organisation.name,
         detail={"channel": "webhook"},
     )
+
+
+async def post_handed_over(tx: Tx, participant_id: int, organisation_id: int, now: datetime) -> None:
+    """The case moved to another coach of the organisation: tell its webhook (the pseudonym only; the
+    case system knows its own staff)."""
+    organisation = await organisations.by_id(tx, organisation_id)
+    if organisation is None or not organisation.webhook_url:
+        return
+    known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
+    body: dict[str, object] = {
+        "schema": WEBHOOK_SCHEMA,
+        "id": str(uuid.uuid4()),
+        "type": "handed_over",
+        "organisation": organisation.name,
+        "pseudonym": known,
+        "time": to_db(now),
+    }
+    await outgoing.queue_webhook(tx, organisation_id, body, participant_id, now)

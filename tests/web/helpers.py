@@ -46,7 +46,7 @@ async def setup_token(w: World, coach_id: int) -> str:
 
 async def set_up(w: World, web: httpx.AsyncClient, coach_id: int) -> str:
     """Open a fresh setup link, choose the password, prove the code; returns the TOTP secret."""
-    page = await web.get(f"/setup/{await setup_token(w, coach_id)}")
+    page = await web.get(f"/setup/{await setup_token(w, coach_id)}?lang=en")
     assert page.status_code == 200, page.text
     found = SECRET.search(page.text)
     assert found, page.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.coaching import webhooks
 from dialogs.coaching.coach_chat import audit_coach, coach_translator, known_as, send_to_coach
 from dialogs.coaching.inbox import events
 from dialogs.core import outgoing
@@ -42,6 +43,7 @@ async def hand_over(tx: Tx, participant_id: int, giver: Coach, taker: Coach, now
         tx, taker, coach_translator(taker)(HANDED_FROM, pseudonym=known, colleague=giver.name), now
     )
     await audit_coach(tx, giver, events.HANDED_OVER, known, now, {"to": taker.name})
+    await webhooks.post_handed_over(tx, participant_id, giver.organisation_id, now)
     participant = await participants.by_id(tx, participant_id)
     if participant is not None and participant.status is Status.ACTIVE and participant.chat_id is not None:
         tr = Translator(participant.locale, "de", participant.timezone)
