@@ -86,11 +86,12 @@ def code_digest(code: str) -> str:
 async def create(
     tx: Tx, *, organisation_id: int, name: str, locale: str, timezone: str, now: datetime
 ) -> NewCoach:
+    """A new coach: no alerts in their quiet hours (20:00 to 07:00) by default, urgent ones included."""
     code = secrets.token_urlsafe(16)
     expires = now + CODE_VALID
     row_id = await tx.insert(
         "INSERT INTO coaches (organisation_id, name, status, code_sha256, code_expires_at, locale, timezone,"
-        " created_at) VALUES (?, ?, 'invited', ?, ?, ?, ?, ?)",
+        " urgent_in_quiet, created_at) VALUES (?, ?, 'invited', ?, ?, ?, ?, 0, ?)",
         (organisation_id, name, code_digest(code), to_db(expires), locale, timezone, to_db(now)),
     )
     coach = await by_id(tx, row_id)

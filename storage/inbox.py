@@ -49,6 +49,7 @@ class Item:
     closed_at: datetime | None
     outcome: Outcome | None
     follow_up: date | None
+    followed_up_at: datetime | None = None  # brought back into the inbox on its follow-up day
 
     @property
     def escalated(self) -> bool:
@@ -81,6 +82,7 @@ def _item(r: Row) -> Item:
         closed_at=maybe_from_db(r["closed_at"]),
         outcome=Outcome(r["outcome"]) if r["outcome"] else None,
         follow_up=date.fromisoformat(r["follow_up"]) if r["follow_up"] else None,
+        followed_up_at=maybe_from_db(r["followed_up_at"]),
     )
 
 
@@ -188,6 +190,34 @@ async def mark_escalated(tx: Tx, item_id: int, now: datetime) -> bool:
     changed = await tx.execute(
         "UPDATE inbox_items SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL AND status = 'open'",
         (to_db(now), item_id),
+    )
+    return changed == 1
+
+
+async def follow_ups_due(tx: Tx, until: date) -> list[Item]:
+    """Closed items with a follow-up day up to `until` that have not come back yet."""
+    rows = await tx.all(
+        f"{_SELECT} WHERE i.status = 'closed' AND i.follow_up IS NOT NULL AND i.follow_up <= ?"
+        " AND i.followed_up_at IS NULL ORDER BY i.follow_up, i.id",
+        (until.isoformat(),),
+    )
+    return [_item(row) for row in rows]
+
+
+async def reopen_for_follow_up(tx: Tx, item_id: int, now: datetime, *, reopen: bool) -> bool:
+    """Its follow-up day came: open again (`reopen`) or only marked as done (the team lost the case)."""
+    changed = await tx.execute(
+        "UPDATE inbox_items SET followed_up_at = ?,"
+        " status = CASE WHEN ? THEN 'open' ELSE status END,"
+        " taken_by = CASE WHEN ? THEN NULL ELSE taken_by END,"
+        " taken_at = CASE WHEN ? THEN NULL ELSE taken_at END,"
+        " closed_by = CASE WHEN ? THEN NULL ELSE closed_by END,"
+        " closed_at = CASE WHEN ? THEN NULL ELSE closed_at END,"
+        " outcome = CASE WHEN ? THEN NULL ELSE outcome END,"
+        " escalate_at = CASE WHEN ? THEN NULL ELSE escalate_at END,"
+        " escalated_at = CASE WHEN ? THEN NULL ELSE escalated_at END"
+        " WHERE id = ? AND status = 'closed' AND followed_up_at IS NULL",
+        (to_db(now), *[int(reopen)] * 8, item_id),
     )
     return changed == 1
 

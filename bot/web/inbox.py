@@ -39,6 +39,7 @@ class Row:
     taken_by: str | None
     taken_by_me: bool
     assigned: str
+    follow_up: str | None  # the follow-up day it came back on
 
 
 def _row(tr: Translator, view: items.ItemView, who: SignedIn) -> Row:
@@ -54,6 +55,7 @@ def _row(tr: Translator, view: items.ItemView, who: SignedIn) -> Row:
         item.taken_by_name if item.status is Status.TAKEN else None,
         item.taken_by == who.coach.id,
         ", ".join(view.assigned),
+        tr.date(item.follow_up, "medium") if item.followed_up_at and item.follow_up else None,
     )
 
 

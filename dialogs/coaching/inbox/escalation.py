@@ -30,7 +30,7 @@ LOOKAHEAD_DAYS = 21  # more than any holiday run of closed days
 ESCALATED = N_("🔴 For the whole team: {pseudonym}: {signal}. Nobody has taken it yet.")
 
 
-def _clock(text: str) -> time:
+def work_clock(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
 
@@ -44,8 +44,8 @@ def working_deadline(start: datetime, settings: TeamSettings) -> datetime:
         current = day + timedelta(days=offset)
         if str(current.isoweekday()) not in settings.work_days:
             continue
-        opens = local_to_utc(current, _clock(settings.work_start), zone)
-        closes = local_to_utc(current, _clock(settings.work_end), zone)
+        opens = local_to_utc(current, work_clock(settings.work_start), zone)
+        closes = local_to_utc(current, work_clock(settings.work_end), zone)
         begin = max(start, opens)
         if begin >= closes:
             continue
