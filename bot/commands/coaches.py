@@ -9,6 +9,7 @@ from bot.commands.in_database import in_database, read_database
 from bot.commands.organisations import organisation_named
 from bot.commands.parsing import Subparsers, actions, checked_name, command
 from bot.commands.start_links import hand_out
+from bot.commands.work_settings import set_email
 from bot.settings import Settings, SettingsError
 from bot.web.auth import new_totp_secret
 from dialogs.core.clock import SystemClock
@@ -51,6 +52,17 @@ def declare(sub: Subparsers) -> None:
     remove.add_argument(
         "--hand-over-to", type=int, default=None, help="a colleague's number, same organisation"
     )
+    email = command(
+        coach_sub,
+        "email",
+        help="set or remove a coach's work e-mail for notifications",
+        description="Set the work e-mail address that gets the 'something new in the case view' mail "
+        "(never anything about a person), or remove it with --none.",
+        runs=set_email,
+    )
+    email.add_argument("coach_id", type=int, help="the coach's number (see `companion coach list`)")
+    email.add_argument("address", nargs="?", default=None, help="the work e-mail address")
+    email.add_argument("--none", action="store_true", help="remove the address: no more mails")
 
 
 def add_coach(settings: Settings, args: argparse.Namespace) -> int:
@@ -106,7 +118,7 @@ def list_coaches(settings: Settings, args: argparse.Namespace) -> int:
     for coach, size in read_database(settings, listing):
         print(
             f"{coach.id:4}  {coach.name}  ({coach.organisation})  {coach.status.value}  "
-            f"caseload={size}/{settings.caseload_limit}"
+            f"caseload={size}/{settings.caseload_limit}  email={coach.email or '-'}"
         )
     return 0
 
