@@ -4,6 +4,8 @@ the webhook with the pseudonym only, told to both coaches and the participant)."
 
 from __future__ import annotations
 
+import json
+
 from storage import audit, coaches
 from tests.dialogs.coach_helpers import join, known_as
 from tests.harness import World
@@ -48,6 +50,7 @@ async def test_a_colleague_proposes_in_the_web_and_the_team_sees_the_answer(w: W
 
 
 async def test_the_assigned_coach_hands_the_case_over_in_the_web(w: World) -> None:
+    await w.organisation(webhook_url="https://example.invalid/hook")
     anna = await w.coach(name="Anna Beispiel")
     carl = await w.coach(name="Carl Kollege", chat_id=9102)
     participant = await join(w, anna, 1001)
@@ -73,4 +76,9 @@ async def test_the_assigned_coach_hands_the_case_over_in_the_web(w: World) -> No
         handed = await audit.about(
             tx, (pseudonym,), since=w.clock.now().replace(year=2000), actions=("handed_over",)
         )
+        hooks = [json.loads(row[0]) for row in await tx.all("SELECT text FROM outbox WHERE kind = 'webhook'")]
     assert [e.coach_name for e in handed] == ["Anna Beispiel"]
+    [post] = [body for body in hooks if body["type"] == "handed_over"]
+    assert (
+        post["pseudonym"] == pseudonym and "Anna" not in json.dumps(post) and "Carl" not in json.dumps(post)
+    )
