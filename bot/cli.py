@@ -19,6 +19,7 @@ from bot.commands import (
     service,
     stats,
     status,
+    webhooks,
 )
 from bot.commands.parsing import Handler, Subparsers
 from bot.settings import SettingsError, load_settings, settings_table
@@ -39,6 +40,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     maintenance.declare_keys,
     maintenance.declare_purge,
     organisations.declare,
+    webhooks.declare,
     coaches.declare,
     audit.declare,
     stats.declare,

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 from bot.commands.in_database import in_database, read_database
 from bot.commands.parsing import Subparsers, actions, checked_name, command
+from bot.commands.work_settings import describe, set_hours
 from bot.settings import Settings, SettingsError
 from dialogs.core.clock import SystemClock
-from storage import coaches, organisations
+from storage import coaches, inbox, organisations
 from storage.database import Database, Tx
 from storage.organisations import Organisation
 
@@ -51,6 +52,20 @@ def declare(sub: Subparsers) -> None:
     choice.add_argument("--url", default=None, help="the new webhook URL (https)")
     choice.add_argument("--none", action="store_true", help="remove the webhook")
     webhook.add_argument("--new-secret", action="store_true", help="make and print a new signing secret")
+    hours = command(
+        org_sub,
+        "hours",
+        help="set an organisation's escalation time and working hours",
+        description="Set how long an urgent inbox item may stay untaken (in working minutes) before the "
+        "whole team is told, and the working days and hours that count (follow-ups come back at the start).",
+        runs=set_hours,
+    )
+    hours.add_argument("org", help="the organisation's name or number")
+    hours.add_argument("--escalate-after", type=int, default=None, metavar="MIN", help="working minutes")
+    hours.add_argument("--days", default=None, help="working days as digits, 1 = Monday: e.g. 12345")
+    hours.add_argument("--start", default=None, help="start of the working day, e.g. 08:00")
+    hours.add_argument("--end", default=None, help="end of the working day, e.g. 16:00")
+    hours.add_argument("--timezone", default=None, help="e.g. Europe/Berlin")
 
 
 def check_webhook_url(url: str) -> str:
@@ -89,16 +104,20 @@ def add_organisation(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def list_organisations(settings: Settings, args: argparse.Namespace) -> int:
-    async def listing(tx: Tx) -> tuple[list[Organisation], list[coaches.Coach]]:
-        return await organisations.all_organisations(tx), await coaches.all_coaches(tx)
+    async def listing(
+        tx: Tx,
+    ) -> tuple[list[Organisation], list[coaches.Coach], dict[int, inbox.TeamSettings]]:
+        found = await organisations.all_organisations(tx)
+        hours = {o.id: await inbox.settings(tx, o.id) for o in found}
+        return found, await coaches.all_coaches(tx), hours
 
-    found, staff = read_database(settings, listing)
+    found, staff, hours = read_database(settings, listing)
     for organisation in found:
         active = sum(1 for c in staff if c.organisation_id == organisation.id and c.active)
         webhook = organisation.webhook_url or "-"
         print(
             f"{organisation.id:4}  {organisation.name}  region={organisation.region or '-'}  "
-            f"coaches={active}  webhook={webhook}"
+            f"coaches={active}  webhook={webhook}  {describe(hours[organisation.id])}"
         )
     if not found:
         print("(no organisations yet: companion org add --name ...)")

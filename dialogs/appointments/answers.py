@@ -37,6 +37,7 @@ from dialogs.appointments.wording import (
     kind_label,
     when_sentence,
 )
+from dialogs.coaching.proposal_answers import NOBODY_TOLD, answered
 from dialogs.core.actions import Action
 from dialogs.core.events import Choice
 from dialogs.core.flow import closed
@@ -47,6 +48,7 @@ from storage import appointments, buttons
 from storage.appointments import Appointment
 from storage.due import DueItem
 from storage.participants import Status
+from storage.proposals import State
 
 FOLLOWUP_WINDOW = timedelta(days=3)
 SNOOZE = timedelta(hours=1)
@@ -186,20 +188,18 @@ async def confirm_proposal(turn: Turn, appointment: Appointment) -> None:
     await renew_reminders(turn.tx, turn.person, appointment.id, turn.now)
     fresh = await appointments.get(turn.tx, appointment.id)
     assert fresh is not None
+    learns = await answered(turn.tx, tr, appointment.id, State.CONFIRMED, turn.now)
+    done = tr("Thank you, the appointment is confirmed. I will remind you of it.")
     turn.say(
-        tr("Thank you, the appointment is confirmed. I will remind you of it.") + "\n" + tr(CALENDAR_FILE),
+        "\n".join([done, *([learns] if learns else []), tr(CALENDAR_FILE)]),
         attachment=await calendar_for(turn, fresh),
     )
 
 
 async def decline_proposal(turn: Turn, appointment: Appointment) -> None:
+    learns = await answered(turn.tx, turn.tr, appointment.id, State.DECLINED, turn.now)
     await remove(turn.tx, turn.person, appointment.id, turn.now)
-    turn.say(
-        turn.tr(
-            "Okay, I have removed it. Nobody is told about this. "
-            "If you need a different date, please talk to your coach."
-        )
-    )
+    turn.say(turn.tr("Okay, I have removed it.") + " " + (learns or turn.tr(NOBODY_TOLD)))
 
 
 async def _there(turn: Turn, appointment: Appointment) -> None:

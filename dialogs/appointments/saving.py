@@ -19,10 +19,12 @@ from dialogs.appointments.conversation_state import (
 )
 from dialogs.appointments.reminder_plan import calendar_for, renew_reminders
 from dialogs.appointments.wording import CALENDAR_FILE
+from dialogs.coaching.proposal_answers import answered
 from dialogs.core.flow import Go, Next
 from dialogs.core.turn import Turn
 from storage import appointments
 from storage.appointments import KINDS
+from storage.proposals import State
 
 
 async def save_new(turn: Turn, note: str | None) -> Next:
@@ -58,7 +60,9 @@ async def save_time(turn: Turn, moment: datetime) -> Next:
         return gone(turn)
     await appointments.move(turn.tx, appointment.id, moment, turn.now)
     await renew_reminders(turn.tx, turn.person, appointment.id, turn.now, moved=True)
-    return await _saved(turn, appointment.id, turn.tr("Done. The new time is saved."))
+    done = turn.tr("Done. The new time is saved.")
+    learns = await answered(turn.tx, turn.tr, appointment.id, State.CHANGED, turn.now, moment)
+    return await _saved(turn, appointment.id, f"{done} {learns}" if learns else done)
 
 
 async def save_place(turn: Turn, sealed: bytes | None) -> Next:

@@ -13,11 +13,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dialogs.appointments.day_words import example
-from dialogs.appointments.reminder_plan import propose
 from dialogs.appointments.when import BadInput, example_day, local_moment, parse_clock, parse_day
 from dialogs.appointments.wording import KIND_ICONS, kind_label
-from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
+from dialogs.coaching.coach_chat import coach_of, known_as
 from dialogs.coaching.commands import REFUSED, CoachStep, caseload, find_case, show_coach_menu
+from dialogs.coaching.proposals import propose_for
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
 from dialogs.core.flow import STAY, Go, Handover, Next, Step, StepFlow, start
@@ -26,7 +26,6 @@ from dialogs.core.turn import Turn
 from storage import appointments, coaches, participants
 from storage.participants import Participant, Status
 
-APPOINTMENT_PROPOSED = "appointment_proposed"
 PASSED = N_("That time has passed or does not exist that day. Please write another time.")
 
 
@@ -194,9 +193,8 @@ async def _send(turn: Turn, action: Action) -> Next:
         turn.say(turn.tr(PASSED))
         return Go(ProposalStep.TIME)
     kind = str(turn.data["kind"])
-    await propose(turn.tx, participant, starts_at=starts_at, kind=kind, place=None, note=None, now=turn.now)
+    await propose_for(turn.tx, coach, participant, kind=kind, starts_at=starts_at, place=None, now=turn.now)
     known = await known_as(turn.tx, coach, participant.id, turn.now)
-    await audit_coach(turn.tx, coach, APPOINTMENT_PROPOSED, known, turn.now, {"kind": kind})
     turn.say(turn.tr("Proposed. {pseudonym} is asked in the chat to confirm it.", pseudonym=known))
     return Handover("coach", CoachStep.MENU)
 

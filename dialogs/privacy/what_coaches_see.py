@@ -8,6 +8,10 @@ from dialogs.core.turn import Turn
 from storage import audit, coaches, org_pseudonyms
 
 LOOKS_SHOWN = 10
+# What coaches did, in the participant's words (the audit actions of the team inbox, hand-over, proposals).
+WORKED = ("item_taken", "item_closed")
+HANDED_OVER, PROPOSED = "handed_over", "appointment_proposed"
+SHOWN_ACTIONS = (audit.CASE_READ, audit.CASELOAD_READ, *WORKED, HANDED_OVER, PROPOSED)
 
 
 async def coachview_command(turn: Turn, args: str) -> None:
@@ -32,11 +36,11 @@ async def coachview_command(turn: Turn, args: str) -> None:
         turn.tx,
         (participant.pseudonym, *await org_pseudonyms.all_of(turn.tx, participant.id)),
         since=participant.enrolled_at,
-        actions=(audit.CASE_READ, audit.CASELOAD_READ),
+        actions=SHOWN_ACTIONS,
         limit=LOOKS_SHOWN,
     )
     lines = (
-        [turn.tr("Who looked, newest first:")]
+        [turn.tr("Who looked or did something, newest first:")]
         if looks
         else [turn.tr("Nobody has looked at your summary yet.")]
     )
@@ -46,10 +50,9 @@ async def coachview_command(turn: Turn, args: str) -> None:
             "name": entry.coach_name or "?",
             "organisation": entry.organisation or "?",
         }
-        if entry.action == audit.CASE_READ:
-            lines.append(turn.tr("• {time}: {name} ({organisation}) opened your summary", **values))
-        else:
-            lines.append(turn.tr("• {time}: {name} ({organisation}) saw you in their list", **values))
+        line = _look(turn, entry.action, entry.detail, values)
+        if line != lines[-1]:  # a take and a close in the same minute read as one
+            lines.append(line)
     lines += [
         "",
         turn.tr(
@@ -58,3 +61,21 @@ async def coachview_command(turn: Turn, args: str) -> None:
     ]
     turn.say("\n".join(lines))
     await show_current(turn)
+
+
+def _look(turn: Turn, action: str, detail: dict[str, object], values: dict[str, str]) -> str:
+    """One line of "who looked or did something", in plain words."""
+    tr = turn.tr
+    if action == audit.CASE_READ:
+        return tr("• {time}: {name} ({organisation}) opened your summary", **values)
+    if action == audit.CASELOAD_READ:
+        return tr("• {time}: {name} ({organisation}) saw you in their list", **values)
+    if action in WORKED:
+        return tr("• {time}: {name} ({organisation}) worked on your request", **values)
+    if action == HANDED_OVER:
+        return tr(
+            "• {time}: {name} ({organisation}) handed you over to {colleague}",
+            colleague=str(detail.get("to", "?")),
+            **values,
+        )
+    return tr("• {time}: {name} ({organisation}) proposed an appointment to you", **values)

@@ -100,11 +100,9 @@ async def test_a_withdrawal_takes_back_an_alert_still_waiting_in_the_outbox(
     assert not any("Asked to be contacted" in s.text for s in shown)
 
 
-async def test_urgent_alerts_are_held_over_quiet_hours_if_the_coach_wants(
+async def test_by_default_urgent_alerts_are_held_over_quiet_hours(
     w: World, coach: Chat, participant: Chat
 ) -> None:
-    await coach.send("/alerts")
-    await coach.tap("Hold urgent alerts during quiet hours")
     w.clock.set(datetime(2026, 11, 23, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
     await participant.send("/sos")
     await participant.tap("Please contact me")
@@ -119,11 +117,25 @@ async def test_urgent_alerts_are_held_over_quiet_hours_if_the_coach_wants(
     assert await coach.receive() == []
 
 
-async def test_by_default_urgent_alerts_come_also_at_night(w: World, coach: Chat, participant: Chat) -> None:
+async def test_urgent_alerts_come_also_at_night_if_the_coach_wants(
+    w: World, coach: Chat, participant: Chat
+) -> None:
+    await coach.send("/alerts")
+    await coach.tap("Send urgent alerts also during quiet hours")
     w.clock.set(datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     await participant.send("/sos")
     await participant.tap("Please contact me")
     assert any("Asked to be contacted" in s.text for s in await coach.receive())
+
+
+async def test_the_crisis_card_never_waits_for_the_coachs_quiet_hours(
+    w: World, coach: Chat, participant: Chat
+) -> None:
+    w.clock.set(datetime(2026, 11, 23, 23, 0, tzinfo=UTC))  # midnight in Berlin: the coach's quiet hours
+    shown = await participant.send("/sos")
+    assert shown and "112" in shown[0].text, participant.transcript()
+    await participant.tap("Please contact me")
+    assert await coach.receive() == []  # no night alert by default; the participant was not held back
 
 
 async def test_a_digest_missed_while_the_service_was_down_comes_with_the_next(
@@ -201,7 +213,10 @@ async def test_webhook_posts_are_queued_only_where_allowed(w: World) -> None:
     await participant.send("/sos")  # crisis help: not allowed for this organisation
     await participant.tap("Please contact me")
     async with w.db.read() as tx:
-        rows = await tx.all("SELECT chat_id, kind, target, text FROM outbox WHERE kind = 'webhook'")
+        rows = await tx.all(
+            "SELECT chat_id, kind, target, text FROM outbox WHERE kind = 'webhook'"
+            " AND json_extract(text, '$.type') != 'connected'"
+        )
     assert len(rows) == 1
     body = json.loads(rows[0]["text"])
     assert rows[0]["chat_id"] < 0 and rows[0]["target"] == -rows[0]["chat_id"]
@@ -218,4 +233,4 @@ async def test_webhook_posts_are_queued_only_where_allowed(w: World) -> None:
         types = [
             json.loads(r[0])["type"] for r in await tx.all("SELECT text FROM outbox WHERE kind = 'webhook'")
         ]
-    assert types == ["participation_ended"]  # the pending signal post was taken back
+    assert types == ["connected", "participation_ended"]  # the pending signal post was taken back

@@ -196,17 +196,17 @@ async def test_alerts_settings_change_the_digest_and_quiet_hours(w: World, coach
     await coach.tap("12:00")
     await coach.tap("Quiet hours")
     await coach.tap("No quiet hours")
-    await coach.tap("Hold urgent alerts during quiet hours")
+    await coach.tap("Send urgent alerts also during quiet hours")
     assert "Daily summary of the other signals: 12:00" in coach.last.text
     assert "No quiet hours" in coach.last.text
-    assert "wait until they end" in coach.last.text
+    assert "also during quiet hours" in coach.last.text
     async with w.db.read() as tx:
         saved = await coaches.by_chat(tx, coach.chat_id)
         digests = await tx.all("SELECT due_at FROM due WHERE kind = 'digest' AND status = 'pending'")
     assert saved is not None and (saved.digest_at, saved.quiet_start, saved.urgent_in_quiet) == (
         "12:00",
         "00:00",
-        False,
+        True,
     )
     assert all(row[0][11:16] == "11:00" for row in digests) and len(digests) == 8  # 12:00 in Berlin
     await coach.send("typing something")
