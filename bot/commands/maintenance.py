@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.commands.in_database import in_database
 from bot.commands.parsing import Subparsers, actions, command
-from bot.settings import Settings, SettingsError
+from bot.settings import ConfigError, Settings, SettingsError
 from dialogs.core.clock import SystemClock
 from dialogs.privacy.upkeep import DailyResult, run_daily
 from storage import appointments, checkpoints, selfreports
@@ -103,7 +103,7 @@ def print_new_key(settings: Settings, args: argparse.Namespace) -> int:
 def rotate_keys(settings: Settings, args: argparse.Namespace) -> int:
     keys = settings.key_list
     if not keys:
-        raise SettingsError(
+        raise ConfigError(
             "COMPANION_ENCRYPTION_KEYS is not set. Make a key with `companion keys new` and set it first."
         )
 
