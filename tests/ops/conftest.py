@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,20 @@ class Records(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a `companion` command (tests.bot.test_cli.companion) with its own database."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
+    clean.update(
+        {
+            "COMPANION_DATABASE": str(tmp_path / "companion.db"),
+            "HOME": str(tmp_path),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        }
+    )
+    return clean
 
 
 @dataclass
