@@ -4,6 +4,7 @@ and the webhooks their signals are posted to."""
 from __future__ import annotations
 
 import argparse
+import json
 from urllib.parse import urlsplit
 
 from bot.commands.in_database import in_database, read_database
@@ -32,13 +33,14 @@ def declare(sub: Subparsers) -> None:
     add.add_argument("--name", required=True, help="its name, as participants will read it")
     add.add_argument("--region", default=None, help="the region of its participants' local help information")
     add.add_argument("--webhook-url", default=None, help="optional: POST each signal here (https)")
-    command(
+    listing = command(
         org_sub,
         "list",
         help="list organisations",
         description="List organisations and their coaches.",
         runs=list_organisations,
     )
+    listing.add_argument("--json", action="store_true", help="print a JSON list (for scripts)")
     webhook = command(
         org_sub,
         "webhook",
@@ -93,6 +95,19 @@ def list_organisations(settings: Settings, args: argparse.Namespace) -> int:
         return await organisations.all_organisations(tx), await coaches.all_coaches(tx)
 
     found, staff = read_database(settings, listing)
+    if getattr(args, "json", False):
+        rows = [
+            {
+                "id": o.id,
+                "name": o.name,
+                "region": o.region,
+                "active_coaches": sum(1 for c in staff if c.organisation_id == o.id and c.active),
+                "webhook_url": o.webhook_url,
+            }
+            for o in found
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
     for organisation in found:
         active = sum(1 for c in staff if c.organisation_id == organisation.id and c.active)
         webhook = organisation.webhook_url or "-"
