@@ -36,8 +36,14 @@ def unknown_variables(known: Iterable[str], environ: Mapping[str, str] | None = 
     for variable in sorted(env):
         if not variable.startswith(ENV_PREFIX) or variable in names or variable in NOT_SETTINGS:
             continue
-        nearest = difflib.get_close_matches(variable, names, n=1, cutoff=0.6)
-        hint = f"; did you mean {nearest[0]}?" if nearest else " (see `companion --help` for the settings)"
+        # Compared without the prefix every name shares, which would make any two names look alike.
+        suffixes = {name[len(ENV_PREFIX) :]: name for name in names}
+        nearest = difflib.get_close_matches(variable[len(ENV_PREFIX) :], list(suffixes), n=1, cutoff=0.6)
+        hint = (
+            f"; did you mean {suffixes[nearest[0]]}?"
+            if nearest
+            else " (see `companion --help` for the settings)"
+        )
         warnings.append(f"{variable} is not a setting and is ignored{hint}")
     return warnings
 
