@@ -10,7 +10,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.crisis_fallback import DIRECT_ID
@@ -60,6 +67,7 @@ class Metrics:
     registry: CollectorRegistry = field(default_factory=lambda: CollectorRegistry(auto_describe=True))
 
     def __post_init__(self) -> None:
+        disable_created_metrics()  # type: ignore[no-untyped-call]  # no `_created` series (start times)
         r = self.registry
         self.updates = Counter(
             "companion_updates_handled", "Telegram updates handled, by outcome", ["outcome"], registry=r
