@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         preflight.check_sqlite()
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)
-        for warning in preflight.unknown_variables(name for name, _, _ in settings_table()):
+        seen = {**preflight.env_file_names(), **os.environ}
+        for warning in preflight.unknown_variables((name for name, _, _ in settings_table()), seen):
             logging.getLogger("companion").warning("%s", warning)
         content()  # the help information is checked before anything starts
         run: Handler = args.run  # set by the subcommand's parser

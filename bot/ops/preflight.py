@@ -48,6 +48,18 @@ def unknown_variables(known: Iterable[str], environ: Mapping[str, str] | None = 
     return warnings
 
 
+def env_file_names(path: Path = Path(".env")) -> dict[str, str]:
+    """The variable names set in a `.env` file (values left out), for the unknown-variable warning."""
+    if not path.is_file():
+        return {}
+    names = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        name = line.strip().removeprefix("export ").split("=", 1)[0].strip()
+        if "=" in line and name and not name.startswith("#"):
+            names[name] = ""
+    return names
+
+
 def check_writable(database: Path) -> None:
     """The database file and its folder (SQLite writes its log beside it) must be writable by this user."""
     if str(database) == ":memory:":

@@ -39,6 +39,12 @@ def test_a_misspelt_variable_is_named_with_the_nearest_setting(env: dict[str, st
     )
     assert "COMPANION_SOMETHING_ELSE is not a setting and is ignored (see `companion --help`" in result.stderr
     assert preflight.unknown_variables(KNOWN, {"COMPANION_DATABASE": "x", "HOME": "/"}) == []
+    (Path(env["HOME"]) / ".env").write_text("# settings\nCOMPANION_TIMEZOME=Europe/Berlin\n")
+    from_file = companion("invite", env=env)  # .env in the folder it runs in
+    assert (
+        "COMPANION_TIMEZOME is not a setting and is ignored; did you mean COMPANION_TIMEZONE?"
+        in from_file.stderr
+    )
 
 
 @pytest.mark.slow
