@@ -151,10 +151,11 @@ class LocaleStatus:
         return self.translated / self.total if self.total else 1.0
 
 
-def status(root: Path = ROOT) -> list[LocaleStatus]:
-    """Coverage, fuzzy count, review status and placeholder or plural problems for each locale."""
+def status(locales: Path = LOCALES_DIR) -> list[LocaleStatus]:
+    """Coverage, fuzzy count, review status and placeholder or plural problems for each locale (in the
+    shipped catalogues, or the installation's own copy, COMPANION_CONTENT_DIR, whatever its name)."""
     result = []
-    for po_path in sorted((root / "locales").glob("*/LC_MESSAGES/messages.po")):
+    for po_path in sorted(locales.glob("*/LC_MESSAGES/messages.po")):
         locale = po_path.parent.parent.name
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import secrets
 import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -16,11 +17,14 @@ from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
-from bot.crisis_fallback import Dispatcher
+from bot.crisis_fallback import Dispatcher, crisis_locale
 from bot.delivery import Limits, OutboxWorker, Sender, SendResult
+from bot.ops import systemd
+from bot.ops.listener import serving_http
+from bot.ops.metrics import Contact, MeteredSender, Metrics
+from bot.ops.readiness import Readiness
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
-from bot.web.app import serving_web
 from bot.webhooks import RoutingSender, WebhookSender
 from dialogs.coaching.inbox.jobs import inbox_work
 from dialogs.core.clock import Clock, SystemClock
@@ -50,6 +54,23 @@ class PollTracker:
     """When Telegram last answered a poll (set by the transport, written to `meta` by the heartbeat)."""
 
     last_success: datetime | None = None
+
+
+@dataclass
+class Ops:
+    """What the operator's endpoints see: counts, and when Telegram last answered."""
+
+    metrics: Metrics
+    contact: Contact
+    tracker: PollTracker
+    clock: Clock
+
+    def telegram_age(self) -> float | None:
+        """Seconds since Telegram last answered a send, a poll or posted a webhook update (None: never)."""
+        ages = [age for age in (self.contact.age(),) if age is not None]
+        if self.tracker.last_success is not None:
+            ages.append(max(0.0, (self.clock.now() - self.tracker.last_success).total_seconds()))
+        return min(ages) if ages else None
 
 
 class DeferredSender:
@@ -149,14 +170,19 @@ async def run_telegram(
     clock = SystemClock()
     tracker = PollTracker()
     sender = DeferredSender()
+    ops = Ops(Metrics(), Contact(), tracker, clock)
     if settings.web_address() is not None:
         settings.web_public_url()  # a wrong web setting stops the start, before anything is opened
-    async with (
-        open_core(settings, sender, clock, poll=tracker) as core,
-        serving_web(settings, core.db, clock),
-    ):
-        await core.scheduler.first_sweep_done(FIRST_SWEEP_WAIT)
-        await _serve_telegram(core, settings, token, stop, webhook, sender, tracker)
+    settings.ops_address()
+    metered = MeteredSender(sender, ops.metrics, ops.contact)
+    async with open_core(settings, metered, clock, poll=tracker) as core:
+        readiness = Readiness(core.db, clock, ops.metrics, ops.telegram_age)
+        async with serving_http(settings, core.db, clock, readiness), systemd.watchdog():
+            await core.scheduler.first_sweep_done(FIRST_SWEEP_WAIT)
+            try:
+                await _serve_telegram(core, settings, token, stop, webhook, sender, ops, readiness)
+            finally:
+                systemd.notify("STOPPING=1")
 
 
 async def _serve_telegram(
@@ -166,7 +192,8 @@ async def _serve_telegram(
     stop: asyncio.Event,
     webhook: bool,
     sender: DeferredSender,
-    tracker: PollTracker,
+    ops: Ops,
+    readiness: Readiness,
 ) -> None:
     from telegram.ext import ApplicationBuilder
 
@@ -189,13 +216,18 @@ async def _serve_telegram(
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(False)
         .request(requests)
-        .get_updates_request(PollRequest(core.engine.clock, tracker))
+        .get_updates_request(PollRequest(core.engine.clock, ops.tracker))
         .build()
     )
     sender.target = TelegramSender(application.bot)
 
     async def handle(update: Update) -> bool:
-        return await handle_update(update, core.dispatcher)
+        ops.contact.seen()  # polled or posted: Telegram reached us
+        return await handle_update(update, core.dispatcher, ops.metrics)
+
+    async def probe() -> None:
+        await application.bot.get_me()
+        ops.contact.seen()
 
     async with application, contextlib.AsyncExitStack() as listening:
         await publish_commands(application)
@@ -207,6 +239,9 @@ async def _serve_telegram(
             polling = asyncio.create_task(poll_updates(application.bot, handle, stop, first=is_crisis_update))
         mode = "serving a webhook for" if webhook else "polling"
         log.info("%s Telegram as @%s", mode, application.bot.username)
+        ops.contact.seen()  # the start asked Telegram for the bot's name and commands
+        readiness.probe = probe
+        systemd.notify("READY=1\nSTATUS=" + mode + " Telegram")
         if core.engine.config.bot_username is None:  # coaches' /invite links need it
             core.engine.config = replace(core.engine.config, bot_username=application.bot.username)
         try:
@@ -217,7 +252,7 @@ async def _serve_telegram(
                 await polling
 
 
-async def handle_update(update: Update, dispatcher: Dispatcher) -> bool:
+async def handle_update(update: Update, dispatcher: Dispatcher, metrics: Metrics | None = None) -> bool:
     """One Telegram update: acknowledge a button press while the engine (or the crisis guard) answers it.
     True once it is stored (or needs no answer); False when the database could not store it.
 
@@ -227,11 +262,17 @@ async def handle_update(update: Update, dispatcher: Dispatcher) -> bool:
 
     query = update.callback_query
     acknowledged = asyncio.create_task(_acknowledge(query)) if query is not None else None
+    started = time.monotonic()
     try:
         event = event_from_update(update)
         if event is None:
+            if metrics is not None:
+                metrics.handled(None, 0.0, crisis=False)
             return True
         outcome = await dispatcher.dispatch(event)
+        if metrics is not None:
+            crisis = crisis_locale(event, dispatcher.config) is not None
+            metrics.handled(outcome, time.monotonic() - started, crisis)
         return not outcome.redeliver
     finally:
         if acknowledged is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,19 +13,31 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.coaching.inbox.mail import SmtpSettings
 from dialogs.core.config import INFO_CONTENT_ROOT, EngineConfig
-from dialogs.core.i18n import shipped_locales
+from dialogs.core.i18n import LOCALES_DIR, shipped_locales
 from storage.sealing import check_key
 
 ENV_PREFIX = "COMPANION_"
+CREDENTIALS = "CREDENTIALS_DIRECTORY"  # set by systemd for a unit with LoadCredential=
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class SettingsError(Exception):
-    """A setting is missing or wrong; the message names the variable and what to do."""
+    """A command's input is wrong (an argument, a name that does not exist); the message says what to do.
+    `companion` exits with 2, as for a command line argparse refuses."""
+
+
+class ConfigError(SettingsError):
+    """A setting (environment, .env, a credential file) is missing or wrong; the message names the variable
+    and what to do. `companion` exits with 78 (EX_CONFIG), which a service manager tells from a usage
+    error."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+    # Secrets may come from files named like the settings (telegram_token, encryption_keys, ...) in the
+    # folder systemd's LoadCredential= fills ($CREDENTIALS_DIRECTORY); the environment wins over them.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", secrets_dir=os.environ.get(CREDENTIALS)
+    )
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather (secret).")
     telegram_api_url: str = Field(
@@ -66,6 +80,20 @@ class Settings(BaseSettings):
         description="Longest pause after Telegram's 429, whatever retry_after it names (crisis cards wait).",
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="text (local time, for people) or json (one object a line, UTC, for a log shipper).",
+    )
+    ops_listen: str | None = Field(
+        None,
+        description="HOST:PORT of /healthz, /readyz and /metrics, e.g. 127.0.0.1:9464 (unset: on the web "
+        "case view's server when that is on, otherwise off).",
+    )
+    content_dir: Path | None = Field(
+        None,
+        description="Folder of the help content and catalogues (a copy of the shipped `locales`), read at "
+        "start from the environment; unset: the shipped ones.",
+    )
     encryption_keys: SecretStr | None = Field(
         None,
         description="Keys for free text at rest, comma-separated, newest first (secret; make one with "
@@ -153,6 +181,23 @@ class Settings(BaseSettings):
             raise ValueError(f"no catalogue for {value!r}; shipped: {', '.join(shipped_locales())}")
         return value
 
+    @field_validator("content_dir")
+    @classmethod
+    def _content(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if not (value / "info").is_dir() or not (value / "crisis").is_dir():
+            raise ValueError(
+                f"{value} is no copy of the shipped content (it needs the folders info and crisis): "
+                "copy the installed `locales` folder there first"
+            )
+        if value.resolve() != LOCALES_DIR:
+            raise ValueError(
+                "it is read before the settings, so set it in the environment (systemd: Environment=), "
+                "not only in .env"
+            )
+        return value
+
     @field_validator("region")
     @classmethod
     def _region(cls, value: str | None) -> str | None:
@@ -194,7 +239,7 @@ class Settings(BaseSettings):
     def require_webhook_url(self) -> str:
         url = (self.webhook_url or "").strip()
         if not url.startswith("https://"):
-            raise SettingsError(
+            raise ConfigError(
                 f"{ENV_PREFIX}WEBHOOK_URL must be the public https:// address Telegram posts updates to,\n"
                 "for example https://bot.example.org/telegram (your reverse proxy forwards it to\n"
                 f"{ENV_PREFIX}WEBHOOK_LISTEN:{ENV_PREFIX}WEBHOOK_PORT).\n"
@@ -205,16 +250,11 @@ class Settings(BaseSettings):
 
     def web_address(self) -> tuple[str, int] | None:
         """(host, port) of the web case view, None when it is off."""
-        if not self.web_listen:
-            return None
-        host, _, port = self.web_listen.strip().rpartition(":")
-        host = host.strip("[]")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise SettingsError(
-                f"{ENV_PREFIX}WEB_LISTEN must be HOST:PORT, for example 127.0.0.1:8081 "
-                f"(got {self.web_listen!r})"
-            )
-        return host, int(port)
+        return _address(self.web_listen, "WEB_LISTEN", "127.0.0.1:8081")
+
+    def ops_address(self) -> tuple[str, int] | None:
+        """(host, port) of the ops endpoints' own listener, None when they have none."""
+        return _address(self.ops_listen, "OPS_LISTEN", "127.0.0.1:9464")
 
     def web_public_url(self) -> str:
         """The web view's public base URL without a trailing slash; http:// only for this machine."""
@@ -222,7 +262,7 @@ class Settings(BaseSettings):
         address = self.web_address()
         if not url:
             if address is None:
-                raise SettingsError(
+                raise ConfigError(
                     f"{ENV_PREFIX}WEB_BASE_URL is not set: the public https:// address of the web case "
                     "view,\n"
                     "for example https://case.example.org (your reverse proxy forwards it to "
@@ -233,7 +273,7 @@ class Settings(BaseSettings):
         host = urlsplit(url).hostname or ""
         if url.startswith("https://") or (url.startswith("http://") and host in LOCAL_HOSTS):
             return url
-        raise SettingsError(
+        raise ConfigError(
             f"{ENV_PREFIX}WEB_BASE_URL must start with https:// (http:// only for localhost); got {url!r}"
         )
 
@@ -279,13 +319,23 @@ class Settings(BaseSettings):
 
     def require_token(self) -> str:
         if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
-            raise SettingsError(
+            raise ConfigError(
                 f"{ENV_PREFIX}TELEGRAM_TOKEN is not set.\n"
                 "Get a token from @BotFather in Telegram and put it in the environment or in a .env file:\n"
                 f"  {ENV_PREFIX}TELEGRAM_TOKEN=123456:ABC...\n"
                 "To try the bot without Telegram, run:  companion console"
             )
         return self.telegram_token.get_secret_value().strip()
+
+
+def _address(value: str | None, name: str, example: str) -> tuple[str, int] | None:
+    if not value:
+        return None
+    host, _, port = value.strip().rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{ENV_PREFIX}{name} must be HOST:PORT, for example {example} (got {value!r})")
+    return host, int(port)
 
 
 def _split_keys(text: str) -> tuple[str, ...]:
@@ -300,7 +350,7 @@ def load_settings() -> Settings:
         for error in exc.errors():
             name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
             lines.append(f"{name}: {error['msg']}")
-        raise SettingsError(
+        raise ConfigError(
             "Some settings are not valid:\n  "
             + "\n  ".join(lines)
             + "\nFix them in the environment or in .env (see the README's settings table)."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from bot.commands.in_database import in_database, read_database
@@ -33,13 +34,14 @@ def declare(sub: Subparsers) -> None:
     add.add_argument("--org", required=True, help="the organisation's name or number")
     add.add_argument("--name", required=True, help="the coach's name, as participants and the team see it")
     add.add_argument("--json", action="store_true", help='print {"id", "code", "link", "expires_at"}')
-    command(
+    listing = command(
         coach_sub,
         "list",
         help="list coaches",
         description="Coaches with state and caseload size.",
         runs=list_coaches,
     )
+    listing.add_argument("--json", action="store_true", help="print a JSON list (for scripts)")
     remove = command(
         coach_sub,
         "remove",
@@ -115,7 +117,23 @@ def list_coaches(settings: Settings, args: argparse.Namespace) -> int:
     async def listing(tx: Tx) -> list[tuple[coaches.Coach, int]]:
         return [(coach, await coaches.caseload_size(tx, coach.id)) for coach in await coaches.all_coaches(tx)]
 
-    for coach, size in read_database(settings, listing):
+    found = read_database(settings, listing)
+    if getattr(args, "json", False):
+        rows = [
+            {
+                "id": coach.id,
+                "name": coach.name,
+                "organisation": coach.organisation,
+                "status": coach.status.value,
+                "caseload": size,
+                "caseload_limit": settings.caseload_limit,
+                "email": coach.email,
+            }
+            for coach, size in found
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for coach, size in found:
         print(
             f"{coach.id:4}  {coach.name}  ({coach.organisation})  {coach.status.value}  "
             f"caseload={size}/{settings.caseload_limit}  email={coach.email or '-'}"

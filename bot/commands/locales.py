@@ -7,7 +7,9 @@ import argparse
 
 from bot import catalogue
 from bot.commands.parsing import Subparsers, actions, command
+from bot.ops import content
 from bot.settings import Settings
+from dialogs.core.i18n import LOCALES_DIR
 
 
 def declare(sub: Subparsers) -> None:
@@ -45,11 +47,16 @@ def show_coverage(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def update_catalogues(settings: Settings, args: argparse.Namespace) -> int:
+    content.refuse_update(catalogue.ROOT)
     touched = catalogue.update()
     print("updated messages.pot and: " + ", ".join(touched))
     return 0
 
 
 def start_catalogue(settings: Settings, args: argparse.Namespace) -> int:
+    if not content.source_checkout(catalogue.ROOT):  # an installation: into its own content folder
+        content.refuse_installed(LOCALES_DIR)
+        print(f"created {content.new_catalogue(LOCALES_DIR, args.locale)}")
+        return 0
     print(f"created {catalogue.new_locale(args.locale)}")
     return 0

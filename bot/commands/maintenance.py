@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bot.commands.in_database import in_database
 from bot.commands.parsing import Subparsers, actions, command
-from bot.settings import Settings, SettingsError
+from bot.ops import backups
+from bot.settings import ConfigError, Settings, SettingsError
 from dialogs.core.clock import SystemClock
 from dialogs.privacy.upkeep import DailyResult, run_daily
 from storage import appointments, checkpoints, selfreports
@@ -31,11 +32,29 @@ def declare_db(sub: Subparsers) -> None:
         "backup",
         help="write a consistent copy of the database, also while running",
         description="Write a consistent copy of the database (SQLite online backup). Safe while "
-        "`companion run` is running. To restore, stop the service and copy the backup over "
-        "COMPANION_DATABASE.",
+        "`companion run` is running. PATH is a new file, or a folder: then the copy is named "
+        "companion-YYYYMMDD-HHMMSS-micro.db (UTC) in it, and --keep N deletes all but the newest N such "
+        "copies there. Restore with `companion db restore`.",
         runs=backup,
     )
-    backup_parser.add_argument("path", type=Path, help="where to write the copy (must not exist)")
+    backup_parser.add_argument("path", type=Path, help="a new file, or a folder for dated copies")
+    backup_parser.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="with a folder: keep only the newest N dated copies in it (this one included)",
+    )
+    restore_parser = command(
+        db_sub,
+        "restore",
+        help="replace the database with a backup (the service must be stopped)",
+        description="Replace COMPANION_DATABASE with BACKUP. Refuses while the database is open anywhere "
+        "(stop the service first), and unless the backup passes SQLite's integrity check and was made by "
+        "this version or an older one (older ones are brought up to date). The database as it was is kept "
+        "beside it as <name>.before-restore-<UTC time>.",
+        runs=restore_backup,
+    )
+    restore_parser.add_argument("backup", type=Path, help="the backup file to restore")
 
 
 def declare_keys(sub: Subparsers) -> None:
@@ -85,6 +104,14 @@ def upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 def backup(settings: Settings, args: argparse.Namespace) -> int:
     target: Path = args.path
+    keep: int | None = args.keep
+    folder = target.is_dir()
+    if keep is not None and (not folder or keep < 1):
+        raise SettingsError(
+            "--keep N needs a folder as PATH and N of 1 or more (dated copies are kept there)."
+        )
+    if folder:
+        target = backups.stamped(target, SystemClock().now())
     if target.exists():
         raise SettingsError(f"{target} exists already; choose a new file name so no backup is overwritten.")
     if target.resolve() == settings.database.resolve():
@@ -92,6 +119,26 @@ def backup(settings: Settings, args: argparse.Namespace) -> int:
 
     in_database(settings, lambda db: db.backup(target), create=False)
     print(f"backup written to {target}")
+    if keep is not None:
+        for old in backups.rotate(target.parent, keep):
+            print(f"deleted the older backup {old}")
+    return 0
+
+
+def restore_backup(settings: Settings, args: argparse.Namespace) -> int:
+    source: Path = args.backup
+    if source.resolve() == settings.database.resolve():
+        raise SettingsError("the backup to restore must be another file than COMPANION_DATABASE.")
+    checked = backups.check_backup(source)
+    kept = backups.restore(source, settings.database, SystemClock().now())
+    if kept is not None:
+        print(f"the database as it was is kept at {kept}")
+    applied = in_database(settings, Database.upgrade, migrate=False)  # integrity checked again on opening
+    print(
+        f"restored {source} to {settings.database} ({checked.migrations} schema migrations"
+        + (f", {len(applied)} applied now" if applied else "")
+        + "); start the service again"
+    )
     return 0
 
 
@@ -103,7 +150,7 @@ def print_new_key(settings: Settings, args: argparse.Namespace) -> int:
 def rotate_keys(settings: Settings, args: argparse.Namespace) -> int:
     keys = settings.key_list
     if not keys:
-        raise SettingsError(
+        raise ConfigError(
             "COMPANION_ENCRYPTION_KEYS is not set. Make a key with `companion keys new` and set it first."
         )
 

@@ -4,6 +4,8 @@ and the webhooks their signals are posted to."""
 from __future__ import annotations
 
 import argparse
+import json
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from bot.commands.in_database import in_database, read_database
@@ -33,13 +35,14 @@ def declare(sub: Subparsers) -> None:
     add.add_argument("--name", required=True, help="its name, as participants will read it")
     add.add_argument("--region", default=None, help="the region of its participants' local help information")
     add.add_argument("--webhook-url", default=None, help="optional: POST each signal here (https)")
-    command(
+    listing = command(
         org_sub,
         "list",
         help="list organisations",
         description="List organisations and their coaches.",
         runs=list_organisations,
     )
+    listing.add_argument("--json", action="store_true", help="print a JSON list (for scripts)")
     webhook = command(
         org_sub,
         "webhook",
@@ -112,6 +115,20 @@ def list_organisations(settings: Settings, args: argparse.Namespace) -> int:
         return found, await coaches.all_coaches(tx), hours
 
     found, staff, hours = read_database(settings, listing)
+    if getattr(args, "json", False):
+        rows = [
+            {
+                "id": o.id,
+                "name": o.name,
+                "region": o.region,
+                "active_coaches": sum(1 for c in staff if c.organisation_id == o.id and c.active),
+                "webhook_url": o.webhook_url,
+                **asdict(hours[o.id]),
+            }
+            for o in found
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
     for organisation in found:
         active = sum(1 for c in staff if c.organisation_id == organisation.id and c.active)
         webhook = organisation.webhook_url or "-"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.commands.in_database import read_database
 from bot.commands.parsing import Subparsers, command
+from bot.ops.metrics import read_backlog
+from bot.ops.readiness import Check, backlog_checks
 from bot.scheduler import HEARTBEAT_SECONDS
 from bot.settings import Settings
 from dialogs.core.clock import SystemClock
@@ -31,9 +34,11 @@ def declare(sub: Subparsers) -> None:
         "status",
         help="operator overview without personal data",
         description="Participants by state, due rows by kind and state, the outbox by state, dead letters, "
-        "the service's last heartbeat and last successful poll of Telegram. No personal data. Exit code 1 "
-        "when the service is not running (no fresh heartbeat, in polling and webhook mode alike) or polling "
-        "has stalled; 3 when there is no usable database at COMPANION_DATABASE (none is created).",
+        "the service's last heartbeat and last successful poll of Telegram, and the readiness checks the "
+        "database can answer (outbox not stuck, due rows not past their grace window). No personal data. "
+        "Exit code 1 when the service is not running (no fresh heartbeat, in polling and webhook mode "
+        "alike), polling has stalled or a check fails; 3 when there is no usable database at "
+        "COMPANION_DATABASE (none is created).",
         runs=show_status,
     )
     status.add_argument(
@@ -44,6 +49,7 @@ def declare(sub: Subparsers) -> None:
         help="call the service not running when its last heartbeat is older "
         f"(default {STALE_AFTER_MINUTES}; it beats every {HEARTBEAT_SECONDS} s)",
     )
+    status.add_argument("--json", action="store_true", help="print one JSON object (for monitoring scripts)")
     status.add_argument(
         "--stalled-after",
         type=int,
@@ -58,6 +64,7 @@ class Overview:
     counts: dict[str, dict[str, int]]
     times: dict[str, str | None]
     crowded: list[tuple[coaches.Coach, int]]  # coaches over the caseload limit, with their caseload
+    checks: list[Check]
 
 
 def show_status(settings: Settings, args: argparse.Namespace) -> int:
@@ -71,9 +78,12 @@ def show_status(settings: Settings, args: argparse.Namespace) -> int:
             "dead letters by error": await outbox.dead_by_error(tx),
         }
         times = {key: await meta.get(tx, key) for key in STATUS_TIMES}
-        return Overview(counts, times, await coaches.over_limit(tx, settings.caseload_limit))
+        crowded = await coaches.over_limit(tx, settings.caseload_limit)
+        return Overview(counts, times, crowded, backlog_checks(await read_backlog(tx, SystemClock().now())))
 
     overview = read_database(settings, gather, create=False)
+    if args.json:
+        return _print_json(overview, args)
     for section, numbers in overview.counts.items():
         print(f"{section}:")
         for key, count in sorted(numbers.items()) or [("(none)", 0)]:
@@ -92,9 +102,39 @@ def show_status(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  coach {coach.id:<26} {size}")
     if not overview.crowded:
         print("  (none)")
+    print("checks:")
+    for check in overview.checks:
+        print(f"  {check.name:32} {'ok' if check.ok else 'FAILING'}: {check.detail}")
+    return _exit_code(overview, args, now)
+
+
+def _exit_code(overview: Overview, args: argparse.Namespace, now: datetime) -> int:
+    """1 when the service is not running, has stalled, or a check fails (each reason goes to stderr)."""
+    failing = False
+    for check in overview.checks:
+        if not check.ok:
+            print(f"CHECK FAILING: {check.name}: {check.detail}", file=sys.stderr)
+            failing = True
     if not_running(overview.times, now, timedelta(minutes=args.stale_after)):
         return 1
-    return 1 if polling_stalled(overview.times, now, timedelta(minutes=args.stalled_after)) else 0
+    stalled = polling_stalled(overview.times, now, timedelta(minutes=args.stalled_after))
+    return 1 if stalled or failing else 0
+
+
+def _print_json(overview: Overview, args: argparse.Namespace) -> int:
+    now = SystemClock().now()
+    code = _exit_code(overview, args, now)
+    body = {
+        **{section.replace(" ", "_"): numbers for section, numbers in overview.counts.items()},
+        "service": {key: overview.times[key] for key in STATUS_TIMES},
+        "coaches_over_caseload_limit": [
+            {"coach": coach.id, "caseload": size} for coach, size in overview.crowded
+        ],
+        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in overview.checks},
+        "ok": code == 0,
+    }
+    print(json.dumps(body, indent=2, sort_keys=True))
+    return code
 
 
 def not_running(times: dict[str, str | None], now: datetime, limit: timedelta) -> bool:

@@ -3,9 +3,8 @@ the service's event loop beside the bot (one process, one writer to SQLite)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from starlette.applications import Starlette
@@ -77,19 +76,3 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         exception_handlers={404: not_found, 405: not_found},
     )
 
-
-@contextlib.asynccontextmanager
-async def serving_web(settings: Settings, db: Database, clock: Clock) -> AsyncIterator[str | None]:
-    """Serve the web case view while the block runs when COMPANION_WEB_LISTEN is set; yields its public
-    base URL (None when it is off)."""
-    address = settings.web_address()
-    if address is None:
-        yield None
-        return
-    from bot.web.server import serving
-
-    config = config_from(settings)
-    host, port = address
-    async with serving(create_app(db, clock, config), host, port, config.proxies):
-        log.info("web case view on %s:%s (%s)", host, port, config.base_url)
-        yield config.base_url

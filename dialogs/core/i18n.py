@@ -14,6 +14,7 @@ digits in Farsi, Latin digits in Arabic as spoken in most of the countries our p
 from __future__ import annotations
 
 import gettext as _gettext
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,10 @@ from babel.dates import format_date, format_datetime, format_skeleton, format_ti
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+SHIPPED_LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+# An installation's own copy of the help content and catalogues (COMPANION_CONTENT_DIR, read from the
+# environment before any catalogue is loaded), else the shipped ones.
+LOCALES_DIR = Path(os.environ.get("COMPANION_CONTENT_DIR") or SHIPPED_LOCALES_DIR).resolve()
 SOURCE_LOCALE = "en"  # the language of the msgids
 RTL_LOCALES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb"})
 FSI, PDI = "\u2068", "\u2069"

@@ -71,7 +71,7 @@ def test_invite_without_a_username_still_prints_the_code_and_says_what_is_missin
 
 def test_run_without_a_token_names_the_variable_and_points_at_the_console(env: dict[str, str]) -> None:
     result = companion("run", env=env)
-    assert result.returncode == 2
+    assert result.returncode == 78
     assert "COMPANION_TELEGRAM_TOKEN is not set" in result.stderr
     assert "companion console" in result.stderr
 
@@ -80,7 +80,7 @@ def test_a_wrong_setting_is_named_with_what_to_do(env: dict[str, str]) -> None:
     env["COMPANION_TIMEZONE"] = "Mars/Olympus"
     env["COMPANION_RETENTION_DAYS"] = "0"
     result = companion("status", env=env)
-    assert result.returncode == 2
+    assert result.returncode == 78
     assert "COMPANION_TIMEZONE" in result.stderr and "Europe/Berlin" in result.stderr
     assert "COMPANION_RETENTION_DAYS" in result.stderr
 
@@ -88,7 +88,7 @@ def test_a_wrong_setting_is_named_with_what_to_do(env: dict[str, str]) -> None:
 def test_an_unknown_region_is_named_with_the_shipped_ones(env: dict[str, str]) -> None:
     env["COMPANION_REGION"] = "atlantis"
     result = companion("status", env=env)
-    assert result.returncode == 2
+    assert result.returncode == 78
     assert "COMPANION_REGION" in result.stderr and "bochum" in result.stderr
 
 

@@ -38,4 +38,4 @@ def test_coach_add_prints_a_web_setup_link_and_remove_ends_sessions(env: dict[st
     wrong = companion(
         "coach", "add", "--org", "1", "--name", "X", env={**env, "COMPANION_WEB_BASE_URL": "http://x.org"}
     )
-    assert wrong.returncode == 2 and "COMPANION_WEB_BASE_URL" in wrong.stderr
+    assert wrong.returncode == 78 and "COMPANION_WEB_BASE_URL" in wrong.stderr
