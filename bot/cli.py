@@ -16,6 +16,7 @@ from bot.commands import (
     locales,
     maintenance,
     organisations,
+    report,
     service,
     stats,
     status,
@@ -44,6 +45,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     coaches.declare,
     audit.declare,
     stats.declare,
+    report.declare,
     locales.declare,
 )
 
