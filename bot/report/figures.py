@@ -52,7 +52,7 @@ class Report:
         return next(line for line in self.lines if line.key == key)
 
 
-def _count_line(
+def count_line(
     counts: Counts, key: str, group: str, units: list[Unit], months: list[str], started: int
 ) -> Line:
     figures: list[Figure | None] = []
@@ -65,7 +65,7 @@ def _count_line(
     return Line(key, group, [str(f) if f is not None else "" for f in figures], total, figures)
 
 
-def _sum_line(key: str, group: str, parts: list[Line]) -> Line:
+def sum_line(key: str, group: str, parts: list[Line]) -> Line:
     figures: list[Figure | None] = [
         add_up(_present(p.figures[i] for p in parts)) for i in range(len(parts[0].figures))
     ]
@@ -87,11 +87,11 @@ async def build(
     started = sum(1 for m in months if (m.year, m.month) <= (now.year, now.month))
     counts = await collect(tx, now, months)
     units = units_of(scope, organisations, counts.seen)
-    lines = [_count_line(counts, key, "participation", units, keys, started) for key in PARTICIPATION]
-    lines += [_count_line(counts, f"consent:{s.key}", "consent", units, keys, started) for s in SCOPES]
-    kinds = [_count_line(counts, f"signal:{k.key}", "signals", units, keys, started) for k in STORED_KINDS]
-    lines += [*kinds, _sum_line("signals_total", "signals", kinds)]
-    lines += [_count_line(counts, key, "appointments", units, keys, started) for key in APPOINTMENTS]
+    lines = [count_line(counts, key, "participation", units, keys, started) for key in PARTICIPATION]
+    lines += [count_line(counts, f"consent:{s.key}", "consent", units, keys, started) for s in SCOPES]
+    kinds = [count_line(counts, f"signal:{k.key}", "signals", units, keys, started) for k in STORED_KINDS]
+    lines += [*kinds, sum_line("signals_total", "signals", kinds)]
+    lines += [count_line(counts, key, "appointments", units, keys, started) for key in APPOINTMENTS]
     lines += await _response_lines(tx, scope, units, keys)
     return Report(scope, keys, now, lines)
 
@@ -124,7 +124,7 @@ async def _response_lines(tx: Tx, scope: Scope, units: list[Unit], months: list[
             if (closed := rt.time_to_close(item, team)) is not None:
                 close[month].append(closed)
     lines = [
-        _count_line(counts, key, "response", units, months, len(months)) for key in ("items", "not_taken")
+        count_line(counts, key, "response", units, months, len(months)) for key in ("items", "not_taken")
     ]
     for key, values, share in (
         ("take_median", take, 0.5),
