@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.settings import Settings
-from bot.web import cases, inbox, login, setup
+from bot.web import cases, inbox, login, report, setup
 from bot.web.context import HERE, Web, WebConfig
 from bot.web.headers import SecurityHeaders
 from dialogs.core.clock import Clock
@@ -66,6 +66,7 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         Route("/inbox/{item_id:int}/{action:str}", page(inbox.change), methods=["POST"]),
         Route("/cases", page(cases.cases_page), methods=["GET"]),
         Route("/cases/{pseudonym}", page(cases.case_page), methods=["GET"]),
+        Route("/report", page(report.report_page), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     return Starlette(
