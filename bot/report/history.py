@@ -200,7 +200,7 @@ async def _live(
     day = joined
     while day < until:
         day += timedelta(days=rng.choice((1, 1, 2, 3, 7)))
-        if rng.random() < 0.02:
+        if rng.random() < 0.008:
             await write.stop(person, day)
             return
         await write.checkin(person, day)
