@@ -53,13 +53,14 @@ def _minutes(text: str) -> float | None:
 def chart_svgs(tr: Translator, report: Report) -> list[str]:
     """The charts (slow-ish: call it off the event loop)."""
     keys = ("offered", "enrolled", "ended")
+    bar_title, line_title = texts.GROUPS["participation"], texts.GROUPS["response"]
     participation = charts.bars(
-        tr(texts.GROUPS["participation"]),
+        tr(bar_title),
         report.months,
         [(texts.label(tr, k), report.line(k).figures) for k in keys],
     )
     times = charts.lines(
-        tr(texts.GROUPS["response"]),
+        tr(line_title),
         report.months,
         [
             (texts.label(tr, k), [_minutes(v) for v in report.line(k).months])

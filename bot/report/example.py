@@ -15,21 +15,25 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.report import document
-from bot.report.figures import build
+from bot.report.figures import Report, build
 from bot.report.history import seed_year
 from storage.database import Database
 
 AS_OF = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
 
 
-async def write_examples(folder: Path, languages: list[str]) -> list[Path]:
+async def example_report(scratch: Path) -> Report:
+    async with await Database.open(scratch / "example.db") as db:
+        async with db.transaction() as tx:
+            await seed_year(tx, date(2026, 1, 1))
+        async with db.read() as tx:
+            return await build(tx, AS_OF, date(2026, 7, 1), date(2026, 12, 1), org=1)
+
+
+def write_examples(folder: Path, languages: list[str]) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as scratch:
-        async with await Database.open(Path(scratch) / "example.db") as db:
-            async with db.transaction() as tx:
-                await seed_year(tx, date(2026, 1, 1))
-            async with db.read() as tx:
-                made = await build(tx, AS_OF, date(2026, 7, 1), date(2026, 12, 1), org=1)
+        made = asyncio.run(example_report(Path(scratch)))
     folder.mkdir(parents=True, exist_ok=True)
     for lang in languages:
         page = folder / f"report-{lang}.html"
@@ -42,7 +46,7 @@ async def write_examples(folder: Path, languages: list[str]) -> list[Path]:
 
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/examples")
-    for path in asyncio.run(write_examples(folder, sys.argv[2:] or ["en"])):
+    for path in write_examples(folder, sys.argv[2:] or ["en"]):
         print(path)
 
 

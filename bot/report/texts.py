@@ -118,6 +118,7 @@ def definitions(tr: Translator, min_items: int) -> list[tuple[str, str]]:
     names += [(GROUPS["consent"], MEANINGS["consent"]), (GROUPS["signals"], MEANINGS["signals"])]
     names += [(LABELS[k], MEANINGS[k]) for k in ("reminded", "answered", "items", "not_taken")]
     found = [(tr(name), tr(meaning)) for name, meaning in names]
-    found.append((tr(GROUPS["response"]), tr(MEANINGS["times"]) + " " + tr(TIMES_RULE, n=min_items)))
-    found.append(("", tr(MEANINGS["crisis"])))
+    times, crisis, response = MEANINGS["times"], MEANINGS["crisis"], GROUPS["response"]
+    found.append((tr(response), tr(times) + " " + tr(TIMES_RULE, n=min_items)))
+    found.append(("", tr(crisis)))
     return found
