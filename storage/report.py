@@ -127,13 +127,14 @@ async def consents(tx: Tx, before: datetime) -> list[ConsentRow]:
 
 
 async def signals_by_unit(tx: Tx) -> dict[tuple[Unit, str, str], int]:
-    """Signals by (unit, month, kind): one per organisation it reached (its inbox item); a signal that
-    reached no organisation counts for its participant's region without one."""
+    """Signals by (unit, month, kind): one per organisation it reached (its inbox item), unless the
+    participant withdrew it (the item is shown to nobody); a signal that reached no organisation counts
+    for its participant's region without one."""
     found: dict[tuple[Unit, str, str], int] = {}
     for row in await tx.all(
         "SELECT o.id, o.region, substr(s.created_at, 1, 7), s.kind, COUNT(*) FROM inbox_items AS i"
         " JOIN signals AS s ON s.id = i.signal_id JOIN organisations AS o ON o.id = i.organisation_id"
-        " GROUP BY 1, 2, 3, 4"
+        " WHERE i.status != 'withdrawn' GROUP BY 1, 2, 3, 4"
     ):
         found[((row[0], row[1]), row[2], row[3])] = row[4]
     for row in await tx.all(

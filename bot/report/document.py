@@ -89,6 +89,7 @@ def html(report: Report, lang: str) -> str:
         made=tr(texts.MADE, date=report.made_at.strftime("%Y-%m-%d %H:%M")),
         rule_title=tr(texts.RULE_TITLE),
         rule=tr(texts.RULE),
+        parts_rule=tr(texts.PARTS_RULE),
         times_rule=tr(texts.TIMES_RULE, n=MIN_ITEMS),
         tandem=tr(texts.TANDEM),
         charts=chart_svgs(tr, report),

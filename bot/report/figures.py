@@ -18,7 +18,7 @@ from bot.report import response_times as rt
 from bot.report.counts import Counts, collect
 from bot.report.scope import Scope, choose, months_between, units_of
 from dialogs.coaching.alerts import URGENT_KINDS
-from dialogs.coaching.disclosure import Figure, add_up, disclose
+from dialogs.coaching.disclosure import SMALL, Figure, add_up, disclose
 from dialogs.consent_texts import SCOPES
 from dialogs.signals.catalogue import STORED_KINDS
 from storage import inbox, report
@@ -29,6 +29,8 @@ from storage.report import Unit
 PARTICIPATION = ("offered", "enrolled", "ended", "taking_part", "active", "paused")
 AT_MONTH_END = frozenset({"taking_part", "active", "paused", *[f"consent:{s.key}" for s in SCOPES]})
 APPOINTMENTS = ("reminded", "answered")
+# A part and its whole: the part is hidden when the rest is small (see `_cell`).
+PARTS = {"active": "taking_part", "paused": "taking_part", "answered": "reminded", "not_taken": "items"}
 RESPONSE = ("items", "not_taken", "take_median", "take_p90", "close_median", "close_p90")
 
 
@@ -52,6 +54,24 @@ class Report:
         return next(line for line in self.lines if line.key == key)
 
 
+def part_of(key: str) -> str | None:
+    """The figure a line is a part of (active people are some of those taking part), if any."""
+    if key.startswith("consent:"):
+        return "taking_part"
+    return PARTS.get(key)
+
+
+def _cell(counts: Counts, key: str, unit: Unit, month: str) -> Figure:
+    """One cell, shown when its count is 0 or at least 5; a part of another figure also only when the rest
+    (those taking part but not active, reminders not answered) is 0 or at least 5, so that no subtraction of
+    two shown cells gives a count from 1 to 4."""
+    count = counts.get(key, unit, month)
+    whole = part_of(key)
+    if whole is not None and counts.get(whole, unit, month) - count in SMALL:
+        return Figure(None)
+    return disclose(count)
+
+
 def count_line(
     counts: Counts, key: str, group: str, units: list[Unit], months: list[str], started: int
 ) -> Line:
@@ -60,7 +80,7 @@ def count_line(
         if index >= started and key in AT_MONTH_END:
             figures.append(None)
             continue
-        figures.append(add_up(disclose(counts.get(key, unit, month)) for unit in units))
+        figures.append(add_up(_cell(counts, key, unit, month) for unit in units))
     total = "" if key in AT_MONTH_END else str(add_up(f for f in figures if f is not None))
     return Line(key, group, [str(f) if f is not None else "" for f in figures], total, figures)
 

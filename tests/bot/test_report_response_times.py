@@ -90,6 +90,7 @@ async def test_never_taken_and_withdrawn_items_and_the_ten_item_rule(tmp_path: P
         return [*made.line(key).months, made.line(key).total]
 
     assert line("items") == ["9", "12", "21"]  # the 3 withdrawn are not counted
+    assert line("signal:contact_requested") == line("items")  # nor as signals: no difference gives them
     assert line("not_taken") == ["0", "x", "x"]
     # October has 9 (fewer than MIN_ITEMS): empty. The period is not a sum of months: all 19 together.
     assert line("take_median") == ["", "0:30", "1:00"]

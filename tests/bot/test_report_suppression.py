@@ -74,3 +74,35 @@ def test_a_sum_of_kinds_adds_only_shown_cells(
         assert figure.shown in (expected, None)
     expected = shown_sum(first, units, MONTHS) + shown_sum(second, units, MONTHS)
     assert total.total.rstrip("+") in (str(expected), "x")
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(st.sampled_from(UNITS), st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=5),
+    scopes,
+)
+def test_a_part_and_its_whole_never_differ_by_a_hidden_rest(
+    cells: dict[tuple[int | None, str], tuple[int, int]], units: list
+) -> None:
+    """Reminders answered of those with a reminder: their shown difference is made only of rests that
+    are 0 or at least 5, and of wholes that are shown anyway."""
+    counts = Counts()
+    for unit, (answered, unanswered) in cells.items():
+        counts.add("reminded", unit, MONTHS[0], answered + unanswered)
+        counts.add("answered", unit, MONTHS[0], answered)
+    whole, part = (
+        count_line(counts, key, "appointments", units, MONTHS[:1], 1) for key in ("reminded", "answered")
+    )
+    assert whole.figures[0] is not None and part.figures[0] is not None
+    if whole.figures[0].shown is None or part.figures[0].shown is None:
+        return
+    rests = []
+    for unit in units:
+        answered, unanswered = cells.get(unit, (0, 0))
+        if answered + unanswered in SMALL:
+            continue  # the whole is hidden: in neither figure
+        if answered in SMALL or unanswered in SMALL:
+            rests.append(answered + unanswered)  # the part hidden: the whole counts, and it is shown
+        else:
+            rests.append(unanswered)  # neither hidden: the rest is 0 or at least 5
+    assert whole.figures[0].shown - part.figures[0].shown == sum(rests)
