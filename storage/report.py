@@ -9,13 +9,15 @@ to `(None, their region)` when there is none. Months are calendar months in UTC 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.database import Tx
 from storage.times import from_db, maybe_from_db, to_db
 
 Unit = tuple[int | None, str | None]  # (organisation id or None, region)
+ACTIVE_WINDOW = timedelta(days=28)
 
 
 @dataclass(frozen=True)
@@ -167,3 +169,42 @@ async def confirmed_appointments(tx: Tx) -> list[AppointmentRow]:
         " WHERE a.status = 'confirmed' ORDER BY a.id"
     )
     return [AppointmentRow(row[0], from_db(row[1]), row[2], row[3], row[4]) for row in rows]
+
+
+async def first_month(tx: Tx) -> str | None:
+    """The month of the first invitation ('YYYY-MM'), where `companion stats` begins by default."""
+    value = await tx.scalar("SELECT MIN(substr(created_at, 1, 7)) FROM invitations")
+    return None if value is None else str(value)
+
+
+# Activity: (participant, local day) pairs with a check-in answer or a self-report.
+ActivityQuery = Callable[[Tx, datetime, datetime], Awaitable[set[tuple[int, str]]]]
+
+
+async def checkin_answer_days(tx: Tx, start: datetime, end: datetime) -> set[tuple[int, str]]:
+    rows = await tx.all(
+        "SELECT DISTINCT participant_id, day FROM checkins"
+        " WHERE status = 'answered' AND answered_at >= ? AND answered_at < ?",
+        (to_db(start), to_db(end)),
+    )
+    return {(row[0], row[1]) for row in rows}
+
+
+async def selfreport_days(tx: Tx, start: datetime, end: datetime) -> set[tuple[int, str]]:
+    rows = await tx.all(
+        "SELECT DISTINCT participant_id, local_date FROM selfreports"
+        " WHERE submitted_at >= ? AND submitted_at < ?",
+        (to_db(start), to_db(end)),
+    )
+    return {(row[0], row[1]) for row in rows}
+
+
+ACTIVITY_SOURCES: list[ActivityQuery] = [checkin_answer_days, selfreport_days]
+
+
+async def active_people(tx: Tx, end: datetime) -> set[int]:
+    """Participants with a check-in answer or a self-report in the 28 days before `end`."""
+    found: set[int] = set()
+    for source in ACTIVITY_SOURCES:
+        found |= {participant for participant, _ in await source(tx, end - ACTIVE_WINDOW, end)}
+    return found

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.report.scope import moment, next_month
 from dialogs.appointments.when import DEFAULT_REMINDERS
 from dialogs.consent_texts import SCOPES
-from storage import report, stats
+from storage import report
 from storage.database import Tx
 from storage.report import Member, Unit
 
@@ -83,7 +83,7 @@ async def _snapshots(
         if moment(month) > now:
             continue
         key, end = month.strftime("%Y-%m"), month_end(month, now)
-        active = {participant for participant, _ in await stats.activity(tx, end - stats.ACTIVE_WINDOW, end)}
+        active = await report.active_people(tx, end)
         current = {m.id: m for m in members if taking_part(m, end)}
         for member in current.values():
             for unit in member.units:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.evaluation import safe_cell
 from bot.report import charts, texts
 from bot.report.figures import Line, Report
 from bot.report.response_times import MIN_ITEMS
 from dialogs.core.i18n import Translator
 
 LANGUAGES = ("de", "en")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -29,6 +29,11 @@ class Row:
     label: str
     months: list[str]
     total: str
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def translator(lang: str) -> Translator:
