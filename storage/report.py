@@ -58,15 +58,6 @@ class UrgentItem:
     closed_at: datetime | None
 
 
-@dataclass(frozen=True)
-class AppointmentRow:
-    participant_id: int
-    starts_at: datetime
-    reminders: str | None  # JSON list; None: the participant's defaults
-    own_defaults: str | None  # JSON list; None: the built-in defaults
-    answer: str | None
-
-
 async def organisations(tx: Tx) -> list[Organisation]:
     rows = await tx.all("SELECT id, name, region FROM organisations ORDER BY id")
     return [Organisation(row[0], row[1], row[2]) for row in rows]
@@ -160,15 +151,6 @@ async def urgent_items(tx: Tx, kinds: tuple[str, ...]) -> list[UrgentItem]:
         UrgentItem(row[0], row[1], row[2], from_db(row[3]), maybe_from_db(row[4]), maybe_from_db(row[5]))
         for row in rows
     ]
-
-
-async def confirmed_appointments(tx: Tx) -> list[AppointmentRow]:
-    rows = await tx.all(
-        "SELECT a.participant_id, a.starts_at, a.reminders, d.reminders, a.answer FROM appointments AS a"
-        " LEFT JOIN reminder_defaults AS d ON d.participant_id = a.participant_id"
-        " WHERE a.status = 'confirmed' ORDER BY a.id"
-    )
-    return [AppointmentRow(row[0], from_db(row[1]), row[2], row[3], row[4]) for row in rows]
 
 
 async def first_month(tx: Tx) -> str | None:

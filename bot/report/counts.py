@@ -3,15 +3,13 @@ anything is hidden. `bot.report.figures` publishes them."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.report.scope import moment, next_month
-from dialogs.appointments.when import DEFAULT_REMINDERS
 from dialogs.consent_texts import SCOPES
-from storage import report
+from storage import report, report_counts
 from storage.database import Tx
 from storage.report import Member, Unit
 
@@ -55,7 +53,7 @@ async def collect(tx: Tx, now: datetime, months: list[date]) -> Counts:
     await _snapshots(tx, now, months, members, counts)
     for (unit, month, kind), n in (await report.signals_by_unit(tx)).items():
         counts.add(f"signal:{kind}", unit, month, n)
-    await _appointments(tx, now, members, counts)
+    await _counters(tx, counts)
     return counts
 
 
@@ -105,17 +103,11 @@ async def _snapshots(
                     counts.add(f"consent:{scope}", unit, key)
 
 
-def _reminded(row: report.AppointmentRow) -> bool:
-    codes = row.reminders if row.reminders is not None else row.own_defaults
-    return bool(json.loads(codes)) if codes is not None else bool(DEFAULT_REMINDERS)
+COUNTER_LINES = {report_counts.REMINDER_SENT: "reminded", report_counts.REMINDER_ANSWERED: "answered"}
 
 
-async def _appointments(tx: Tx, now: datetime, members: list[Member], counts: Counts) -> None:
-    units = {member.id: member.units for member in members}
-    for row in await report.confirmed_appointments(tx):
-        if row.starts_at >= now or not _reminded(row):
-            continue
-        for unit in units.get(row.participant_id, ()):
-            counts.add("reminded", unit, _month(row.starts_at))
-            if row.answer is not None:
-                counts.add("answered", unit, _month(row.starts_at))
+async def _counters(tx: Tx, counts: Counts) -> None:
+    """What was counted when it happened (`storage.report_counts`): reminders sent and answered."""
+    for (unit, month, kind), n in (await report_counts.by_unit(tx)).items():
+        if kind in COUNTER_LINES:
+            counts.add(COUNTER_LINES[kind], unit, month, n)

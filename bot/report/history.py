@@ -9,6 +9,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from dialogs.appointments.when import DEFAULT_REMINDERS
+from storage import report_counts
 from storage.database import Tx
 from storage.times import to_db
 
@@ -143,6 +145,13 @@ class Writer:
         reminders: list[str] | None = None,
         answer: str | None = None,
     ) -> None:
+        """A confirmed appointment, its reminders sent (`reminders` None: the built-in defaults) the day
+        before, and, with `answer` and a reminder, answered then."""
+        sent, codes = starts - timedelta(days=1), reminders if reminders is not None else DEFAULT_REMINDERS
+        for _ in codes:
+            await report_counts.count(self.tx, participant_id, report_counts.REMINDER_SENT, sent)
+        if answer is not None and codes:
+            await report_counts.count(self.tx, participant_id, report_counts.REMINDER_ANSWERED, sent)
         await self.tx.execute(
             "INSERT INTO appointments (participant_id, starts_at, kind, status, added_by, reminders, answer,"
             " uid, created_at, updated_at)"

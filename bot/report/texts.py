@@ -50,7 +50,7 @@ LABELS = {
     "active": N_("Active in the last 28 days"),
     "paused": N_("Paused at the end of the month"),
     "signals_total": N_("All signals"),
-    "reminded": N_("Appointments with a reminder"),
+    "reminded": N_("Appointment reminders sent"),
     "answered": N_("Reminders answered"),
     "items": N_("Contact requests"),
     "not_taken": N_("Not taken (yet)"),
@@ -86,10 +86,11 @@ MEANINGS = {
         "Summary signals made in the month that reached the organisation (its team inbox), by kind."
     ),
     "reminded": N_(
-        "Confirmed appointments of the month, already begun, with at least one reminder set. Sent "
-        "reminders are not kept, so this counts the planned ones."
+        "Appointment reminders sent in the month (an appointment with two reminders counts twice), counted "
+        "when each was sent, for the organisations accompanying the person then. A reminder that was planned "
+        "but not sent (the appointment removed before) is not counted."
     ),
-    "answered": N_("Of those, appointments with a one-tap answer to a reminder."),
+    "answered": N_("Appointments whose reminder got its first one-tap answer in the month."),
     "items": N_(
         "Contact requests that came into the team inbox in the month; requests the person withdrew are "
         "left out (also from the times)."

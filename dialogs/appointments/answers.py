@@ -36,7 +36,7 @@ from dialogs.core.flow import closed
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.signals.raising import raise_signal
-from storage import appointments, buttons
+from storage import appointments, buttons, report_counts
 from storage.appointments import Appointment
 from storage.due import DueItem
 from storage.participants import Status
@@ -88,6 +88,7 @@ async def send_reminder(turn: Turn, item: DueItem) -> None:
         turn.tr("You can answer with one tap. Or not at all: that is fine too."),
     ]
     turn.say("\n".join(lines), answer_choices(turn, appointment))
+    await report_counts.count(turn.tx, turn.person.id, report_counts.REMINDER_SENT, turn.now)
 
 
 async def ask_followup(turn: Turn, item: DueItem) -> None:
@@ -204,12 +205,20 @@ async def decline_proposal(turn: Turn, appointment: Appointment) -> None:
     )
 
 
+async def _count_answer(turn: Turn, appointment: Appointment) -> None:
+    """The programme report counts a reminder's first answer (a counter, nobody named)."""
+    if appointment.answer is None:
+        await report_counts.count(turn.tx, turn.person.id, report_counts.REMINDER_ANSWERED, turn.now)
+
+
 async def _there(turn: Turn, appointment: Appointment) -> None:
+    await _count_answer(turn, appointment)
     await appointments.set_answer(turn.tx, appointment.id, "there", turn.now)
     turn.say(turn.tr("Thank you! Good luck with your appointment."))
 
 
 async def _cannot(turn: Turn, appointment: Appointment) -> None:
+    await _count_answer(turn, appointment)
     await appointments.set_answer(turn.tx, appointment.id, "cannot", turn.now)
     tr, ttl = turn.tr, _lasting(turn, appointment, ANSWER_WINDOW)
     turn.say(
@@ -230,6 +239,7 @@ async def _new_date(turn: Turn, appointment: Appointment) -> None:
     if appointment.answer == "new_date":
         turn.say(tr("You have already told me that you need a new date."))
         return
+    await _count_answer(turn, appointment)
     await appointments.set_answer(turn.tx, appointment.id, "new_date", turn.now)
     if await raise_signal(turn, "new_date_needed"):
         turn.say(tr("Thank you. Your coach gets a short signal that you need a new date."))
@@ -258,6 +268,7 @@ async def _help_needed(turn: Turn, appointment: Appointment, category: str) -> N
     if not await appointments.add_help_need(turn.tx, appointment.id, category, turn.now):
         turn.say(tr("You have already asked for this: {help}.", help=wanted))
         return
+    await _count_answer(turn, appointment)
     if await raise_signal(turn, "help_to_get_there", category):
         turn.say(
             tr(

@@ -27,7 +27,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     one is also accompanied by B (a tandem). B: October 2 join. The CLI invites 6 for Leverkusen in
     October, nobody joins. A's October people: 4 check in in late November, 1 paused over the month's end;
     5 gave consent to sharing with A in October, one took it back in November. Signals to A: October 6
-    contact requests, 2 mood_low. Appointments in November: 7 with reminders (6 answered), 1 without.
+    contact requests, 2 mood_low. Appointments in November: 7 with one reminder sent (6 answered), 1 without.
     """
     database = await Database.open(tmp_path / "companion.db")
     async with database.transaction() as tx:
@@ -57,7 +57,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         for n in range(2):
             await write.signal(october[n], "mood_low", OCT + timedelta(days=1), ORG_A)
         for n in range(6):
-            await write.appointment(november[n % 3], NOV + timedelta(days=n), None, "there" if n else None)
+            await write.appointment(november[n % 3], NOV + timedelta(days=n), ["2h"], "there" if n else None)
         await write.appointment(october[1], NOV, ["2h"], "cannot")
         await write.appointment(november[0], NOV, [], "there")  # no reminder: not counted
     yield database
@@ -92,7 +92,7 @@ async def test_each_figure_of_one_organisation_by_month_and_for_the_period(db: D
     assert row(made, "signal:contact_requested") == ["6", "0", "6"]
     assert row(made, "signal:mood_low") == ["x", "0", "x"]
     assert row(made, "signals_total") == ["6+", "0", "6+"]
-    assert row(made, "reminded") == ["0", "7", "7"]
+    assert row(made, "reminded") == ["0", "7", "7"]  # reminders sent
     # 6 of 7 answered: shown, 7 - 6 would give the one unanswered reminder back, so it is hidden.
     assert row(made, "answered") == ["0", "x", "x"]
 
