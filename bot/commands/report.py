@@ -19,10 +19,11 @@ def declare(sub: Subparsers) -> None:
         sub,
         "report",
         help="programme report (HTML with charts, and CSV) per organisation or region",
-        description="Figures by month and for the period: offered, enrolled, taking part, active, paused, "
-        "ended; consent per scope; signals by kind; appointment reminders; how fast contact requests were "
-        "taken and closed (working hours). Counts from 1 to 4 are shown as x and totals add only what is "
-        "shown, per month and organisation (docs/evaluation.md). Writes OUT and OUT with .csv beside it.",
+        description="Figures by month and for the period: offered, enrolled, taking part, active, "
+        "paused, pauses begun, ended; consent per scope; signals by kind; appointment reminders sent and "
+        "answered; how fast contact requests were taken and closed (working hours). Counts from 1 to 4 are "
+        "shown as x and totals add only what is shown, per month and organisation (docs/evaluation.md). "
+        "Writes OUT and OUT with .csv beside it.",
         runs=write_report,
     )
     report.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")

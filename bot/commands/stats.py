@@ -35,11 +35,12 @@ def declare(sub: Subparsers) -> None:
         sub,
         "stats",
         help="monthly figures of all organisations (the programme report's), small counts suppressed",
-        description="Per month and for the period, the figures of `companion report` for all organisations: "
-        "offered, enrolled, ended, taking part, active, paused, consent per scope, signals by kind, "
-        "appointment reminders, contact requests and response times. Counts from 1 to 4 are shown as x; "
-        "totals add only the figures shown (12+), per month and organisation, so neither two outputs nor "
-        "this and a report can be subtracted to reveal one (see docs/evaluation.md).",
+        description="Per month and for the period, the figures of `companion report` for all "
+        "organisations: offered, enrolled, ended, taking part, active, paused, pauses begun, consent per "
+        "scope, signals by kind, appointment reminders sent and answered, contact requests and response "
+        "times. Counts from 1 to 4 are shown as x; totals add only the figures shown (12+), per month and "
+        "organisation, so neither two outputs nor this and a report can be subtracted to reveal one (see "
+        "docs/evaluation.md).",
         runs=print_stats,
     )
     stats.add_argument(

@@ -103,11 +103,16 @@ async def _snapshots(
                     counts.add(f"consent:{scope}", unit, key)
 
 
-COUNTER_LINES = {report_counts.REMINDER_SENT: "reminded", report_counts.REMINDER_ANSWERED: "answered"}
+COUNTER_LINES = {
+    report_counts.REMINDER_SENT: "reminded",
+    report_counts.REMINDER_ANSWERED: "answered",
+    report_counts.PAUSE_BEGUN: "pauses_begun",
+}
 
 
 async def _counters(tx: Tx, counts: Counts) -> None:
-    """What was counted when it happened (`storage.report_counts`): reminders sent and answered."""
+    """What was counted when it happened (`storage.report_counts`): reminders sent and answered, pauses
+    begun."""
     for (unit, month, kind), n in (await report_counts.by_unit(tx)).items():
         if kind in COUNTER_LINES:
             counts.add(COUNTER_LINES[kind], unit, month, n)

@@ -26,7 +26,7 @@ from storage.database import Tx
 from storage.inbox import TeamSettings
 from storage.report import Unit
 
-PARTICIPATION = ("offered", "enrolled", "ended", "taking_part", "active", "paused")
+PARTICIPATION = ("offered", "enrolled", "ended", "taking_part", "active", "paused", "pauses_begun")
 AT_MONTH_END = frozenset({"taking_part", "active", "paused", *[f"consent:{s.key}" for s in SCOPES]})
 APPOINTMENTS = ("reminded", "answered")
 # A part and its whole: the part is hidden when the rest is small (see `_cell`).

@@ -90,6 +90,7 @@ class Writer:
         )
 
     async def pause(self, participant_id: int, at: datetime, until: datetime) -> None:
+        await report_counts.count(self.tx, participant_id, report_counts.PAUSE_BEGUN, at)
         await self.tx.execute(
             "INSERT INTO schedules (participant_id, paused_until, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (participant_id) DO UPDATE SET paused_until = excluded.paused_until,"

@@ -49,6 +49,7 @@ LABELS = {
     "taking_part": N_("Taking part at the end of the month"),
     "active": N_("Active in the last 28 days"),
     "paused": N_("Paused at the end of the month"),
+    "pauses_begun": N_("Pauses begun"),
     "signals_total": N_("All signals"),
     "reminded": N_("Appointment reminders sent"),
     "answered": N_("Reminders answered"),
@@ -76,7 +77,11 @@ MEANINGS = {
     ),
     "paused": N_(
         "People whose check-ins were paused at the month's end. Only the current pause is stored, so an "
-        "ended pause no longer counts."
+        "ended pause no longer counts here (see pauses begun)."
+    ),
+    "pauses_begun": N_(
+        "Pauses of check-ins begun in the month, counted when each began (changing the length of a pause "
+        "is not a new one)."
     ),
     "consent": N_(
         "People taking part whose latest decision before the month's end for this scope was yes (sharing "
@@ -119,7 +124,8 @@ def label(tr: Translator, key: str) -> str:
 def definitions(tr: Translator, min_items: int) -> list[tuple[str, str]]:
     """(name, meaning) for every figure, in the report's order."""
     names = [
-        (LABELS[k], MEANINGS[k]) for k in ("offered", "enrolled", "ended", "taking_part", "active", "paused")
+        (LABELS[k], MEANINGS[k])
+        for k in ("offered", "enrolled", "ended", "taking_part", "active", "paused", "pauses_begun")
     ]
     names += [(GROUPS["consent"], MEANINGS["consent"]), (GROUPS["signals"], MEANINGS["signals"])]
     names += [(LABELS[k], MEANINGS[k]) for k in ("reminded", "answered", "items", "not_taken")]

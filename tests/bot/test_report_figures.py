@@ -88,6 +88,7 @@ async def test_each_figure_of_one_organisation_by_month_and_for_the_period(db: D
     assert row(made, "taking_part") == ["5", "7", ""]
     assert row(made, "active") == ["0", "x", ""]  # 4 checked in, in November (and 7 - 4 = 3 is small)
     assert row(made, "paused") == ["0", "x", ""]
+    assert row(made, "pauses_begun") == ["0", "x", "x"]  # counted when it began, a sum over months
     assert row(made, "consent:sharing") == ["5", "x", ""]  # one of 5 took it back; one stopped
     assert row(made, "signal:contact_requested") == ["6", "0", "6"]
     assert row(made, "signal:mood_low") == ["x", "0", "x"]

@@ -1,9 +1,10 @@
-"""Reminders in the programme report are the ones actually sent and answered (counted when they are), not the
-ones planned: a reminder of an appointment removed before it was due is not counted."""
+"""What the programme report counts when it happens (`storage.report_counts`): reminders actually sent and
+answered, not the ones planned (a reminder of an appointment removed before it was due is not counted), and
+pauses begun, not only the pause under way at the month's end."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.report.figures import build
 from storage import report_counts
@@ -42,3 +43,20 @@ async def test_reminders_sent_and_answered_are_counted_as_they_happen(w: World) 
         ("2026-12", report_counts.REMINDER_ANSWERED, 5),
         ("2026-12", report_counts.REMINDER_SENT, 12),
     ]
+
+
+async def test_every_pause_begun_is_counted_and_a_changed_pause_is_not_a_new_one(w: World) -> None:
+    chats = [await enrol(w, 3001 + n) for n in range(5)]
+    w.clock.set(w.clock.now() + timedelta(hours=1))
+    for chat in chats:
+        await chat.send("/pause 3")
+        await chat.send("/resume")
+    await chats[0].send("/pause 14")
+    await chats[0].send("/pause")
+    await chats[0].tap("Pause for a different time")
+    await chats[0].tap("1 day")  # the same pause, made shorter
+    async with w.db.read() as tx:
+        made = await build(tx, w.clock.now(), date(2026, 11, 1), date(2026, 11, 1))
+    # Six pauses begun in November, although only one is under way at the month's end (hidden: 1).
+    assert made.line("pauses_begun").months == ["6"]
+    assert made.line("paused").months == ["x"]
