@@ -30,7 +30,13 @@ PARTICIPATION = ("offered", "enrolled", "ended", "taking_part", "active", "pause
 AT_MONTH_END = frozenset({"taking_part", "active", "paused", *[f"consent:{s.key}" for s in SCOPES]})
 APPOINTMENTS = ("reminded", "answered")
 # A part and its whole: the part is hidden when the rest is small (see `_cell`).
-PARTS = {"active": "taking_part", "paused": "taking_part", "answered": "reminded", "not_taken": "items"}
+PARTS = {
+    "active": "taking_part",
+    "paused": "taking_part",
+    "answered": "reminded",
+    "not_taken": "items",
+    "signal:paused": "pauses_begun",  # nearly: a pause begun, with sharing, raises the signal
+}
 RESPONSE = ("items", "not_taken", "take_median", "take_p90", "close_median", "close_p90")
 
 

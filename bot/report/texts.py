@@ -23,9 +23,9 @@ RULE = N_(
     "difference of two reports, whatever their periods, gives back a hidden count."
 )
 PARTS_RULE = N_(
-    "A part of another figure (active, paused and consent among those taking part, reminders answered, "
-    "requests not taken) is also shown as x when the rest is from 1 to 4, so that no subtraction gives such "
-    "a count."
+    "A part of another figure (active, paused and consent among those taking part, pause signals among "
+    "pauses begun, reminders answered, requests not taken) is also shown as x when the rest is from 1 to 4, "
+    "so that no subtraction gives such a count."
 )
 TIMES_RULE = N_(
     "Response times are not counts and are not added up. A median or 90th percentile is shown only when it "
