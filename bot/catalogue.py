@@ -31,14 +31,15 @@ METHOD_MAP = [
     ("bot/web/templates/**.html", "jinja2"),  # the web case view: tr(...) and ngettext(...)
 ]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-# The web case view is a staff UI in German and English only (issue 16); its texts (those found only in its
-# templates) are left out of the other locales' coverage and checks, and those locales show it in English.
-STAFF_ONLY = "bot/web/templates/"
+# The web case view and the programme report are staff UIs in German and English only (issues 16 and 18);
+# their texts (those found only in the templates and the report's code) are left out of the other locales'
+# coverage and checks, and those locales show them in English.
+STAFF_ONLY = ("bot/web/templates/", "bot/report/", "bot/web/report.py")
 STAFF_LOCALES = frozenset({"de", "en"})
 
 
 def staff_only(locations: Sequence[tuple[str, int | None]]) -> bool:
-    """A text that appears only on the web case view's pages (no participant ever reads it)."""
+    """A text that appears only in the staff pages and the programme report (no participant reads it)."""
     return bool(locations) and all(path.startswith(STAFF_ONLY) for path, _ in locations)
 
 

@@ -19,6 +19,7 @@ from bot.commands import (
     locales,
     maintenance,
     organisations,
+    report,
     service,
     stats,
     status,
@@ -56,6 +57,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     coaches.declare,
     audit.declare,
     stats.declare,
+    report.declare,
     locales.declare,
 )
 

@@ -45,6 +45,7 @@ def test_staff_only_texts_count_in_german_and_english_only() -> None:
     both = [*staff, ("dialogs/coaching/alerts.py", 9)]
     assert catalogue.counted("de", staff) and catalogue.counted("en", staff)
     assert not catalogue.counted("ar", staff) and catalogue.counted("ar", both)
+    assert not catalogue.counted("ar", [("bot/report/document.py", 12)])
 
 
 @pytest.mark.parametrize("locale", SHIPPED)

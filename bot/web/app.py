@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.settings import Settings
-from bot.web import case_actions, cases, inbox, login, setup
+from bot.web import case_actions, cases, inbox, login, report, setup
 from bot.web.context import HERE, Web, WebConfig
 from bot.web.headers import SecurityHeaders
 from dialogs.core.clock import Clock
@@ -68,6 +68,7 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         Route("/cases/{pseudonym}", page(cases.case_page), methods=["GET"]),
         Route("/cases/{pseudonym}/propose", page(case_actions.propose), methods=["POST"]),
         Route("/cases/{pseudonym}/hand-over", page(case_actions.hand_over_case), methods=["POST"]),
+        Route("/report", page(report.report_page), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     return Starlette(
@@ -75,4 +76,3 @@ def create_app(db: Database, clock: Clock, config: WebConfig) -> Starlette:
         middleware=[Middleware(SecurityHeaders, https=config.secure_cookies)],
         exception_handlers={404: not_found, 405: not_found},
     )
-

@@ -7,7 +7,7 @@ from datetime import timedelta
 from dialogs.core.actions import act
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
-from storage import coaches
+from storage import coaches, report_counts
 from storage.appointments import Appointment
 
 BUTTON = "appt"  # the lasting buttons' action name: `appt:<id>:<verb>[:<detail>]`
@@ -34,3 +34,9 @@ def lasting(turn: Turn, appointment: Appointment, after_start: timedelta) -> tim
 
 def button_action(appointment: Appointment, verb: str, detail: str = "") -> str:
     return act(BUTTON, appointment.id, verb, *((detail,) if detail else ()))
+
+
+async def count_answer(turn: Turn, appointment: Appointment) -> None:
+    """The programme report counts a reminder's first answer (a counter, nobody named)."""
+    if appointment.answer is None and not appointment.help_needs:
+        await report_counts.count(turn.tx, turn.person.id, report_counts.REMINDER_ANSWERED, turn.now)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dialogs.appointments.answer_buttons import ANSWER_WINDOW, not_shared
+from dialogs.appointments.answer_buttons import ANSWER_WINDOW, count_answer, not_shared
 from dialogs.appointments.answer_buttons import BUTTON as BUTTON  # registered in dialogs/features.py
 from dialogs.appointments.answer_buttons import button_action as _act
 from dialogs.appointments.answer_buttons import lasting as _lasting
@@ -44,7 +44,7 @@ from dialogs.core.flow import closed
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.signals.raising import allowed, raise_signal
-from storage import appointments, buttons
+from storage import appointments, buttons, report_counts
 from storage.appointments import Appointment
 from storage.due import DueItem
 from storage.participants import Status
@@ -84,6 +84,7 @@ async def send_reminder(turn: Turn, item: DueItem) -> None:
         turn.tr("You can answer with one tap. Or not at all: that is fine too."),
     ]
     turn.say("\n".join(lines), answer_choices(turn, appointment))
+    await report_counts.count(turn.tx, turn.person.id, report_counts.REMINDER_SENT, turn.now)
 
 
 async def ask_followup(turn: Turn, item: DueItem) -> None:
@@ -203,11 +204,13 @@ async def decline_proposal(turn: Turn, appointment: Appointment) -> None:
 
 
 async def _there(turn: Turn, appointment: Appointment) -> None:
+    await count_answer(turn, appointment)
     await appointments.set_answer(turn.tx, appointment.id, "there", turn.now)
     turn.say(turn.tr("Thank you! Good luck with your appointment."))
 
 
 async def _cannot(turn: Turn, appointment: Appointment) -> None:
+    await count_answer(turn, appointment)
     await appointments.set_answer(turn.tx, appointment.id, "cannot", turn.now)
     tr, ttl = turn.tr, _lasting(turn, appointment, ANSWER_WINDOW)
     choices = [[Choice(tr("📅 I need a new date"), _act(appointment, "new_date"), lasting=ttl)]]
@@ -233,6 +236,7 @@ async def _new_date(turn: Turn, appointment: Appointment) -> None:
     if appointment.answer == "new_date":
         turn.say(tr("You have already told me that you need a new date."))
         return
+    await count_answer(turn, appointment)
     await appointments.set_answer(turn.tx, appointment.id, "new_date", turn.now)
     if await raise_signal(turn, "new_date_needed"):
         turn.say(tr("Thank you. Your coach gets a short signal that you need a new date."))

@@ -9,7 +9,13 @@ Kinds asked for before are named above the list and not offered again.
 
 from __future__ import annotations
 
-from dialogs.appointments.answer_buttons import ANSWER_WINDOW, button_action, lasting, not_shared
+from dialogs.appointments.answer_buttons import (
+    ANSWER_WINDOW,
+    button_action,
+    count_answer,
+    lasting,
+    not_shared,
+)
 from dialogs.appointments.wording import HELP_LABELS, help_list
 from dialogs.core.events import Choice
 from dialogs.core.flow import closed
@@ -80,6 +86,7 @@ async def help_needed(turn: Turn, appointment: Appointment, categories: list[str
     if not new:
         turn.say(tr("You have already asked for this: {help}.", help=help_list(tr, categories)))
         return
+    await count_answer(turn, appointment)
     shared = False
     for category in new:
         await appointments.add_help_need(turn.tx, appointment.id, category, turn.now)

@@ -20,7 +20,7 @@ from dialogs.local_time import local_day, local_to_utc
 from dialogs.participation.menu import BACK_TO_MENU, show_menu, sos_choice
 from dialogs.signals.raising import raise_signal
 from dialogs.signals.rules import pause_ended
-from storage import due, schedules
+from storage import due, report_counts, schedules
 from storage.due import DueItem
 
 MAX_DAYS = 60
@@ -60,6 +60,8 @@ def _days(text: str) -> int | None:
 async def pause(turn: Turn, days: int) -> None:
     pid, zone = turn.person.id, zone_of(turn.person.timezone)
     back_on = local_day(turn.now, zone) + timedelta(days=days)
+    if not (await schedules.get(turn.tx, pid)).paused_at(turn.now):  # a new pause, not a changed one
+        await report_counts.count(turn.tx, pid, report_counts.PAUSE_BEGUN, turn.now)
     schedule = await schedules.update(
         turn.tx, pid, turn.now, paused_until=local_to_utc(back_on, time(0), zone)
     )

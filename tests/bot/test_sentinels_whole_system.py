@@ -501,7 +501,7 @@ async def test_no_name_text_or_answer_reaches_staff_operators_or_logs(tmp_path: 
         zip(stats_csv.splitlines()[0].split(","), stats_csv.splitlines()[-1].split(","), strict=True)
     )
     assert total["month"] == "total"
-    assert all(total[column] not in ("0", "") for column in ("invited", "enrolled", "signals_total")), total
+    assert all(total[column] not in ("0", "") for column in ("offered", "enrolled", "signals_total")), total
     entries = re.search(r"intact: (\d+) entries", audit_text)
     assert entries and int(entries.group(1)) >= 20, audit_text
     assert "Telegram refused outbox" in log_text  # the 400 happened

@@ -9,6 +9,7 @@ coaches (the first one that comes up escalates; the others find nothing left).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,10 +36,10 @@ def work_clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def working_deadline(start: datetime, settings: TeamSettings) -> datetime:
-    """`start` plus the organisation's escalation minutes, counted only within its working hours."""
+def working_spans(start: datetime, settings: TeamSettings) -> Iterator[tuple[datetime, datetime]]:
+    """The organisation's working time from `start` on, one (begin, end) span per working day, in order
+    (for `LOOKAHEAD_DAYS` days)."""
     zone = ZoneInfo(settings.timezone)
-    left = timedelta(minutes=settings.escalate_after_minutes)
     day = local_day(start, zone)
     for offset in range(LOOKAHEAD_DAYS):
         current = day + timedelta(days=offset)
@@ -47,8 +48,14 @@ def working_deadline(start: datetime, settings: TeamSettings) -> datetime:
         opens = local_to_utc(current, work_clock(settings.work_start), zone)
         closes = local_to_utc(current, work_clock(settings.work_end), zone)
         begin = max(start, opens)
-        if begin >= closes:
-            continue
+        if begin < closes:
+            yield begin, closes
+
+
+def working_deadline(start: datetime, settings: TeamSettings) -> datetime:
+    """`start` plus the organisation's escalation minutes, counted only within its working hours."""
+    left = timedelta(minutes=settings.escalate_after_minutes)
+    for begin, closes in working_spans(start, settings):
         if begin + left <= closes:
             return begin + left
         left -= closes - begin
