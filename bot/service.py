@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from bot.console import BANNER, CONSOLE_CHAT_ID, ConsoleSender, parse_line, read_lines
 from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Sender, SendResult
+from bot.pictures.sending import PictureRenderer
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
 from bot.webhooks import RoutingSender, WebhookSender
@@ -158,6 +159,7 @@ async def _serve_telegram(
 ) -> None:
     from telegram.ext import ApplicationBuilder
 
+    from bot.pictures.sending import PictureRenderer
     from bot.polling import poll_updates
     from bot.telegram_http import KeepAliveRequest
     from bot.telegram_transport import PollRequest, TelegramSender, is_crisis_update
@@ -180,7 +182,7 @@ async def _serve_telegram(
         .get_updates_request(PollRequest(core.engine.clock, tracker))
         .build()
     )
-    sender.target = TelegramSender(application.bot)
+    sender.target = TelegramSender(application.bot, PictureRenderer.configured(settings.picture_font))
 
     async def handle(update: Update) -> bool:
         return await handle_update(update, core.dispatcher)
@@ -279,7 +281,7 @@ async def run_console(
     chat_id: int = CONSOLE_CHAT_ID,
     files_dir: Path | None = None,
 ) -> None:
-    sender = ConsoleSender(stdout, files_dir or Path.cwd())
+    sender = ConsoleSender(stdout, files_dir or Path.cwd(), PictureRenderer.configured(settings.picture_font))
     limits = Limits(global_rate=1000, per_chat_interval=0)
     async with open_core(settings, sender, limits=limits) as core:
         await core.worker.recover()

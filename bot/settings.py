@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         le=1000,
         description="Participants per coach; above it the coach and `companion status` warn.",
     )
+    picture_font: Path | None = Field(
+        None,
+        description="TrueType font for the participants' pictures (/myweek, /appointments); default DejaVu "
+        "Sans from the Debian package fonts-dejavu-core.",
+    )
 
     @field_validator("timezone")
     @classmethod

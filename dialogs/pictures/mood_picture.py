@@ -33,7 +33,7 @@ def mood_picture(
         kind="myweek",
         locale=tr.locale,
         rtl=tr.rtl,
-        title=tr("How you have been in the last {n} weeks", n=DAYS // 7),
+        title=tr("How you have been in the last four weeks"),
         weekdays=weekday_names(tr),
         rows=weeks(tr, first, today, today, marks),
         legend=tuple(legend),
