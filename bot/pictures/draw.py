@@ -49,6 +49,7 @@ CHECKIN_COLOUR = (204, 204, 204)
 SHEET_COLOUR = (0, 114, 178)
 TODAY_FRAME = 7
 MIN_SIZE = 18
+SHEET = 34  # the calendar sheet in a cell
 
 
 def layout_of(picture: Picture, fonts: Fonts) -> Layout:
@@ -149,12 +150,12 @@ def _cell(draw: ImageDraw.ImageDraw, text: _Text, cell: Cell, box: Box) -> None:
     text.centred(cell.day, ((left + right) // 2, top + 24), DAY_SIZE, bold=True, room=CELL_W - 6)
     if cell.mark is Mark.NONE:
         return
-    icon = icon_box(box)
-    if cell.mark is Mark.APPOINTMENT:
-        icon = icon_box(box, 40)
-    _icon(draw, cell.mark, cell.level, icon)
+    if cell.mark is Mark.APPOINTMENT:  # a smaller sheet, lower down: its rings clear the day, its time fits
+        _icon(draw, cell.mark, cell.level, icon_box(box, SHEET, below=46))
+    else:
+        _icon(draw, cell.mark, cell.level, icon_box(box))
     if cell.note:
-        text.centred(cell.note, ((left + right) // 2, bottom - 20), NOTE_SIZE, bold=True, room=CELL_W - 6)
+        text.centred(cell.note, ((left + right) // 2, bottom - 17), NOTE_SIZE, bold=True, room=CELL_W - 6)
 
 
 def _icon(draw: ImageDraw.ImageDraw, mark: Mark, level: int | None, box: Box) -> None:
@@ -163,6 +164,10 @@ def _icon(draw: ImageDraw.ImageDraw, mark: Mark, level: int | None, box: Box) ->
     elif mark is Mark.CHECKIN:
         _tick(draw, box)
     elif mark is Mark.APPOINTMENT:
+        if level is not None and level > 1:  # more than one that day: a second sheet behind the first
+            shift = (box[2] - box[0]) // 4
+            _sheet(draw, (box[0] + shift // 2, box[1], box[2] + shift // 2, box[3]))
+            box = (box[0] - shift // 2, box[1] + shift // 2, box[2] - shift // 2, box[3] + shift // 2)
         _sheet(draw, box)
     elif mark is Mark.TODAY:
         draw.rectangle(box, fill=PAPER, outline=INK, width=TODAY_FRAME)

@@ -61,11 +61,11 @@ def cell_box(layout: Layout, picture: Picture, row: int, column: int) -> Box:
     return left, top, left + CELL_W, top + CELL_H
 
 
-def icon_box(box: Box, size: int = ICON) -> Box:
-    """The mark's square in a cell: under the day number, centred."""
+def icon_box(box: Box, size: int = ICON, below: int = 40) -> Box:
+    """The mark's square in a cell: `below` pixels under the cell's top (under the day number), centred."""
     left, top, right, _ = box
     x = (left + right) // 2
-    y = top + 40 + size // 2
+    y = top + below + size // 2
     return x - size // 2, y - size // 2, x + size // 2, y + size // 2
 
 

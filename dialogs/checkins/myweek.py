@@ -77,11 +77,7 @@ async def myweek_command(turn: Turn, args: str) -> None:
     if picture is not None:
         turn.say(caption(tr), attachment=picture.attachment())
     checkin_days = len({checkin.day for checkin in answered})
-    checkin_line = tr.ngettext(
-        "You answered a check-in on {n} day of the last four weeks.",
-        "You answered a check-in on {n} days of the last four weeks.",
-        checkin_days,
-    )
+    checkin_line = tr("Days with check-in answers in the last four weeks: {n}", n=checkin_days)
     if not by_day and not weeks:
         text = tr("You have no saved reports yet. With /report you can tell me how you are.")
         turn.say(text + ("\n\n" + checkin_line if checkin_days else ""))

@@ -1,5 +1,5 @@
-"""/appointments as a picture: the next two weeks, a calendar sheet and the time on each day with an
-appointment ("+1" when there are more that day). The list in words stays the answer to /appointments."""
+"""/appointments as a picture: the next two weeks, a calendar sheet and the first time on each day with an
+appointment (two sheets when there are more that day). The list in words stays the answer to /appointments."""
 
 from __future__ import annotations
 
@@ -34,10 +34,7 @@ def appointments_picture(tr: Translator, now: datetime, coming: Sequence[Appoint
     marks: dict[date, Cell] = {}
     for day, same_day in groupby(shown, key=local_day):
         on_day = list(same_day)
-        note = plain(tr.time(on_day[0].starts_at))
-        if len(on_day) > 1:
-            note += " +" + plain(tr.number(len(on_day) - 1))
-        marks[day] = Cell("", Mark.APPOINTMENT, note=note)
+        marks[day] = Cell("", Mark.APPOINTMENT, len(on_day), plain(tr.time(on_day[0].starts_at)))
     return Picture(
         kind="appointments",
         locale=tr.locale,
@@ -47,6 +44,7 @@ def appointments_picture(tr: Translator, now: datetime, coming: Sequence[Appoint
         rows=weeks(tr, today, last, today, marks),
         legend=(
             (Mark.APPOINTMENT, None, tr("Appointment, with its time")),
+            (Mark.APPOINTMENT, 2, tr("More than one appointment that day")),
             (Mark.TODAY, None, tr("Today")),
         ),
     )

@@ -26,7 +26,7 @@ class Mark(StrEnum):
     OUTSIDE = "outside"  # a day outside the range shown (before the first, after the last): blank
     MOOD = "mood"  # a self-reported mood, `level` 1 (very bad) to 5 (very good): a face
     CHECKIN = "checkin"  # a check-in answered, no mood: a tick
-    APPOINTMENT = "appointment"  # one or more appointments: a calendar sheet, `note` the first one's time
+    APPOINTMENT = "appointment"  # appointments: a calendar sheet, `level` how many, `note` the first's time
     TODAY = "today"  # only in a legend: the thick frame around today's cell
 
 
@@ -34,7 +34,7 @@ class Mark(StrEnum):
 class Cell:
     day: str  # the day of the month, in the locale's digits
     mark: Mark = Mark.NONE
-    level: int | None = None
+    level: int | None = None  # a mood from 1 to 5; the number of appointments
     note: str = ""  # a short text under the mark (an appointment's time), in the locale's digits
     today: bool = False
 
