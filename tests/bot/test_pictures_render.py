@@ -12,12 +12,14 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
 
+from bot.pictures import fonts as fonts_module
 from bot.pictures.draw import CHECKIN_COLOUR, INK, MOOD_COLOURS, layout_of, render
-from bot.pictures.fonts import Fonts, PicturesUnavailable, find_fonts
+from bot.pictures.fonts import KNOWN_FONTS, Fonts, PicturesUnavailable, find_fonts, start_up_report
 from bot.pictures.layout import MARGIN, WIDTH, cell_box, icon_box
 from dialogs.core.i18n import Translator
 from dialogs.pictures.mood_picture import mood_picture
@@ -134,3 +136,17 @@ def test_a_picture_is_phone_sized_and_mostly_white(fonts: Fonts) -> None:
     assert image.width == WIDTH and image.height < 2 * WIDTH
     white = image.convert("L").histogram()[255]  # only the page itself is pure white
     assert white > image.width * image.height // 2  # high contrast: dark marks on a white page
+
+
+def test_the_start_up_says_what_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert start_up_report() == (True, "pictures are drawn with DejaVuSans.ttf and raqm text shaping")
+    missing = tmp_path / "NoSuchFont.ttf"
+    well, line = start_up_report(missing)
+    assert not well and "COMPANION_PICTURE_FONT" in line and "text version only" in line
+    monkeypatch.setattr(fonts_module, "KNOWN_FONTS", ())
+    well, line = start_up_report()
+    assert not well and "fonts-dejavu-core" in line
+    monkeypatch.setattr(fonts_module.features, "check", lambda feature: False)
+    monkeypatch.setattr(fonts_module, "KNOWN_FONTS", KNOWN_FONTS)
+    well, line = start_up_report()
+    assert not well and "Arabic and Farsi are off" in line and "libfribidi0" in line

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import socket
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -17,15 +18,17 @@ from PIL import Image
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.delivery import Limits, OutboxWorker
+from bot.console import ConsoleSender
+from bot.delivery import Limits, OutboxWorker, Result
 from bot.pictures import sending
+from bot.pictures.draw import render
 from bot.pictures.fonts import find_fonts
 from bot.pictures.sending import PictureRenderer
 from bot.telegram_transport import TelegramSender
 from dialogs.core.clock import FakeClock
 from storage import outbox, participants
 from storage.database import Database
-from storage.outbox import Attachment
+from storage.outbox import Attachment, OutboxMessage
 from tests.fake_bot_api import FakeBotApi
 from tests.picture_examples import myweek_example
 
@@ -146,3 +149,23 @@ async def test_a_picture_that_breaks_the_drawing_still_lets_the_text_through(
     await rig.worker.drain()
     assert [m.method for m in rig.server.messages_to(CHAT)] == ["sendMessage"]
     assert "picture myweek not drawn (KeyError)" in caplog.text and SENTINEL not in caplog.text
+
+
+def test_drawing_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing about the picture leaves the machine while it is drawn: no socket may even be opened."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a socket was opened while drawing")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert render(myweek_example("fa"), find_fonts()).startswith(b"\x89PNG")
+
+
+async def test_the_console_saves_the_picture_as_a_png(tmp_path: Path) -> None:
+    out = io.StringIO()
+    console = ConsoleSender(out, tmp_path, PictureRenderer(find_fonts()))
+    message = OutboxMessage(1, 0, None, CAPTION, [], myweek_example("de").attachment(), 0)
+    assert (await console.send(message)).result is Result.SENT
+    assert Image.open(tmp_path / "myweek.png").width == 720
+    assert CAPTION in out.getvalue() and "picture saved" in out.getvalue()
