@@ -39,7 +39,7 @@ WORDS = {
 }
 APPOINTMENT_WORDS = (
     "Ihre Termine in den nächsten zwei Wochen",
-    ("Termin, mit Uhrzeit", "Mehr als ein Termin an dem Tag", "Heute"),
+    ("Termin, mit Uhrzeit", "Mehr als ein Termin an dem Tag", "Wartet auf Ihre Antwort", "Heute"),
 )
 
 
@@ -54,12 +54,13 @@ def myweek_example(locale: str) -> Picture:
 def appointments_example() -> Picture:
     now = datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
 
-    def at(day: int, hour: int, minute: int = 0) -> Appointment:
+    def at(day: int, hour: int, minute: int = 0, status: str = "confirmed") -> Appointment:
         starts = datetime(2026, 12, day, hour - 1, minute, tzinfo=UTC)  # Berlin is UTC+1 in December
-        return Appointment(day, 1, starts, "jobcentre", None, None, "confirmed", "participant", None, None,
+        return Appointment(day, 1, starts, "jobcentre", None, None, status, "participant", None, None,
                            [], None, f"{day}@example", 0)  # fmt: skip
 
-    picture = appointments_picture(Translator("de"), now, [at(11, 10), at(15, 9, 30), at(15, 14), at(22, 11)])
+    coming = [at(11, 10), at(15, 9, 30), at(15, 14), at(18, 8, 30, "proposed"), at(22, 11)]
+    picture = appointments_picture(Translator("de"), now, coming)
     assert picture is not None
     title, words = APPOINTMENT_WORDS
     legend = tuple((mark, level, said) for (mark, level, _), said in zip(picture.legend, words, strict=True))

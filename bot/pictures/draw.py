@@ -78,7 +78,7 @@ def render(picture: Picture, fonts: Fonts) -> bytes:
             _cell(draw, text, cell, cell_box(layout, picture, row_index, column))
     for index, (mark, level, words) in enumerate(picture.legend):
         box = legend_icon_box(layout, index, picture.rtl)
-        _icon(draw, mark, level, box)
+        _icon(draw, text, mark, level, box)
         y = box[1] + LEGEND_ICON // 2
         room = WIDTH - 2 * MARGIN - LEGEND_ICON - 16
         if picture.rtl:
@@ -150,25 +150,29 @@ def _cell(draw: ImageDraw.ImageDraw, text: _Text, cell: Cell, box: Box) -> None:
     text.centred(cell.day, ((left + right) // 2, top + 24), DAY_SIZE, bold=True, room=CELL_W - 6)
     if cell.mark is Mark.NONE:
         return
-    if cell.mark is Mark.APPOINTMENT:  # a smaller sheet, lower down: its rings clear the day, its time fits
-        _icon(draw, cell.mark, cell.level, icon_box(box, SHEET, below=46))
+    if cell.mark in (Mark.APPOINTMENT, Mark.PROPOSAL):  # a smaller sheet, lower: the rings clear the day
+        _icon(draw, text, cell.mark, cell.level, icon_box(box, SHEET, below=46))
     else:
-        _icon(draw, cell.mark, cell.level, icon_box(box))
+        _icon(draw, text, cell.mark, cell.level, icon_box(box))
     if cell.note:
         text.centred(cell.note, ((left + right) // 2, bottom - 17), NOTE_SIZE, bold=True, room=CELL_W - 6)
 
 
-def _icon(draw: ImageDraw.ImageDraw, mark: Mark, level: int | None, box: Box) -> None:
+def _icon(draw: ImageDraw.ImageDraw, text: _Text, mark: Mark, level: int | None, box: Box) -> None:
     if mark is Mark.MOOD and level in MOOD_COLOURS:
         _face(draw, level, box)
     elif mark is Mark.CHECKIN:
         _tick(draw, box)
-    elif mark is Mark.APPOINTMENT:
+    elif mark in (Mark.APPOINTMENT, Mark.PROPOSAL):
         if level is not None and level > 1:  # more than one that day: a second sheet behind the first
             shift = (box[2] - box[0]) // 4
             _sheet(draw, (box[0] + shift // 2, box[1], box[2] + shift // 2, box[3]))
             box = (box[0] - shift // 2, box[1] + shift // 2, box[2] - shift // 2, box[3] + shift // 2)
-        _sheet(draw, box)
+        _sheet(draw, box, waiting=mark is Mark.PROPOSAL)
+        if mark is Mark.PROPOSAL:  # a bold question mark on the page, in place of its line
+            size = box[2] - box[0]
+            centre = ((box[0] + box[2]) // 2, box[1] + size * 65 // 100)
+            text.at("?", centre, max(MIN_SIZE, size * 7 // 10), "mm", bold=True)
     elif mark is Mark.TODAY:
         draw.rectangle(box, fill=PAPER, outline=INK, width=TODAY_FRAME)
 
@@ -212,14 +216,16 @@ def _tick(draw: ImageDraw.ImageDraw, box: Box) -> None:
     draw.line(points, fill=INK, width=max(4, size // 9), joint="curve")
 
 
-def _sheet(draw: ImageDraw.ImageDraw, box: Box) -> None:
-    """A calendar sheet: a white page with a dark top band and two rings."""
+def _sheet(draw: ImageDraw.ImageDraw, box: Box, waiting: bool = False) -> None:
+    """A calendar sheet: a white page with a dark top band and two rings; `waiting`: an orange band and no
+    line (a question mark goes there)."""
     left, top, right, _ = box
     size = right - left
     draw.rectangle(box, fill=PAPER, outline=INK, width=3)
-    draw.rectangle((left, top, right, top + size * 0.3), fill=SHEET_COLOUR, outline=INK, width=3)
+    band = MOOD_COLOURS[2] if waiting else SHEET_COLOUR
+    draw.rectangle((left, top, right, top + size * 0.3), fill=band, outline=INK, width=3)
     for x in (left + size * 0.3, left + size * 0.7):
         draw.line((x, top - size * 0.1, x, top + size * 0.12), fill=INK, width=4)
-    draw.line(
-        (left + size * 0.25, top + size * 0.6, right - size * 0.25, top + size * 0.6), fill=INK, width=3
-    )
+    if not waiting:
+        rule = top + size * 0.6
+        draw.line((left + size * 0.25, rule, right - size * 0.25, rule), fill=INK, width=3)

@@ -1,5 +1,6 @@
 """/appointments as a picture: the next two weeks, a calendar sheet and the first time on each day with an
-appointment (two sheets when there are more that day). The list in words stays the answer to /appointments."""
+appointment (two sheets when there are more that day, a question mark on it when the coach proposed one that
+waits for the person's answer). The list in words stays the answer to /appointments."""
 
 from __future__ import annotations
 
@@ -34,7 +35,16 @@ def appointments_picture(tr: Translator, now: datetime, coming: Sequence[Appoint
     marks: dict[date, Cell] = {}
     for day, same_day in groupby(shown, key=local_day):
         on_day = list(same_day)
-        marks[day] = Cell("", Mark.APPOINTMENT, len(on_day), plain(tr.time(on_day[0].starts_at)))
+        waiting = any(not appointment.confirmed for appointment in on_day)
+        mark = Mark.PROPOSAL if waiting else Mark.APPOINTMENT
+        marks[day] = Cell("", mark, len(on_day), plain(tr.time(on_day[0].starts_at)))
+    legend: list[tuple[Mark, int | None, str]] = [
+        (Mark.APPOINTMENT, None, tr("Appointment, with its time")),
+        (Mark.APPOINTMENT, 2, tr("More than one appointment that day")),
+    ]
+    if any(cell.mark is Mark.PROPOSAL for cell in marks.values()):
+        legend.append((Mark.PROPOSAL, None, tr("Waiting for your answer")))
+    legend.append((Mark.TODAY, None, tr("Today")))
     return Picture(
         kind="appointments",
         locale=tr.locale,
@@ -42,11 +52,7 @@ def appointments_picture(tr: Translator, now: datetime, coming: Sequence[Appoint
         title=tr("Your appointments in the next two weeks"),
         weekdays=weekday_names(tr),
         rows=weeks(tr, today, last, today, marks),
-        legend=(
-            (Mark.APPOINTMENT, None, tr("Appointment, with its time")),
-            (Mark.APPOINTMENT, 2, tr("More than one appointment that day")),
-            (Mark.TODAY, None, tr("Today")),
-        ),
+        legend=tuple(legend),
     )
 
 

@@ -27,6 +27,7 @@ class Mark(StrEnum):
     MOOD = "mood"  # a self-reported mood, `level` 1 (very bad) to 5 (very good): a face
     CHECKIN = "checkin"  # a check-in answered, no mood: a tick
     APPOINTMENT = "appointment"  # appointments: a calendar sheet, `level` how many, `note` the first's time
+    PROPOSAL = "proposal"  # as APPOINTMENT, with one the coach proposed that waits for the person's answer
     TODAY = "today"  # only in a legend: the thick frame around today's cell
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from dialogs.pictures.spec import Cell, Mark, Picture, is_picture
-from storage import checkins, participants
+from storage import appointments, checkins, participants
 from tests.dialogs.appointment_helpers import add
 from tests.dialogs.appointment_helpers import enrol as enrol_for_appointments
 from tests.dialogs.enrolment_helpers import enrol
@@ -134,6 +134,34 @@ async def test_the_appointments_picture_in_german(w: World) -> None:
     picture = picture_of(shown[-1])
     assert picture.locale == "de" and picture.weekdays[:2] == ("Mo.", "Di.")
     assert cell_on(picture, date(2026, 11, 26), TODAY + timedelta(days=13)).note == "09:00"
+
+
+async def test_a_proposal_waiting_for_an_answer_has_its_own_mark(w: World) -> None:
+    chat = await enrol_for_appointments(w)
+    async with w.db.transaction() as tx:
+        person = await participants.by_chat(tx, chat.chat_id)
+        assert person is not None
+        await appointments.create(
+            tx,
+            participant_id=person.id,
+            starts_at=START + timedelta(days=2),
+            kind="jobcentre",
+            place=None,
+            note=None,
+            status="proposed",
+            added_by="staff",
+            now=START,
+        )
+    await chat.send("/appointments")
+    picture = picture_of((await chat.tap("📅 As a picture"))[0])
+    cell = cell_on(picture, TODAY + timedelta(days=2), TODAY + timedelta(days=13))
+    assert (cell.mark, cell.level) == (Mark.PROPOSAL, 1)
+    assert [mark for mark, _, _ in picture.legend] == [
+        Mark.APPOINTMENT,
+        Mark.APPOINTMENT,
+        Mark.PROPOSAL,
+        Mark.TODAY,
+    ]
 
 
 def test_a_picture_survives_the_outbox_as_it_was_made() -> None:
