@@ -9,6 +9,7 @@ language, and right-to-left pictures are mirrored: the first weekday on the righ
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -102,6 +103,7 @@ class _Text:
         self, words: str, xy: tuple[int, int], size: int, anchor: str, bold: bool = False, room: int = 0
     ) -> None:
         """`room`: the widest the words may be; a smaller size is taken until they fit (down to 18)."""
+        words = drawable(words)
         font = self.fonts.font(size, bold)
         while (
             room
@@ -126,10 +128,17 @@ class _Text:
         self.at(words, (x, y), size, "ra" if self.rtl else "la", bold)
 
 
+def drawable(words: str) -> str:
+    """The words without pictographs (the 🌐 before a text not yet translated): the font has none, and a
+    box in their place would say nothing."""
+    kept = (c for c in words if not (unicodedata.category(c) == "So" and ord(c) >= 0x2190))
+    return " ".join("".join(kept).split())
+
+
 def _wrapped(words: str, fonts: Fonts, width: int) -> list[str]:
     font = fonts.font(TITLE_SIZE, bold=True)
     lines: list[str] = []
-    for word in words.split():
+    for word in drawable(words).split():
         if lines and font.getlength(lines[-1] + " " + word) <= width:
             lines[-1] += " " + word
         else:

@@ -124,6 +124,13 @@ def test_arabic_is_shaped_not_drawn_letter_by_letter(fonts: Fonts) -> None:
     assert joined < alone * 0.9
 
 
+def test_pictographs_the_font_lacks_leave_no_boxes(fonts: Fonts) -> None:
+    """A text not yet translated starts with 🌐, which DejaVu Sans cannot draw."""
+    plain = dataclasses.replace(week_picture("de"), title="Ab")
+    marked = dataclasses.replace(plain, title="🌐 Ab")
+    assert render(marked, fonts) == render(plain, fonts)
+
+
 def test_no_unshaped_arabic_without_raqm(fonts: Fonts) -> None:
     basic = dataclasses.replace(fonts, shaping=False)
     with pytest.raises(PicturesUnavailable):
