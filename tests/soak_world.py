@@ -345,6 +345,7 @@ class Soak:
         self.by_chat = {person.chat_id: person for person in self.people}
         self.cursor = 0  # index into server.sent: what the participants have seen
         self.waiting: list[Action] = []  # presses some participants make later
+        self.script_pressed: set[str] = set()  # buttons pressed while enrolling (a duplicate is not pressed)
         self.actions: list[Action] = []
         self.action_of_update: dict[int, Action] = {}
         self.replies: dict[int, list[int]] = {}  # update id -> outbox ids the engine wrote for it
@@ -601,8 +602,9 @@ class Soak:
             action = Action(person, "text", value, now)
         else:
             found = [data for line in message.buttons for label, data in line if data and value in label]
-            if not found:
+            if not found or found[0] in self.script_pressed:  # a duplicate of a page already read on
                 return 0
+            self.script_pressed.add(found[0])
             action = Action(person, "press", found[0], now)
         person.script.pop(0)
         self._push(action)

@@ -45,7 +45,6 @@ SHORT_BUTTONS = [
     "Yes, delete everything",
     "🔒 Privacy",
     "🌐 Language",
-    "❓ Help",
     "🆘 Help now",
 ]
 

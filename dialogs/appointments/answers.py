@@ -18,7 +18,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dialogs.appointments.answer_buttons import ANSWER_WINDOW, not_shared
+from dialogs.appointments.answer_buttons import BUTTON as BUTTON  # registered in dialogs/features.py
+from dialogs.appointments.answer_buttons import button_action as _act
+from dialogs.appointments.answer_buttons import lasting as _lasting
 from dialogs.appointments.cannot_come import protects, say_protective
+from dialogs.appointments.help_to_get_there import ask_help, chosen_help, help_needed
 from dialogs.appointments.reminder_plan import (
     calendar_for,
     remind_again,
@@ -29,11 +34,10 @@ from dialogs.appointments.wording import (
     CALENDAR_FILE,
     HELP_LABELS,
     details,
-    help_list,
     kind_label,
     when_sentence,
 )
-from dialogs.core.actions import Action, act
+from dialogs.core.actions import Action
 from dialogs.core.events import Choice
 from dialogs.core.flow import closed
 from dialogs.core.i18n import N_
@@ -44,25 +48,12 @@ from storage.appointments import Appointment
 from storage.due import DueItem
 from storage.participants import Status
 
-BUTTON = "appt"  # the lasting buttons' action name: `appt:<id>:<verb>[:<detail>]`
-ANSWER_WINDOW = timedelta(days=1)  # reminder answers keep working until a day after the start
 FOLLOWUP_WINDOW = timedelta(days=3)
 SNOOZE = timedelta(hours=1)
 OUTCOMES = ("good", "okay", "hard", "skip")
+NOT_GOING = frozenset({"cannot", "new_date"})  # answers after which no follow-up is asked
 PROPOSAL_VERBS = frozenset({"confirm", "decline"})
-NOT_SHARED = N_(
-    "You have not allowed me to pass anything on to your coach, so nobody is told. "
-    "You can allow short signals in /privacy."
-)
 REMOVED = N_("Removed. If it is in your calendar app, please delete it there too.")
-
-
-def _lasting(turn: Turn, appointment: Appointment, after_start: timedelta) -> timedelta:
-    return max(appointment.starts_at + after_start - turn.now, timedelta(hours=1))
-
-
-def _act(appointment: Appointment, verb: str, detail: str = "") -> str:
-    return act(BUTTON, appointment.id, verb, *((detail,) if detail else ()))
 
 
 def answer_choices(turn: Turn, appointment: Appointment) -> list[list[Choice]]:
@@ -96,6 +87,8 @@ async def send_reminder(turn: Turn, item: DueItem) -> None:
 async def ask_followup(turn: Turn, item: DueItem) -> None:
     appointment = await _due_appointment(turn, item)
     if appointment is None or not appointment.confirmed or appointment.outcome is not None:
+        return
+    if appointment.answer in NOT_GOING:  # "How did it go?" after "I can't come" would be a blunder
         return
     tr, ttl = turn.tr, FOLLOWUP_WINDOW
     turn.say(
@@ -164,8 +157,10 @@ async def answer(turn: Turn, action: Action) -> None:
         await (confirm_proposal if verb == "confirm" else decline_proposal)(turn, appointment)
     elif verb == "fu" and detail in OUTCOMES:
         await _followup_answer(turn, appointment, detail)
-    elif verb == "need" and detail in HELP_LABELS:
-        await _help_needed(turn, appointment, detail)
+    elif verb == "need" and detail in HELP_LABELS:  # the one-tap buttons of earlier versions
+        await help_needed(turn, appointment, [detail])
+    elif verb in ("pick", "needs"):
+        await chosen_help(turn, appointment, verb, detail)
     elif verb in REMINDER_VERBS and not detail:
         await REMINDER_ANSWERS[verb](turn, appointment)
     else:
@@ -242,45 +237,10 @@ async def _new_date(turn: Turn, appointment: Appointment) -> None:
     if await raise_signal(turn, "new_date_needed"):
         turn.say(tr("Thank you. Your coach gets a short signal that you need a new date."))
     else:
-        turn.say(tr("Thank you for telling me. Please ask the office for a new date.") + " " + tr(NOT_SHARED))
-
-
-async def _help(turn: Turn, appointment: Appointment) -> None:
-    tr, ttl = turn.tr, _lasting(turn, appointment, ANSWER_WINDOW)
-    choices = [
-        [
-            Choice(
-                ("✅ " if category in appointment.help_needs else "") + tr(label),
-                _act(appointment, "need", category),
-                lasting=ttl,
-            )
-        ]
-        for category, label in HELP_LABELS.items()
-    ]
-    turn.say(tr("What would help you get there? You can choose more than one."), choices)
-
-
-async def _help_needed(turn: Turn, appointment: Appointment, category: str) -> None:
-    tr = turn.tr
-    wanted = help_list(tr, [category])
-    if not await appointments.add_help_need(turn.tx, appointment.id, category, turn.now):
-        turn.say(tr("You have already asked for this: {help}.", help=wanted))
-        return
-    if await raise_signal(turn, "help_to_get_there", category):
         turn.say(
-            tr(
-                "Thank you. Your coach gets a short signal that you need help to get there: {help}.",
-                help=wanted,
-            )
-        )
-    else:
-        turn.say(
-            tr(
-                "Thank you for telling me. Please ask your coach or the office for this help: {help}.",
-                help=wanted,
-            )
+            tr("Thank you for telling me. Please ask the office for a new date.")
             + " "
-            + tr(NOT_SHARED)
+            + await not_shared(turn)
         )
 
 
@@ -289,7 +249,7 @@ async def _contact(turn: Turn, appointment: Appointment) -> None:
     if await raise_signal(turn, "contact_requested"):
         turn.say(turn.tr("Thank you. Your coach gets a short signal that you would like to be contacted."))
     else:
-        turn.say(turn.tr("Please contact your coach directly.") + " " + turn.tr(NOT_SHARED))
+        turn.say(turn.tr("Please contact your coach directly.") + " " + await not_shared(turn))
 
 
 async def _snooze(turn: Turn, appointment: Appointment) -> None:
@@ -334,7 +294,7 @@ REMINDER_ANSWERS = {
     "there": _there,
     "cannot": _cannot,
     "new_date": _new_date,
-    "help": _help,
+    "help": ask_help,
     "snooze": _snooze,
     "contact": _contact,
     "remove": _remove,

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dialogs.appointments import adding, free_text, list_and_view, reminder_choices
 from dialogs.appointments.conversation_state import AppointmentStep, back_to_view
 from dialogs.core.actions import Action
-from dialogs.core.flow import Handover, Next, Step, StepFlow, start
+from dialogs.core.flow import Next, Step, StepFlow, start
 from dialogs.core.turn import Turn
+from dialogs.participation.menu import BACK_TO_MENU
 
 NAME = "appointments"
 
@@ -21,7 +22,7 @@ async def appointments_command(turn: Turn, args: str) -> None:
 
 
 async def _to_menu(turn: Turn, action: Action) -> Next:
-    return Handover("menu")
+    return BACK_TO_MENU  # "Back to the menu": the whole menu once, as from /pause, /settings and /info
 
 
 APPOINTMENTS = StepFlow(

@@ -20,6 +20,7 @@ from dialogs.core.events import Choice
 from dialogs.core.flow import DONE, Go, Next, Step, StepFlow, start
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
+from dialogs.participation.menu import sos_choice
 from storage import audit, coaches, invitations, org_pseudonyms, participants
 from storage.participants import PSEUDONYM_ALPHABET, Participant
 from storage.signal_deliveries import CONTACT
@@ -32,7 +33,6 @@ COACH_MENU: list[tuple[str, str]] = [
     (N_("📅 Propose an appointment"), "appointment"),
     (N_("🔔 Alerts"), "alerts"),
     (N_("🌐 Language"), "language"),
-    (N_("❓ Help"), "help"),
 ]
 
 
@@ -61,8 +61,10 @@ def _use_buttons(turn: Turn) -> None:
 
 
 async def _show_menu(turn: Turn) -> None:
+    """One help entry, first, the same as everyone's ("🆘 Help now"); /help is a command for coaches."""
     entries = [Choice(turn.tr(label), act("cmd", name)) for label, name in COACH_MENU]
-    turn.say(turn.tr("What would you like to do?"), [entries[i : i + 2] for i in range(0, len(entries), 2)])
+    rows = [[sos_choice(turn)], *(entries[i : i + 2] for i in range(0, len(entries), 2))]
+    turn.say(turn.tr("What would you like to do?"), rows)
 
 
 async def _show_pick(turn: Turn) -> None:

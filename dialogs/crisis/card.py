@@ -11,7 +11,7 @@ mistaken tap must never be read as "I am fine". The card itself needs no databas
 
 Lasting buttons (they stay in people's chats for 30 days, so older ones keep working):
 `crisis:contact:<organisation>` (the card's button now, and the caring answers' "ask my coach"),
-`crisis:contact` (the card's button before, and the card of someone linked to nobody) and
+`crisis:contact` (the card's button before; the card of someone linked to nobody now says so instead) and
 `crisis:share:<organisation>` (offered after `crisis:contact` when signals were off).
 """
 
@@ -73,10 +73,8 @@ async def show_crisis(turn: Turn) -> None:
         if organisations:
             question, choices = _offer(turn, organisations)
             parts.append(question)
-        else:
-            choices.append(
-                [Choice(turn.tr("📞 Please contact me"), act(CRISIS, CONTACT), lasting=CONTACT_LASTING)]
-            )
+        else:  # no button that cannot be kept: nobody could be asked; say what the person can do
+            parts.append(turn.tr(NOT_CONNECTED))
     turn.say("\n\n".join(parts), choices, crisis=True)
 
 

@@ -29,6 +29,7 @@ from storage import participants
 FLOW = "info"
 NO_REGION = "none"
 MESSAGE_LIMIT = 3500  # below Telegram's 4096, leaving room for the marker and isolates
+SCREEN = 600  # a topic is shown in pages of about a phone screen, each with "Next ▶"
 QUERY_LIMIT = 200
 
 
@@ -69,13 +70,14 @@ def _entry_text(turn: Turn, entry: Entry) -> str:
     return "\n".join(lines)
 
 
-def _chunks(parts: list[str]) -> list[str]:
-    """Join paragraphs into messages that stay under Telegram's length limit."""
+def _chunks(parts: list[str], limit: int = SCREEN) -> list[str]:
+    """Join paragraphs into pages of at most `limit` characters; a paragraph longer than that is a page
+    of its own (cut only at Telegram's length limit)."""
     messages: list[str] = []
     current = ""
     for part in parts:
         candidate = f"{current}\n\n{part}" if current else part
-        if len(candidate) > MESSAGE_LIMIT and current:
+        if len(candidate) > limit and current:
             messages.append(current)
             current = part[:MESSAGE_LIMIT]
         else:
@@ -179,22 +181,24 @@ def _show_hits(turn: Turn, hits: list[SearchHit]) -> Next:
 
 
 async def _topic_chosen(turn: Turn, action: Action) -> Next:
-    key = action.arg()
+    """A topic, in pages of a phone screen: `topic:<key>` is its first page, `topic:<key>:<n>` the next."""
+    key, page = action.arg(), action.number(1) or 0
     found = content().topic(key, turn.tr.locale)
     if found is None:
         return Go(InfoStep.TOPICS)
     entries = content().entries(key, turn.tr.locale, _region(turn))
     parts = [_marked(turn, found, f"{found.value.title}\n\n{found.value.body}")]
-    if entries.value:
-        parts.append(turn.tr("Where you can get help:"))  # each entry in German is marked itself
-        parts += [_entry_text(turn, entry) for entry in entries.value]
-    messages = _chunks(parts)
-    for text in messages[:-1]:
-        turn.say(text)
-    turn.say(
-        messages[-1],
-        [[Choice(turn.tr("Other topics"), act("topics")), Choice(turn.tr("Back to the menu"), act("menu"))]],
-    )
+    texts = [_entry_text(turn, entry) for entry in entries.value]  # each entry in German is marked itself
+    if texts:
+        texts[0] = turn.tr("Where you can get help:") + "\n\n" + texts[0]
+    pages = _chunks(parts + texts)
+    page = min(page, len(pages) - 1)
+    rows = [
+        [Choice(turn.tr("Other topics"), act("topics")), Choice(turn.tr("Back to the menu"), act("menu"))]
+    ]
+    if page + 1 < len(pages):
+        rows.insert(0, [Choice(turn.tr("Next ▶"), act("topic", key, page + 1))])
+    turn.say(pages[page], rows)
     return _answered(turn, InfoStep.TOPIC, topic=key)
 
 

@@ -26,7 +26,11 @@ COACH_INTRO = N_(
 async def help_command(turn: Turn, args: str) -> None:
     standing = standing_of(turn)
     if standing is Standing.COACH:
-        turn.say(turn.tr(COACH_INTRO) + "\n\n" + command_list(turn, standing))
+        text = turn.tr(COACH_INTRO) + "\n\n" + command_list(turn, standing)
+        if turn.flow == "coach" and turn.step == "menu":  # at the menu: the menu one tap away, not again
+            turn.say(text, [[menu_choice(turn)]])
+            return
+        turn.say(text)
         await show_current(turn)
         return
     parts = [turn.tr(HELP_INTRO)]

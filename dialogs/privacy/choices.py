@@ -74,10 +74,10 @@ async def _show_confirm(turn: Turn) -> Next | None:
     except (KeyError, ValueError):
         return Go(PrivacyStep.OVERVIEW)
     name = await organisation_name(turn, organisation_id)
-    turn.say(
-        consent_texts.question(turn.tr, scope, name),
-        [[Choice(turn.tr("Yes"), act("grant")), Choice(turn.tr("No"), act("overview"))]],
-    )
+    *before, last = consent_texts.question_messages(turn.tr, scope, name)  # short messages, same hash
+    for text in before:
+        turn.say(text)
+    turn.say(last, [[Choice(turn.tr("Yes"), act("grant")), Choice(turn.tr("No"), act("overview"))]])
     return None
 
 

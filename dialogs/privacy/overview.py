@@ -12,6 +12,7 @@ from dialogs.core.actions import act
 from dialogs.core.events import Choice
 from dialogs.core.turn import Turn
 from dialogs.participation.consent_answers import organisation_name
+from dialogs.participation.menu import sos_choice
 from dialogs.signals.rules import rule_lines
 from storage import coaches, consents, org_pseudonyms
 from storage.participants import Status
@@ -67,7 +68,7 @@ async def overview(turn: Turn, organisations: list[tuple[int, str]]) -> Page:
     current = await consents.current(turn.tx, participant.id)
     active = participant.status is Status.ACTIVE
     lines = [turn.tr("Your choices:")]
-    choices: list[list[Choice]] = []
+    choices: list[list[Choice]] = [[sos_choice(turn)]]  # help now, first, as on every menu
     for scope in consent_texts.PARTICIPANT_SCOPES:
         granted = current.get(scope.key) is not None and current[scope.key].granted
         lines.append(f"{_mark(granted)} {turn.tr(scope.title)}")

@@ -63,6 +63,12 @@ def test_coach_add_prints_a_link_and_stores_only_a_digest(env: dict[str, str]) -
     assert missing.returncode == 2
 
 
+# Console answers after /start: English, the introduction's three pages, agree, not storing, sharing
+# yes (or no), no crisis alerts.
+JOIN_SHARING = "2\n1\n1\n1\n1\n2\n1\n2\n"
+JOIN_NOT_SHARING = "2\n1\n1\n1\n1\n2\n2\n2\n"
+
+
 def enrolled_coach(env: dict[str, str], name: str, chat_id: int) -> int:  # noqa: F811
     code = companion("coach", "add", "--org", "Jobcenter Bochum", "--name", name, env=env).stdout.split()[-1]
     result = companion("console", "--chat-id", str(chat_id), stdin=f"/start {code}\n", env=env)
@@ -76,7 +82,7 @@ def test_invite_for_a_coach_links_the_participant(env: dict[str, str]) -> None: 
     wrong = companion("invite", "--coach", "99", env=env)
     assert wrong.returncode == 2
     code = companion("invite", "--coach", str(coach), env=env).stdout.strip().splitlines()[-1]
-    joined = companion("console", "--chat-id", "1001", stdin=f"/start {code}\n2\n1\n2\n1\n2\n", env=env)
+    joined = companion("console", "--chat-id", "1001", stdin=f"/start {code}\n{JOIN_SHARING}", env=env)
     assert "May I share short signals with Jobcenter Bochum?" in joined.stdout
     assert db_rows(env, "SELECT coach_id FROM coach_links") == [(coach,)]
 
@@ -86,7 +92,7 @@ def test_coach_remove_ends_access_and_can_hand_over(env: dict[str, str]) -> None
     anna = enrolled_coach(env, "Anna Beispiel", 9101)
     carl = enrolled_coach(env, "Carl Kollege", 9102)
     code = companion("invite", "--coach", str(anna), env=env).stdout.strip().splitlines()[-1]
-    companion("console", "--chat-id", "1001", stdin=f"/start {code}\n2\n1\n2\n1\n2\n", env=env)
+    companion("console", "--chat-id", "1001", stdin=f"/start {code}\n{JOIN_SHARING}", env=env)
     bad = companion("coach", "remove", str(anna), "--hand-over-to", "999", env=env)
     assert bad.returncode == 2
     removed = companion("coach", "remove", str(anna), "--hand-over-to", str(carl), env=env)
@@ -106,7 +112,7 @@ def test_status_names_coaches_over_the_caseload_limit(env: dict[str, str]) -> No
     coach = enrolled_coach(env, "Anna Beispiel", 9101)
     for chat_id in (1001, 1002):
         code = companion("invite", "--coach", str(coach), env=env).stdout.strip().splitlines()[-1]
-        companion("console", "--chat-id", str(chat_id), stdin=f"/start {code}\n2\n1\n2\n2\n2\n", env=env)
+        companion("console", "--chat-id", str(chat_id), stdin=f"/start {code}\n{JOIN_NOT_SHARING}", env=env)
     status = companion("status", env=env)
     assert f"coaches over the caseload limit of 1:\n  coach {coach}" in status.stdout
     assert "Anna" not in status.stdout
@@ -116,7 +122,7 @@ def test_audit_verify_and_head(tmp_path: Path, env: dict[str, str]) -> None:  # 
     companion("org", "add", "--name", "Jobcenter Bochum", env=env)
     coach = enrolled_coach(env, "Anna Beispiel", 9101)
     code = companion("invite", "--coach", str(coach), env=env).stdout.strip().splitlines()[-1]
-    companion("console", "--chat-id", "1001", stdin=f"/start {code}\n2\n1\n2\n2\n2\n", env=env)
+    companion("console", "--chat-id", "1001", stdin=f"/start {code}\n{JOIN_NOT_SHARING}", env=env)
     pseudonym = db_rows(env, "SELECT pseudonym FROM organisation_pseudonyms")[0][0]  # what the coach knows
     companion("console", "--chat-id", "9101", stdin=f"/case {pseudonym}\n/cases\n", env=env)
     ok = companion("audit", "verify", env=env)

@@ -83,8 +83,9 @@ def not_prompt(record: Record) -> bool:
     return not is_prompt(record)
 
 
-def lists_commands(record: Record) -> bool:
-    return "/myweek" in (record.get("text") or "")
+def answers_help(record: Record) -> bool:
+    """/help's second message: the help numbers (the command list is one tap further, "📋 All commands")."""
+    return "0800 111 0 111" in (record.get("text") or "")
 
 
 def first_button(choices: list[Button]) -> Button:
@@ -278,7 +279,7 @@ def cast(rng: random.Random, codes: list[str], kills: int) -> list[Person]:
             steps = [
                 Step("expect", when=is_prompt),
                 Step("say", text="/help"),
-                Step("expect", when=lists_commands),
+                Step("expect", when=answers_help),
                 Step("say", text="/settings"),
                 Step("expect", when=not_prompt),
                 Step("say", text="Hallo"),
@@ -294,7 +295,7 @@ def cast(rng: random.Random, codes: list[str], kills: int) -> list[Person]:
                 button=english_or_first,
             ),
             Step("say", text="/help"),
-            Step("expect", when=lists_commands),
+            Step("expect", when=answers_help),
         ]
         first_run = 1 + n * max(1, kills // ENROLLING)
         people.append(Person(ENROL_CHAT_BASE + n, "enrols", steps, "en", from_run=first_run))

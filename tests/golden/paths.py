@@ -83,6 +83,7 @@ async def report(r: Reader) -> None:
 async def info_search(r: Reader) -> None:
     await r.say("/info")
     await r.tap_at(4)  # a topic (debts: after Help now, the fourth)
+    await r.tap("Next ▶")  # its next page: where to get help
     await r.say("Schulden")
 
 

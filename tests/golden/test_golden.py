@@ -32,19 +32,7 @@ async def test_transcript_matches_the_golden_file(
     assert transcript == golden.read_text(encoding="utf-8")
 
 
-# Texts this branch does not own: the /info topics are regional content (issue 15, part "local help").
-LONG_ELSEWHERE = {"info_search": "the Schulden topic's content is longer than a phone screen (content files)"}
-
-
-@pytest.mark.parametrize(
-    ("locale", "path"),
-    [
-        pytest.param(locale, path, marks=pytest.mark.xfail(reason=LONG_ELSEWHERE[path], strict=False))
-        if path in LONG_ELSEWHERE
-        else (locale, path)
-        for locale, path in CASES
-    ],
-)
+@pytest.mark.parametrize(("locale", "path"), CASES)
 async def test_no_message_on_the_path_is_longer_than_a_phone_screen(w: World, locale: str, path: str) -> None:
     _, messages = await run(w, locale, path)
     too_long = [(len(text), text[:80]) for text in messages if len(text) > LIMIT]

@@ -101,25 +101,32 @@ async def test_each_answer_with_sharing_consent_raises_only_what_the_participant
     await chat.tap("📅 I need a new date")
     assert chat.last.text == "You have already told me that you need a new date."
     await chat.tap("🤝 I need help to get there")
-    assert chat.last.labels == ["Interpreter", "Childcare", "Travel costs", "Someone to come along"]
+    assert chat.last.labels == ["Interpreter", "Childcare", "Travel costs", "Someone to come along", "Done"]
     await chat.tap("Interpreter")
-    assert chat.last.text == (
-        "Thank you. Your coach gets a short signal that you need help to get there: Interpreter."
-    )
-    await chat.tap("Interpreter")
-    assert chat.last.text == "You have already asked for this: Interpreter."
-    await chat.tap("🤝 I need help to get there")
     assert chat.last.labels[0] == "✅ Interpreter"
+    await chat.tap("✅ Interpreter")  # a second tap takes it back
+    assert chat.last.labels[0] == "Interpreter"
+    await chat.tap("Interpreter")
     await chat.tap("Travel costs")
+    assert await signal_rows(w) == [("contact_requested", None), ("new_date_needed", None)]  # not yet
+    await chat.tap("Done")
+    assert chat.last.text == (
+        "Thank you. Your coach gets a short signal that you need help to get there: "
+        "Interpreter, Travel costs."
+    )
+    await chat.tap("🤝 I need help to get there")
+    assert "You have already asked for: Interpreter, Travel costs." in chat.last.text
+    assert chat.last.labels == ["Childcare", "Someone to come along", "Done"]
     await chat.tap("Someone to come along")
     await chat.tap("Childcare")
+    await chat.tap("Done")
     assert await signal_rows(w) == [
         ("contact_requested", None),
         ("new_date_needed", None),
         ("help_to_get_there", "interpreter"),
         ("help_to_get_there", "travel_costs"),
-        ("help_to_get_there", "accompaniment"),
         ("help_to_get_there", "childcare"),
+        ("help_to_get_there", "accompaniment"),
     ]
     async with w.db.read() as tx:  # the contact request went to the coach at once, the rest wait
         assert await tx.scalar("SELECT COUNT(*) FROM signals WHERE delivered_at IS NULL") == 5
@@ -127,11 +134,31 @@ async def test_each_answer_with_sharing_consent_raises_only_what_the_participant
     await chat.tap("Thu, Dec 3")
     assert (
         "You asked for help to get there.\n"
-        "You asked for: Interpreter, Travel costs, Someone to come along, Childcare" in chat.last.text
+        "You asked for: Interpreter, Travel costs, Childcare, Someone to come along" in chat.last.text
     )
     (row,) = await appointment_rows(w)
     assert set(row) >= {"answer", "help_needs", "outcome"}
     assert not {"attended", "no_show", "missed"} & set(row)  # nothing can say whether anyone went
+
+
+async def test_the_help_question_acts_only_on_done_and_done_alone_says_what_to_do(w: World) -> None:
+    chat = await enrol(w, share=True)
+    await add(chat, "3.12.", "10:00")
+    await run_until(w, chat, berlin(2026, 12, 2, 18, 0))
+    await chat.tap("🤝 I need help to get there")
+    assert "You can choose more than one" in chat.last.text
+    await chat.tap("Done")
+    assert chat.last.text.startswith("You have not chosen anything yet.")
+    assert "Done" in chat.last.labels
+    await chat.tap("Childcare")
+    await chat.tap("Interpreter")
+    assert chat.last.labels[:2] == ["✅ Interpreter", "✅ Childcare"]
+    assert await signal_rows(w) == []
+    (row,) = await appointment_rows(w)
+    assert row["help_needs"] == "[]"  # nothing stored before Done
+    await chat.tap("Done")
+    assert await signal_rows(w) == [("help_to_get_there", "interpreter"), ("help_to_get_there", "childcare")]
+    assert (await chat.tap("Done"))[0].text.startswith("You have already asked for this")
 
 
 async def test_cant_come_then_remove_it_from_the_list(w: World) -> None:
@@ -162,6 +189,7 @@ async def test_answers_without_sharing_consent_store_no_signal_and_say_so(w: Wor
     assert chat.last.text.startswith("Thank you for telling me. Please ask the office for a new date.")
     await chat.tap("🤝 I need help to get there")
     await chat.tap("Travel costs")
+    await chat.tap("Done")
     assert "Please ask your coach or the office for this help: Travel costs." in chat.last.text
     await chat.tap("🙁 I can't come")
     assert "📞 Please ask my coach to contact me" not in chat.last.labels  # it could not reach anyone
@@ -299,3 +327,37 @@ async def test_restart_before_the_sweep_sends_within_the_grace_window_only(w: Wo
     async with w.db.read() as tx:
         expired = await due.for_participant(tx, who.id, status="expired")
     assert [row.due_at for row in expired] == [berlin(2026, 12, 3, 8, 0)]
+
+
+async def test_after_i_cant_come_or_a_new_date_nobody_asks_how_it_went(w: World) -> None:
+    chat = await enrol(w, share=False)
+    await add(chat, "3.12.", "10:00")
+    await add(chat, "4.12.", "10:00")
+    await add(chat, "7.12.", "10:00")
+    await run_until(w, chat, berlin(2026, 12, 2, 18, 0))
+    await chat.tap("🙁 I can't come")
+    arrived = await run_until(w, chat, berlin(2026, 12, 3, 18, 0))
+    await chat.tap("📅 I need a new date")
+    arrived += await run_until(w, chat, berlin(2026, 12, 8, 12, 0))
+    followups = [plain(shown.text) for _, shown in arrived if "How did your appointment go" in shown.text]
+    assert followups == ["How did your appointment go (Doctor, Mon, Dec 7)? Only you will see your answer."]
+
+
+async def test_without_a_coach_no_answer_points_to_sharing_in_privacy(w: World) -> None:
+    """Nobody could be told: the answers say so, and do not suggest allowing signals in /privacy."""
+    chat = w.chat(1003, "en")
+    await chat.send("/start " + await w.invitation(coach=False))
+    await chat.tap("English")
+    await chat.tap("Yes, I agree")
+    await chat.tap("No")
+    await chat.tap("Set up later")
+    await add(chat, "3.12.", "10:00")
+    await run_until(w, chat, berlin(2026, 12, 2, 18, 0))
+    await chat.tap("📅 I need a new date")
+    assert "You are not connected with a coach in this companion, so nobody is told." in chat.last.text
+    assert "/privacy" not in chat.last.text
+    await chat.tap("🤝 I need help to get there")
+    await chat.tap("Childcare")
+    await chat.tap("Done")
+    assert "/privacy" not in chat.last.text and "not connected with a coach" in chat.last.text
+    assert await w.count("signals") == 0

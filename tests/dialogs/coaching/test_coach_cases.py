@@ -215,7 +215,7 @@ async def test_alerts_settings_change_the_digest_and_quiet_hours(w: World, coach
 
 async def test_coach_help_language_and_participant_commands(coach: Chat) -> None:
     await coach.send("/help")
-    help_text = coach.seen[-2].text
+    help_text = coach.last.text
     assert help_text.startswith("This is your coach access.")
     for name in ("/cases", "/case", "/invite", "/alerts", "/language"):
         assert name in help_text

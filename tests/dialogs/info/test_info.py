@@ -18,6 +18,23 @@ from storage import invitations
 from tests.harness import Chat, World
 
 
+async def read_topic(chat: Chat, title: str, locale: str = "en", too_long: list[str] | None = None) -> str:
+    """Tap a topic and read all its pages (each at most a phone screen, "Next ▶" to the next); pages
+    longer than that are noted in `too_long` if given, else they fail the test."""
+    pages = [(await chat.tap(title))[-1]]
+    more = Translator(locale)("Next ▶")
+    while more in pages[-1].labels:
+        pages.append((await chat.tap(more))[-1])
+    long = [
+        f"{locale} {title}: {len(page.text)} {page.text[:60]!r}" for page in pages if len(page.text) > 600
+    ]
+    if too_long is None:
+        assert long == []
+    else:
+        too_long += long
+    return "\n\n".join(page.text for page in pages)
+
+
 async def enrol_in(w: World, chat: Chat, region: str | None, language: str = "English") -> None:
     async with w.db.transaction() as tx:
         code = (await invitations.create(tx, w.clock.now(), timedelta(days=14), region=region)).code
@@ -39,8 +56,7 @@ async def test_info_lists_every_topic_and_shows_help_in_the_region_of_the_invita
     assert "📍 Region: " + content().region_name("bochum", "en") in chat.last.labels
     addiction = content().topic("mental_health", "en")
     assert addiction is not None
-    await chat.tap(addiction.value.title)
-    shown = "\n".join(s.text for s in chat.seen[-3:])
+    shown = await read_topic(chat, addiction.value.title)
     bochum = [e for e in content().entries("mental_health", "en", "bochum").value if e.region == "bochum"]
     assert bochum and bochum[0].name in shown
     assert "0800 111 0 111" in shown  # the national crisis line is there too
@@ -165,8 +181,7 @@ async def test_an_arabic_reader_is_told_when_a_local_entry_is_in_german(
     await chat.send("/info")
     debts = loaded.topic("debts", "ar")
     assert debts is not None
-    await chat.tap(debts.value.title)
-    shown = "\n\n".join(s.text for s in chat.seen[-3:])
+    shown = await read_topic(chat, debts.value.title, "ar")
     entries = loaded.entries("debts", "ar", "bochum").value
     assert any(e.lang != "ar" for e in entries)
     assert _untranslated_entries_are_marked(shown, entries, "ar") == [], chat.transcript()
@@ -177,7 +192,23 @@ async def test_shipped_local_help_is_arabic_or_marked_in_every_topic(w: World) -
     await enrol_in_arabic(w, chat, "bochum")
     for topic in content().topics("ar").value:
         await chat.send("/info")
-        await chat.tap(topic.title)
-        shown = "\n\n".join(s.text for s in chat.seen[-3:])
+        shown = await read_topic(chat, topic.title, "ar")
         entries = content().entries(topic.key, "ar", "bochum").value
         assert _untranslated_entries_are_marked(shown, entries, "ar") == [], (topic.key, chat.transcript())
+
+
+@pytest.mark.parametrize("region", [None, "bochum", "leverkusen", "uckermark", "berlin-lichtenberg"])
+async def test_every_topic_page_fits_a_phone_screen_in_every_language(w: World, region: str | None) -> None:
+    """A topic with its local help comes in pages of at most 600 characters, in every shipped language."""
+    from dialogs.info.schema import SHIPPED_LANGUAGES
+
+    chat, too_long = w.chat(), list[str]()
+    await enrol_in(w, chat, region)
+    for lang in SHIPPED_LANGUAGES:
+        await chat.send(f"/language {lang}")
+        for topic in content().topics(lang).value:
+            await chat.send("/info")
+            shown = await read_topic(chat, topic.title, lang, too_long)
+            for entry in content().entries(topic.key, lang, region).value:
+                assert entry.name in shown, (lang, topic.key, entry.name)
+    assert too_long == [], "\n".join(too_long)

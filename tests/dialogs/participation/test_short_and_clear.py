@@ -74,3 +74,34 @@ async def test_back_to_the_menu_shows_the_whole_menu_once(w: World, enrolled: Ch
     await enrolled.send("/pause")
     await enrolled.tap("3 days")
     assert enrolled.last.labels == ["🆘 Help now", "☰ Menu"]  # after an action: the short line again
+
+
+async def test_turning_sharing_on_in_privacy_asks_in_the_same_short_messages(w: World) -> None:
+    from tests.dialogs.appointment_helpers import enrol
+
+    chat = await enrol(w, share=False)
+    await chat.send("/privacy")
+    await chat.tap("Turn on: Short signals for your coach")
+    asked, signals = chat.seen[-2:]
+    assert all(len(s.text) <= SCREEN for s in (asked, signals))
+    assert asked.labels == [] and signals.labels == ["Yes", "No"]
+    scope = consent_texts.SCOPE_BY_KEY["sharing"]
+    assert asked.text + "\n\n" + signals.text == consent_texts.question(
+        Translator("en"), scope, "Jobcenter Musterstadt"
+    )
+
+
+async def test_back_to_the_menu_from_appointments_shows_the_menu_like_the_other_features(
+    w: World, enrolled: Chat
+) -> None:
+    for command in ("/appointments", "/pause"):
+        await enrolled.send(command)
+        await enrolled.tap("Back to the menu" if command == "/appointments" else "Cancel")
+        assert enrolled.last.labels[0] == "🆘 Help now"
+        assert "📅 Appointments" in enrolled.last.labels and "🔒 Privacy" in enrolled.last.labels
+
+
+async def test_help_now_comes_first_on_every_menu_and_submenu(w: World, enrolled: Chat) -> None:
+    for command in ("/appointments", "/info", "/settings", "/privacy"):
+        await enrolled.send(command)
+        assert enrolled.last.labels[0] == "🆘 Help now", command

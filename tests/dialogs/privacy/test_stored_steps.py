@@ -13,7 +13,7 @@ async def test_privacy_steps_named_with_their_data_still_lead_somewhere(
     organisation = await w.organisation()
     await stored_at(enrolled, "privacy", f"confirm:sharing@{organisation}")
     await enrolled.send("hi")
-    assert enrolled.last.text.startswith("May I share short signals with Jobcenter Musterstadt?")
+    assert enrolled.seen[-2].text.startswith("May I share short signals with Jobcenter Musterstadt?")
     await enrolled.tap("Yes")
     assert "Done. “Short signals for your coach” is now on." in enrolled.texts()
     for step in (f"org:{organisation}", f"unlink:{organisation}"):
