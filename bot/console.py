@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.delivery import Result, SendResult
+from bot.pictures.sending import PictureRenderer, png_name
 from dialogs.core.events import Event, EventKind
+from dialogs.pictures.spec import is_picture
 from storage.outbox import OutboxMessage
 
 CONSOLE_CHAT_ID = 0  # never a Telegram chat id
@@ -20,9 +22,10 @@ CONSOLE_CHAT_ID = 0  # never a Telegram chat id
 class ConsoleSender:
     """Prints messages; remembers the numbered buttons of the latest one that had any."""
 
-    def __init__(self, out: TextIO, files_dir: Path) -> None:
+    def __init__(self, out: TextIO, files_dir: Path, pictures: PictureRenderer | None = None) -> None:
         self.out = out
         self.files_dir = files_dir
+        self.pictures = pictures or PictureRenderer(None)
         self.choices: list[str] = []
 
     async def send(self, message: OutboxMessage) -> SendResult:
@@ -31,7 +34,15 @@ class ConsoleSender:
             self.choices = [token for line in message.buttons for _, token in line]
             labels = [label for line in message.buttons for label, _ in line]
             lines += [f"  {number}) {label}" for number, label in enumerate(labels, start=1)]
-        if message.attachment is not None:
+        if is_picture(message.attachment):
+            assert message.attachment is not None
+            png = await self.pictures.png(message.attachment)
+            if png is None:
+                return SendResult(Result.REJECTED, error="picture")  # the text version follows
+            path = self.files_dir / png_name(message.attachment)
+            path.write_bytes(png)
+            lines.append(f"  [picture saved: {path}]")
+        elif message.attachment is not None:
             path = self.files_dir / message.attachment.filename
             path.write_bytes(message.attachment.content)
             lines.append(f"  [file saved: {path}]")

@@ -23,6 +23,7 @@ from bot.ops import systemd
 from bot.ops.listener import serving_http
 from bot.ops.metrics import Contact, MeteredSender, Metrics
 from bot.ops.readiness import Readiness
+from bot.pictures.sending import PictureRenderer
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
 from bot.webhooks import RoutingSender, WebhookSender
@@ -219,7 +220,7 @@ async def _serve_telegram(
         .get_updates_request(PollRequest(core.engine.clock, ops.tracker))
         .build()
     )
-    sender.target = TelegramSender(application.bot)
+    sender.target = TelegramSender(application.bot, PictureRenderer.configured(settings.picture_font))
 
     async def handle(update: Update) -> bool:
         ops.contact.seen()  # polled or posted: Telegram reached us
@@ -332,7 +333,7 @@ async def run_console(
     chat_id: int = CONSOLE_CHAT_ID,
     files_dir: Path | None = None,
 ) -> None:
-    sender = ConsoleSender(stdout, files_dir or Path.cwd())
+    sender = ConsoleSender(stdout, files_dir or Path.cwd(), PictureRenderer.configured(settings.picture_font))
     limits = Limits(global_rate=1000, per_chat_interval=0)
     async with open_core(settings, sender, limits=limits) as core:
         await core.worker.recover()

@@ -164,6 +164,11 @@ class Settings(BaseSettings):
     web_session_hours: int = Field(
         12, ge=1, le=24 * 7, description="Hours after login when a web session ends however busy."
     )
+    picture_font: Path | None = Field(
+        None,
+        description="TrueType font for the participants' pictures (/myweek, /appointments); default DejaVu "
+        "Sans from the Debian package fonts-dejavu-core.",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -16,10 +16,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery import Result, SendResult
+from bot.pictures.sending import PictureRenderer, png_name
 from bot.telegram_http import AnswerLost, KeepAliveRequest, NotConnected
 from dialogs.core.clock import Clock
 from dialogs.core.events import Event, EventKind
 from dialogs.crisis.detection import is_crisis_input
+from dialogs.pictures.spec import is_picture
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -144,8 +146,9 @@ class PollRequest(KeepAliveRequest):
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pictures: PictureRenderer | None = None) -> None:
         self.bot = bot
+        self.pictures = pictures or PictureRenderer.configured()
 
     async def _send_text(self, message: OutboxMessage) -> None:
         """sendMessage with python-telegram-bot's request machinery and error mapping, but without building
@@ -162,9 +165,27 @@ class TelegramSender:
         # Bot API method names are case-insensitive; this spelling keeps PTB from suggesting send_message.
         await self.bot.do_api_request("sendmessage", api_kwargs=arguments)
 
+    async def _send_picture(self, message: OutboxMessage) -> bool:
+        """sendPhoto with the PNG drawn now (in a thread); False when it cannot be drawn."""
+        assert message.attachment is not None
+        png = await self.pictures.png(message.attachment)
+        if png is None:
+            return False
+        await self.bot.send_photo(
+            message.chat_id,
+            photo=InputFile(png, filename=png_name(message.attachment)),
+            caption=message.text[:CAPTION_LIMIT] or None,
+            reply_markup=keyboard(message),
+        )
+        return True
+
     async def send(self, message: OutboxMessage) -> SendResult:
         try:
-            if message.attachment is not None:
+            if is_picture(message.attachment):
+                if not await self._send_picture(message):
+                    # Given up, not retried: the text version is the next message to this chat.
+                    return SendResult(Result.REJECTED, error="picture")
+            elif message.attachment is not None:
                 caption = message.text if len(message.text) <= CAPTION_LIMIT else None
                 if caption is None and message.text:
                     await self.bot.send_message(message.chat_id, message.text)

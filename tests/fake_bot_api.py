@@ -2286,6 +2286,8 @@ class FakeBotApi:
         content: dict[str, Any] = {}
         if name == "photo":
             size = len(stored.data) if stored.data is not None else None
+            if stored.data is not None:
+                _check_photo(stored.data)
             content["photo"] = [
                 {
                     "file_id": stored.file_id,
@@ -2311,6 +2313,24 @@ class FakeBotApi:
             raise _bad_request("wrong parameter action in request")
         self.chat_actions.append((chat_id, action))
         return True
+
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def _check_photo(data: bytes) -> None:
+    """Telegram's rules for an uploaded photo (Bot API, sendPhoto): at most 10 MB, width and height
+    together at most 10000, their ratio at most 20. PNG sizes are read from the IHDR chunk; a JPEG is
+    taken as it is; anything else is not an image Telegram can process."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise _bad_request("PHOTO_INVALID_DIMENSIONS")
+    if data.startswith(b"\xff\xd8\xff"):
+        return
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        raise _bad_request("IMAGE_PROCESS_FAILED")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not width or not height or width + height > 10000 or max(width, height) / min(width, height) > 20:
+        raise _bad_request("PHOTO_INVALID_DIMENSIONS")
 
 
 def _as_list(value: Any) -> list[dict[str, Any]]:

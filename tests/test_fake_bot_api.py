@@ -283,8 +283,8 @@ async def test_send_document_and_photo_are_recorded_and_downloadable(api: FakeBo
         telegram_file = await bot.get_file(message.document.file_id)
         assert bytes(await telegram_file.download_as_bytearray()) == content
         api.reset_limits()
-        photo = await bot.send_photo(3, photo=b"\x89PNG fake", caption="Bild")
-        assert photo.photo and photo.photo[-1].file_size == 9
+        photo = await bot.send_photo(3, photo=PNG_2X1, caption="Bild")
+        assert photo.photo and photo.photo[-1].file_size == len(PNG_2X1)
     document, picture = api.messages_to(3)
     assert (document.method, document.document_filename, document.document_bytes) == (
         "sendDocument",
@@ -292,7 +292,31 @@ async def test_send_document_and_photo_are_recorded_and_downloadable(api: FakeBo
         content,
     )
     assert document.text == "Dein Bericht"
-    assert (picture.method, picture.document_bytes, picture.text) == ("sendPhoto", b"\x89PNG fake", "Bild")
+    assert (picture.method, picture.document_bytes, picture.text) == ("sendPhoto", PNG_2X1, "Bild")
+
+
+def png(width: int, height: int) -> bytes:
+    """The start of a PNG file as far as Telegram's size check reads it (signature and IHDR)."""
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + len(header).to_bytes(4, "big") + b"IHDR" + header + b"\0\0\0\0"
+
+
+PNG_2X1 = png(2, 1)
+
+
+@pytest.mark.parametrize(
+    ("photo", "error"),
+    [
+        (b"not an image at all", "IMAGE_PROCESS_FAILED"),
+        (png(9000, 1001), "PHOTO_INVALID_DIMENSIONS"),
+        (png(2100, 100), "PHOTO_INVALID_DIMENSIONS"),
+    ],
+)
+async def test_a_photo_telegram_could_not_show_is_refused(api: FakeBotApi, photo: bytes, error: str) -> None:
+    async with make_bot(api) as bot:
+        with pytest.raises(BadRequest, match=f"(?i){error}"):
+            await bot.send_photo(3, photo=photo)
+    assert api.messages_to(3) == []
 
 
 async def test_per_chat_limit() -> None:

@@ -33,6 +33,7 @@ APPOINTMENTS = StepFlow(
             choices={
                 "open": list_and_view.open_one,
                 "add": list_and_view.add,
+                "picture": list_and_view.send_picture,
                 "defaults": reminder_choices.choose_usual,
                 "back": _to_menu,
             },

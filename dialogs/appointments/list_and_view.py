@@ -33,9 +33,10 @@ from dialogs.appointments.wording import (
 )
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
-from dialogs.core.flow import STAY, ChoiceHandler, Go, Next
+from dialogs.core.flow import DONE, STAY, ChoiceHandler, Go, Next
 from dialogs.core.turn import Turn
 from dialogs.participation.menu import sos_choice
+from dialogs.pictures import appointments_picture
 from storage import appointments
 from storage.appointments import Appointment
 
@@ -73,6 +74,8 @@ async def show_list(turn: Turn) -> None:
         [sos_choice(turn)],
         *[[Choice(one_line(tr, a), act("open", a.id))] for a in coming[:LIST_LIMIT]],
     ]
+    if appointments_picture.appointments_picture(tr, turn.now, coming) is not None:
+        choices.append([Choice(tr("📅 As a picture"), act("picture"))])
     choices.append([Choice(tr("➕ Add an appointment"), act("add"))])
     choices.append([Choice(tr("🔔 My usual reminders"), act("defaults"))])
     choices.append([Choice(tr("Back to the menu"), act("menu"))])
@@ -82,6 +85,17 @@ async def show_list(turn: Turn) -> None:
 async def open_one(turn: Turn, action: Action) -> Next:
     appointment_id = action.number()
     return STAY if appointment_id is None else to_view(appointment_id)
+
+
+async def send_picture(turn: Turn, action: Action) -> Next:
+    """The next two weeks as a calendar picture; the list and its buttons stay where they are."""
+    coming = await appointments.upcoming(turn.tx, turn.person.id, turn.now)
+    picture = appointments_picture.appointments_picture(turn.tr, turn.now, coming)
+    if picture is None:  # the last one of the two weeks began meanwhile
+        turn.say(turn.tr("You have no appointments in the next two weeks."))
+        return STAY
+    turn.say(appointments_picture.caption(turn.tr), attachment=picture.attachment())
+    return DONE
 
 
 async def add(turn: Turn, action: Action) -> Next:

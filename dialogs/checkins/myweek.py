@@ -2,7 +2,8 @@
 
 Days come from the raw reports (while they are kept), weeks from the weekly aggregates (kept until the
 person leaves). Mood only: a face per day, and per week the face of the middle answer with a bar of
-the average.
+the average. Before the text comes a picture of the last four weeks (`dialogs/pictures/mood_picture.py`):
+a face per day's mood and a tick per check-in answered; the text stays for screen readers.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from datetime import date, datetime, time, timedelta
 
 from dialogs.core.flow import show_current
 from dialogs.core.turn import Turn
+from dialogs.pictures.mood_picture import DAYS as PICTURE_DAYS
+from dialogs.pictures.mood_picture import caption, mood_picture
 from dialogs.questionnaires.questionnaire import ScaleItem, named
 from dialogs.questionnaires.selfreport import FORM, MOOD, may_store
-from storage import selfreports
+from storage import checkins, selfreports
 
 DAYS = 7
 WEEKS = 8
@@ -61,15 +64,23 @@ async def myweek_command(turn: Turn, args: str) -> None:
     tr, pid = turn.tr, turn.person.id
     today = turn.now.astimezone(tr.timezone).date()
     first_day = today - timedelta(days=DAYS - 1)
-    start = datetime.combine(first_day, time(0), tzinfo=tr.timezone)
+    picture_day = today - timedelta(days=PICTURE_DAYS - 1)
+    start = datetime.combine(picture_day, time(0), tzinfo=tr.timezone)
     by_day: dict[date, int] = {}
     for report in await selfreports.since(turn.tx, pid, start):
         mood = report.answers.get(MOOD)
         if isinstance(mood, int):
             by_day[report.local_date] = mood  # the day's last answer
     weeks = await selfreports.weeks(turn.tx, pid, WEEKS)
+    answered = await checkins.answered_between(turn.tx, pid, picture_day, today)
+    picture = mood_picture(tr, today, by_day, [checkin.day for checkin in answered])
+    if picture is not None:
+        turn.say(caption(tr), attachment=picture.attachment())
+    checkin_days = len({checkin.day for checkin in answered})
+    checkin_line = tr("Days with check-in answers in the last four weeks: {n}", n=checkin_days)
     if not by_day and not weeks:
-        turn.say(tr("You have no saved reports yet. With /report you can tell me how you are."))
+        text = tr("You have no saved reports yet. With /report you can tell me how you are.")
+        turn.say(text + ("\n\n" + checkin_line if checkin_days else ""))
         await show_current(turn)
         return
     lines = [tr("📈 How you have been. Only you can see this."), "", tr("The last 7 days:")]
@@ -90,6 +101,8 @@ async def myweek_command(turn: Turn, args: str) -> None:
                 lines.append(f"{label}: {NO_ANSWER} ({reports})")
                 continue
             lines.append(f"{label}: {face(middle)} {bar(mean)} {tr.number(round(mean, 1))} ({reports})")
+    if checkin_days:
+        lines += ["", checkin_line]
     if not await may_store(turn):
         lines += ["", tr("Storing your answers is turned off now, so new reports are not added here.")]
     turn.say("\n".join(lines))
