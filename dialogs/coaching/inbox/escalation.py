@@ -63,7 +63,11 @@ def working_deadline(start: datetime, settings: TeamSettings) -> datetime:
 
 
 async def plan_escalation(tx: Tx, organisation_id: int, item_id: int, at: datetime, now: datetime) -> None:
+    """A due row at the deadline in each team chat; a coach without a chat gets none (no sweep would ever
+    run it, so it would wait for ever): their team escalates after each sweep all the same."""
     for coach in await coaches.team(tx, organisation_id):
+        if coach.chat_id is None:
+            continue
         await due.schedule_for_coach(
             tx,
             coach_id=coach.id,
