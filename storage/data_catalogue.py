@@ -79,17 +79,18 @@ KEPT = Retention(
 )
 
 
-
 def _period(setting: str | None, en: str, de: str) -> Retention:
     return Retention(setting, Text(en, de))
 
 
-# fmt: off  (one table in a few lines: health data?, basis, category, purpose, retention)
+# One table in a few lines: name, health data?, basis, category, purpose, retention.
+# fmt: off
 CATALOGUE: tuple[Table, ...] = (
     Table("participants", True, Basis.CONSENT,  # taking part in such a programme is itself health data
           Text("pseudonym, Telegram chat id, language, time zone, help region, status and its time",
                "Pseudonym, Telegram-Chat-ID, Sprache, Zeitzone, Hilfe-Region, Status und dessen Zeitpunkt"),
-          Text("deliver messages in the person's language", "Nachrichten in der Sprache der Person zustellen"),
+          Text("deliver messages in the person's language",
+               "Nachrichten in der Sprache der Person zustellen"),
           AS_PARTICIPANT),
     Table("consents", True, Basis.CONSENT,
           Text("each consent: scope, yes/no, text version and SHA-256 of the text shown, language, time, "
@@ -111,7 +112,8 @@ CATALOGUE: tuple[Table, ...] = (
     Table("signal_rules", True, Basis.CONSENT,
           Text("the person's own rules for their coach (no check-in for N days, low mood)",
                "eigene Regeln der Person für die Fachkraft (N Tage kein Check-in, niedrige Stimmung)"),
-          Text("raise only the signals the person asked for", "nur die Signale auslösen, die die Person will"),
+          Text("raise only the signals the person asked for",
+               "nur die Signale auslösen, die die Person will"),
           AS_PARTICIPANT),
     Table("checkins", True, Basis.CONSENT,
           Text("check-in answers, coded (never free text)", "Check-in-Antworten, codiert (nie Freitext)"),
@@ -133,7 +135,8 @@ CATALOGUE: tuple[Table, ...] = (
           Text("appointments: kind (e.g. doctor, therapy), time, place and note encrypted, one-tap answers",
                "Termine: Art (z. B. Arzt, Therapie), Zeit, Ort und Notiz verschlüsselt, Ein-Tipp-Antworten"),
           Text("reminders and the calendar file", "Erinnerungen und Kalenderdatei"),
-          _period("retention_days", "until {days} days after the appointment; removing one deletes it at once",
+          _period("retention_days",
+                  "until {days} days after the appointment; removing one deletes it at once",
                   "bis {days} Tage nach dem Termin; Entfernen löscht ihn sofort")),
     Table("signals", True, Basis.CONSENT,
           Text("summary signals: a kind from a fixed catalogue, a coarse category, time, organisation",
@@ -178,12 +181,14 @@ CATALOGUE: tuple[Table, ...] = (
           _period("outbox_days", "content cleared when sent or given up; the empty row {days} days",
                   "Inhalt beim Senden oder Aufgeben geleert; die leere Zeile {days} Tage")),
     Table("button_tokens", False, Basis.SECURITY,
-          Text("random button tokens bound to a chat", "zufällige Schaltflächen-Token, an einen Chat gebunden"),
+          Text("random button tokens bound to a chat",
+               "zufällige Schaltflächen-Token, an einen Chat gebunden"),
           Text("map a tap to its action; refuse forged taps",
                "einen Tipp seiner Aktion zuordnen; gefälschte ablehnen"),
           _period(None, "until they expire (at most 30 days)", "bis sie ablaufen (höchstens 30 Tage)")),
     Table("handled_updates", False, Basis.SECURITY,
-          Text("ids of handled Telegram updates (no content)", "IDs verarbeiteter Telegram-Updates (kein Inhalt)"),
+          Text("ids of handled Telegram updates (no content)",
+               "IDs verarbeiteter Telegram-Updates (kein Inhalt)"),
           Text("a redelivered update changes nothing", "ein erneut zugestelltes Update ändert nichts"),
           _period(None, "7 days", "7 Tage")),
     Table("start_attempts", False, Basis.SECURITY,
@@ -195,7 +200,8 @@ CATALOGUE: tuple[Table, ...] = (
     Table("invitations", False, Basis.CONSENT,
           Text("SHA-256 of the code, times, region, coach, the participant who used it",
                "SHA-256 des Codes, Zeiten, Region, Fachkraft, die Person, die sie nutzte"),
-          Text("single use; the evaluation counts enrolments", "Einmalnutzung; die Auswertung zählt Anmeldungen"),
+          Text("single use; the evaluation counts enrolments",
+               "Einmalnutzung; die Auswertung zählt Anmeldungen"),
           _period(None, "kept; the link to the participant is cleared at erasure (then not personal)",
                   "aufbewahrt; die Verbindung zur Person wird bei der Löschung entfernt")),
     Table("organisations", False, Basis.STAFF,
