@@ -16,6 +16,7 @@ from bot.commands import (
     locales,
     maintenance,
     organisations,
+    privacy_record,
     service,
     stats,
     status,
@@ -41,6 +42,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     organisations.declare,
     coaches.declare,
     audit.declare,
+    privacy_record.declare,
     stats.declare,
     locales.declare,
 )
