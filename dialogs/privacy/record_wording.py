@@ -378,12 +378,16 @@ def measures(
             "können.",
         ),
         Text(
-            "Transport: Telegram's Bot API over HTTPS; webhooks to organisations over HTTPS only (plain "
-            "HTTP only "
-            "to this machine), each post signed with HMAC-SHA256 under the organisation's secret.",
-            "Transport: Bot API von Telegram über HTTPS; Webhooks an Organisationen nur über HTTPS (HTTP "
-            "nur an "
-            "diesen Rechner), jede Sendung mit HMAC-SHA256 unter dem Schlüssel der Organisation signiert.",
+            "Transport: to Telegram through the Bot API address in section 6 (`https://` by default); "
+            "webhooks to "
+            "organisations over HTTPS only (plain HTTP only to this machine), each post signed with "
+            "HMAC-SHA256 "
+            "under the organisation's secret.",
+            "Transport: zu Telegram über die Bot-API-Adresse in Abschnitt 6 (standardmäßig `https://`); "
+            "Webhooks "
+            "an Organisationen nur über HTTPS (HTTP nur an diesen Rechner), jede Sendung mit HMAC-SHA256 "
+            "unter "
+            "dem Schlüssel der Organisation signiert.",
         ),
         Text(
             "Rights of the data subject: /mydata (everything stored, as a file), /privacy (each consent, its "
