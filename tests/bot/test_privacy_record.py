@@ -144,7 +144,9 @@ def test_html_escapes_what_comes_from_the_database(installation: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
 
 
-def test_without_a_database_it_says_so_and_creates_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_database_it_says_so_and_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COMPANION_DATABASE", str(tmp_path / "missing.db"))
     assert main(["privacy", "record"]) == 3
@@ -158,8 +160,9 @@ def test_the_committed_demo_record_is_what_the_code_generates(installation: Path
     generated = record(installation, lang)
     if os.environ.get(REGENERATE):
         committed.write_text(generated, encoding="utf-8")
+    command = f"{REGENERATE}=1 uv run pytest tests/bot/test_privacy_record.py"
     assert committed.read_text(encoding="utf-8") == generated, (
-        f"{committed.name} is out of date: run `{REGENERATE}=1 uv run pytest tests/bot/test_privacy_record.py`"
+        f"{committed.name} is out of date: run `{command}`"
     )
 
 
@@ -174,6 +177,7 @@ def test_every_test_the_dpia_cites_exists(document: str) -> None:
     missing = []
     for path, name in cited:
         source = ROOT / path
-        if not source.exists() or not re.search(rf"^\s*(async )?def {name}\(", source.read_text("utf-8"), re.M):
+        defined = rf"^\s*(async )?def {name}\("
+        if not source.exists() or not re.search(defined, source.read_text("utf-8"), re.M):
             missing.append(f"{path}::{name}")
     assert missing == []
