@@ -25,7 +25,11 @@ from dialogs.questionnaires import questionnaire
 
 ROOT = LOCALES_DIR.parent
 KEYWORDS = {"tr": None, "N_": None, "ngettext": (1, 2)}
-METHOD_MAP = [("bot/**.py", "python"), ("dialogs/**.py", "python")]
+METHOD_MAP = [
+    ("bot/**.py", "python"),
+    ("dialogs/**.py", "python"),
+    ("bot/web/templates/**.html", "jinja2"),  # the web case view: tr(...) and ngettext(...)
+]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

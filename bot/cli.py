@@ -20,6 +20,7 @@ from bot.commands import (
     service,
     stats,
     status,
+    webhooks,
 )
 from bot.commands.parsing import Handler, Subparsers
 from bot.settings import SettingsError, load_settings, settings_table
@@ -40,6 +41,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     maintenance.declare_keys,
     maintenance.declare_purge,
     organisations.declare,
+    webhooks.declare,
     coaches.declare,
     audit.declare,
     privacy_record.declare,

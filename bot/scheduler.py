@@ -51,6 +51,7 @@ class Scheduler:
         timing: Timing | None = None,
         on_first_sweep: Callable[[], None] | None = None,
         heartbeat: Callable[[], Awaitable[None]] | None = None,
+        after_sweep: Callable[[datetime], Awaitable[object]] | None = None,
     ) -> None:
         self.db = db
         self.engine = engine
@@ -60,6 +61,7 @@ class Scheduler:
         self.swept = 0
         self._on_first_sweep = on_first_sweep
         self._heartbeat = heartbeat
+        self._after_sweep = after_sweep  # the team inbox's escalation and e-mail (issue 16)
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[object]] = set()
         self._first_done = asyncio.Event()
@@ -158,6 +160,8 @@ class Scheduler:
             await asyncio.sleep(0)  # let the outbox worker and incoming updates in between batches
         self.sweeps += 1
         self.swept += handled
+        if self._after_sweep is not None:
+            await self._after_sweep(self.clock.now())
         if self.sweeps == 1:
             log.info("first sweep done: %d due rows in %.3f s", handled, time.monotonic() - started)
             self._first_done.set()

@@ -20,7 +20,9 @@ from bot.crisis_fallback import Dispatcher
 from bot.delivery import Limits, OutboxWorker, Sender, SendResult
 from bot.scheduler import Scheduler, Timing
 from bot.settings import Settings
+from bot.web.app import serving_web
 from bot.webhooks import RoutingSender, WebhookSender
+from dialogs.coaching.inbox.jobs import inbox_work
 from dialogs.core.clock import Clock, SystemClock
 from dialogs.core.engine import Engine
 from dialogs.core.flow import PARTICIPANTS
@@ -108,7 +110,12 @@ async def open_core(
                     await meta.put(tx, "last_poll_at", to_db(poll.last_success))
 
         timing = Timing(sweep_seconds=settings.sweep_seconds)
-        scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat)
+        smtp = settings.smtp()
+
+        async def inbox(now: datetime) -> object:
+            return await inbox_work(db, smtp, now)
+
+        scheduler = Scheduler(db, engine, clock, timing, heartbeat=heartbeat, after_sweep=inbox)
         scheduler.start()
         try:
             yield Core(db, engine, worker, scheduler, dispatcher)
@@ -142,7 +149,12 @@ async def run_telegram(
     clock = SystemClock()
     tracker = PollTracker()
     sender = DeferredSender()
-    async with open_core(settings, sender, clock, poll=tracker) as core:
+    if settings.web_address() is not None:
+        settings.web_public_url()  # a wrong web setting stops the start, before anything is opened
+    async with (
+        open_core(settings, sender, clock, poll=tracker) as core,
+        serving_web(settings, core.db, clock),
+    ):
         await core.scheduler.first_sweep_done(FIRST_SWEEP_WAIT)
         await _serve_telegram(core, settings, token, stop, webhook, sender, tracker)
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.coaching.inbox.mail import SmtpSettings
 from dialogs.core.config import INFO_CONTENT_ROOT, EngineConfig
 from dialogs.core.i18n import shipped_locales
 from storage.sealing import check_key
 
 ENV_PREFIX = "COMPANION_"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class SettingsError(Exception):
@@ -100,6 +103,39 @@ class Settings(BaseSettings):
         le=1000,
         description="Participants per coach; above it the coach and `companion status` warn.",
     )
+    # The team inbox's notifications to coaches' work e-mail (issue 16, brief 16b). Off while smtp_host is
+    # unset. The mail says only that there is something new, with the web case view's inbox address.
+    smtp_host: str | None = Field(
+        None, description="SMTP server for coaches' e-mail notifications (off if unset)."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(True, description="Use STARTTLS on the SMTP connection.")
+    smtp_username: str | None = Field(None, description="SMTP login name (none: no login).")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (secret).")
+    smtp_sender: str | None = Field(None, description="From address of the notifications.")
+
+    web_listen: str | None = Field(
+        None,
+        description="Address and port of the web case view for coaches, e.g. 127.0.0.1:8081 "
+        "(off when unset); "
+        "served by `companion run` behind the organisation's reverse proxy.",
+    )
+    web_base_url: str | None = Field(
+        None,
+        description="Public address of the web case view, e.g. https://case.example.org (for setup links; "
+        "http:// only for this machine).",
+    )
+    web_trusted_proxies: str = Field(
+        "127.0.0.1,::1",
+        description="Addresses of the reverse proxy, comma-separated, whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (from anyone else they are ignored).",
+    )
+    web_idle_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="Minutes without a request before a web session ends."
+    )
+    web_session_hours: int = Field(
+        12, ge=1, le=24 * 7, description="Hours after login when a web session ends however busy."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -166,6 +202,61 @@ class Settings(BaseSettings):
                 "  companion run"
             )
         return url
+
+    def web_address(self) -> tuple[str, int] | None:
+        """(host, port) of the web case view, None when it is off."""
+        if not self.web_listen:
+            return None
+        host, _, port = self.web_listen.strip().rpartition(":")
+        host = host.strip("[]")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingsError(
+                f"{ENV_PREFIX}WEB_LISTEN must be HOST:PORT, for example 127.0.0.1:8081 "
+                f"(got {self.web_listen!r})"
+            )
+        return host, int(port)
+
+    def web_public_url(self) -> str:
+        """The web view's public base URL without a trailing slash; http:// only for this machine."""
+        url = (self.web_base_url or "").strip().rstrip("/")
+        address = self.web_address()
+        if not url:
+            if address is None:
+                raise SettingsError(
+                    f"{ENV_PREFIX}WEB_BASE_URL is not set: the public https:// address of the web case "
+                    "view,\n"
+                    "for example https://case.example.org (your reverse proxy forwards it to "
+                    f"{ENV_PREFIX}WEB_LISTEN)."
+                )
+            host, port = address
+            return f"http://{'localhost' if host in LOCAL_HOSTS else host}:{port}"
+        host = urlsplit(url).hostname or ""
+        if url.startswith("https://") or (url.startswith("http://") and host in LOCAL_HOSTS):
+            return url
+        raise SettingsError(
+            f"{ENV_PREFIX}WEB_BASE_URL must start with https:// (http:// only for localhost); got {url!r}"
+        )
+
+    @property
+    def web_proxies(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.web_trusted_proxies.split(",") if part.strip())
+
+    def smtp(self) -> SmtpSettings | None:
+        """The SMTP settings of the notifications, None while they are off.
+
+        The mail's only link is the web case view's inbox, so mail needs the web view on too.
+        """
+        if not self.smtp_host or not self.smtp_sender or self.web_address() is None:
+            return None
+        return SmtpSettings(
+            host=self.smtp_host,
+            sender=self.smtp_sender,
+            case_view_url=self.web_public_url() + "/inbox",
+            port=self.smtp_port,
+            username=self.smtp_username,
+            password=self.smtp_password.get_secret_value() if self.smtp_password else None,
+            starttls=self.smtp_starttls,
+        )
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(

@@ -21,6 +21,7 @@ from dialogs.coaching import (
     commands,
     digests,
 )
+from dialogs.coaching.inbox import escalation
 from dialogs.consent_texts import CHECKINS
 from dialogs.core.flow import ACTIVE, ALL_STANDINGS, COACHES, PARTICIPANTS, Standing
 from dialogs.core.i18n import N_
@@ -122,6 +123,7 @@ DUE = (
     DueKind("nudge", checkin.nudge_due, CHECKINS),
     DueKind(alert_times.DIGEST, digests.digest_due, CHECKINS),
     DueKind(alert_times.HELD, digests.held_due, CHECKINS),
+    DueKind(escalation.ESCALATE, escalation.escalation_due, CHECKINS),
     DueKind("lookback", lookback.lookback_due, CHECKINS),
     DueKind("resume", pause.resume_due, CHECKINS),
 )

@@ -40,6 +40,7 @@ class Coach:
     quiet_end: str
     urgent_in_quiet: bool
     enrolled_at: datetime | None
+    email: str | None = None  # work e-mail for notifications (no participant data ever goes there)
 
     @property
     def active(self) -> bool:
@@ -74,6 +75,7 @@ def _from_row(row: Row) -> Coach:
         quiet_end=row["quiet_end"],
         urgent_in_quiet=bool(row["urgent_in_quiet"]),
         enrolled_at=maybe_from_db(row["enrolled_at"]),
+        email=row["email"],
     )
 
 
@@ -253,3 +255,58 @@ async def over_limit(tx: Tx, limit: int) -> list[tuple[Coach, int]]:
         if coach.active and (size := await caseload_size(tx, coach.id)) > limit:
             found.append((coach, size))
     return found
+
+
+async def set_email(tx: Tx, coach_id: int, email: str | None) -> None:
+    await tx.execute("UPDATE coaches SET email = ? WHERE id = ?", (email, coach_id))
+
+
+# Teams: the coaches of one organisation. A participant's assigned coach is the one they are linked to
+# (the inviting one by default); the colleagues may see the case within what the participant allowed the
+# organisation, and cover.
+
+
+async def team(tx: Tx, organisation_id: int) -> list[Coach]:
+    """The organisation's active coaches."""
+    rows = await tx.all(
+        f"{_SELECT} WHERE coaches.organisation_id = ? AND coaches.status = 'active' ORDER BY coaches.id",
+        (organisation_id,),
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def assigned(tx: Tx, participant_id: int, organisation_id: int) -> list[Coach]:
+    """The participant's assigned (linked) coaches of the organisation."""
+    return [c for c in await coaches_of(tx, participant_id) if c.organisation_id == organisation_id]
+
+
+async def in_team_caseload(tx: Tx, organisation_id: int, participant_id: int) -> bool:
+    """Whether the participant is linked to a coach of the organisation."""
+    found = await tx.scalar(
+        "SELECT 1 FROM coach_links JOIN coaches ON coaches.id = coach_links.coach_id"
+        " WHERE coaches.organisation_id = ? AND coach_links.participant_id = ? LIMIT 1",
+        (organisation_id, participant_id),
+    )
+    return found is not None
+
+
+async def team_caseload(tx: Tx, organisation_id: int) -> list[int]:
+    """The participant ids linked to any coach of the organisation, oldest link first."""
+    rows = await tx.all(
+        "SELECT coach_links.participant_id, MIN(coach_links.linked_at) AS first FROM coach_links"
+        " JOIN coaches ON coaches.id = coach_links.coach_id WHERE coaches.organisation_id = ?"
+        " GROUP BY coach_links.participant_id ORDER BY first, coach_links.participant_id",
+        (organisation_id,),
+    )
+    return [row[0] for row in rows]
+
+
+async def reassign(tx: Tx, participant_id: int, from_coach: int, to_coach: int, now: datetime) -> bool:
+    """Hand one participant over from a coach to a colleague; False when they were not linked."""
+    changed = await tx.execute(
+        "DELETE FROM coach_links WHERE participant_id = ? AND coach_id = ?", (participant_id, from_coach)
+    )
+    if changed == 0:
+        return False
+    await link(tx, participant_id, to_coach, now)
+    return True

@@ -232,10 +232,12 @@ async def mark_retry(tx: Tx, message_id: int, not_before: datetime, error: str) 
 
 
 async def mark_dead(tx: Tx, message_id: int, error: str) -> None:
-    """Give up on a message; its content is cleared, its row stays for the operator's count."""
+    """Give up on a message; its content is cleared, its row stays for the operator's count. A webhook
+    post keeps its body (a pseudonym and summary fields only) so that `companion webhooks resend` can
+    send it again; a withdrawal deletes it (`withdraw_about`)."""
     await tx.execute(
-        "UPDATE outbox SET status = 'dead', last_error = ?, text = NULL, buttons = NULL, attachment = NULL"
-        " WHERE id = ?",
+        "UPDATE outbox SET status = 'dead', last_error = ?, buttons = NULL, attachment = NULL,"
+        " text = CASE WHEN kind = 'webhook' THEN text ELSE NULL END WHERE id = ?",
         (error, message_id),
     )
 
@@ -313,12 +315,14 @@ async def purge_delivered(tx: Tx, before: datetime) -> int:
 
 
 async def withdraw_about(tx: Tx, participant_id: int, lanes: list[int]) -> int:
-    """Take back what still waits about a participant in these lanes (coach chats, webhook lanes)."""
+    """Take back what still waits about a participant in these lanes (coach chats, webhook lanes), and
+    failed webhook posts about them, so no resend brings back what was withdrawn."""
     if not lanes:
         return 0
     marks = ",".join("?" * len(lanes))
     return await tx.execute(
-        f"DELETE FROM outbox WHERE about_participant_id = ? AND status = 'pending'"  # noqa: S608
+        f"DELETE FROM outbox WHERE about_participant_id = ?"  # noqa: S608
+        " AND (status = 'pending' OR (status = 'dead' AND kind = 'webhook'))"
         f" AND chat_id IN ({marks})",
         (participant_id, *lanes),
     )

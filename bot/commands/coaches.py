@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.commands.in_database import in_database, read_database
 from bot.commands.organisations import organisation_named
 from bot.commands.parsing import Subparsers, actions, checked_name, command
 from bot.commands.start_links import hand_out
 from bot.settings import Settings, SettingsError
+from bot.web.auth import new_totp_secret
 from dialogs.core.clock import SystemClock
-from storage import buttons, coaches, conversations, due, outbox
+from storage import buttons, coaches, conversations, due, outbox, web_accounts, web_sessions
 from storage.coaches import CoachStatus
 from storage.database import Database, Tx
 
@@ -55,10 +57,12 @@ def add_coach(settings: Settings, args: argparse.Namespace) -> int:
     now = SystemClock().now()
     name = checked_name(args.name, coaches.NAME_MAX)
 
-    async def add(db: Database) -> coaches.NewCoach:
+    web_base = web_base_url(settings)
+
+    async def add(db: Database) -> tuple[coaches.NewCoach, str | None]:
         organisation = await organisation_named(db, args.org)
         async with db.transaction() as tx:
-            return await coaches.create(
+            created = await coaches.create(
                 tx,
                 organisation_id=organisation.id,
                 name=name,
@@ -66,14 +70,29 @@ def add_coach(settings: Settings, args: argparse.Namespace) -> int:
                 timezone=settings.timezone,
                 now=now,
             )
+            web_link = None
+            if web_base is not None:
+                token, _ = await web_accounts.new_setup_link(tx, created.coach.id, new_totp_secret(), now)
+                web_link = f"{web_base}/setup/{token}"
+            return created, web_link
 
-    created = in_database(settings, add)
+    created, web_link = in_database(settings, add)
+    if web_link is not None and not args.json:
+        print(f"Web case view: {web_link}")
+        print(
+            f"  (the coach opens it within {web_accounts.SETUP_VALID.days * 24} hours to choose a password"
+            " and "
+            "add an authenticator app; it works once)",
+            file=sys.stderr,
+        )
+    elif web_link is None:
+        print("The web case view is off (COMPANION_WEB_LISTEN unset): no web set-up link.", file=sys.stderr)
     hand_out(
         settings,
         created.code,
         created.expires_at,
         as_json=args.json,
-        json_first={"id": created.coach.id},
+        json_first={"id": created.coach.id, "web_setup_link": web_link},
         note=f"Coach {created.coach.id} ({name}, {created.coach.organisation}): open the link in the coach's "
         f"own Telegram until {created.expires_at:%Y-%m-%d %H:%M} UTC. It works once.",
     )
@@ -111,6 +130,8 @@ def remove_coach(settings: Settings, args: argparse.Namespace) -> int:
                     raise SettingsError("--hand-over-to must name an active coach of the same organisation")
                 moved = await coaches.hand_over(tx, coach.id, colleague.id, now)
             await coaches.remove(tx, coach.id, now)
+            await web_sessions.revoke_coach(tx, coach.id, now)  # signed out of the web view at once
+            await web_accounts.remove_account(tx, coach.id)
             await due.drop_for_coach(tx, coach.id)
             if coach.chat_id is not None:
                 await outbox.cancel_pending(tx, coach.chat_id)
@@ -120,3 +141,10 @@ def remove_coach(settings: Settings, args: argparse.Namespace) -> int:
 
     print(in_database(settings, remove))
     return 0
+
+
+def web_base_url(settings: Settings) -> str | None:
+    """The web view's public address when it is configured (a wrong setting stops here, before any change)."""
+    if settings.web_address() is None and not settings.web_base_url:
+        return None
+    return settings.web_public_url()

@@ -15,22 +15,32 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from dialogs.appointments.wording import one_line
 from dialogs.coaching import webhooks
 from dialogs.coaching.alert_times import hold_until_quiet_ends, in_quiet_hours
 from dialogs.coaching.coach_chat import audit_coach, coach_translator, known_as, send_to_coach, tell_coach
+from dialogs.coaching.inbox import items as inbox_items
+from dialogs.coaching.inbox.notify import something_new
 from dialogs.coaching.summary import CoachSignal, granted_since, signal_text
+from dialogs.consent_texts import APPOINTMENTS
 from dialogs.core import outgoing
 from dialogs.core.actions import act
 from dialogs.core.events import Choice
 from dialogs.core.i18n import N_, Translator
 from dialogs.signals.catalogue import KIND_BY_KEY
-from storage import audit, coaches, participants, signal_deliveries, signals
+from storage import appointments, audit, coaches, participants, signal_deliveries, signals
+from storage.appointments import Appointment
 from storage.coaches import Coach
 from storage.database import Tx
 from storage.participants import Participant
 from storage.signal_deliveries import CONTACT, SEEN
 
 URGENT_KINDS = frozenset({"contact_requested"})
+# Help to get to an appointment that is less than a day away goes out at once (as an urgent kind), not in the
+# next digest, and names the appointment (day, time, kind) where the organisation may see appointments.
+HELP_KIND = "help_to_get_there"
+SOON = timedelta(hours=24)
+FOR_APPOINTMENT = N_("For the appointment: {appointment}")
 ACK = "ack"  # the lasting buttons' action: `ack:seen:12`, `ack:contact:12` (a delivery's id)
 ACK_LASTING = timedelta(days=30)
 ENDED = N_("⚪ {pseudonym}: participation ended.")
@@ -82,15 +92,35 @@ async def record_delivery(
     await signals.mark_delivered(tx, signal.id, now)
 
 
+async def appointment_soon(tx: Tx, participant_id: int, now: datetime) -> Appointment | None:
+    """The participant's next confirmed appointment if it is less than `SOON` away (help to get there is
+    asked from its reminders, so this is the appointment the help is for)."""
+    for appointment in await appointments.upcoming(tx, participant_id, now):
+        if appointment.starts_at - now > SOON:
+            return None
+        if appointment.confirmed:
+            return appointment
+    return None
+
+
 async def _alert_now(
-    tx: Tx, coach: Coach, participant: Participant, signal: signals.Signal, delivery_id: int, now: datetime
+    tx: Tx,
+    coach: Coach,
+    participant: Participant,
+    signal: signals.Signal,
+    delivery_id: int,
+    now: datetime,
+    soon: Appointment | None = None,
 ) -> None:
     tr = coach_translator(coach)
     known = await known_as(tx, coach, participant.id, now)
+    text = alert_text(tr, known, signal)
+    if soon is not None and APPOINTMENTS in await granted_since(tx, participant.id, coach.organisation_id):
+        text += "\n" + tr(FOR_APPOINTMENT, appointment=one_line(tr, soon))
     await send_to_coach(
         tx,
         coach,
-        alert_text(tr, known, signal),
+        text,
         now,
         choices=ack_choices(tr, delivery_id),
         about=participant.id,
@@ -104,24 +134,28 @@ async def route_signal(tx: Tx, signal_id: int, participant_id: int, now: datetim
     participant = await participants.by_id(tx, participant_id)
     if signal is None or participant is None:
         return
-    urgent = signal.kind in URGENT_KINDS
+    soon = await appointment_soon(tx, participant_id, now) if signal.kind == HELP_KIND else None
+    prompt = signal.kind in URGENT_KINDS or soon is not None  # at once, not in the digest
     for coach in await coaches.coaches_of(tx, participant_id):
         if not await still_allowed(tx, coach, participant_id, signal):
             continue
-        at_once = urgent and (coach.urgent_in_quiet or not in_quiet_hours(coach, now))
+        at_once = prompt and (coach.urgent_in_quiet or not in_quiet_hours(coach, now))
         delivery_id = await signal_deliveries.add(
             tx,
             signal_id=signal.id,
             participant_id=participant_id,
             coach_id=coach.id,
-            urgent=urgent,
+            urgent=prompt,
             sent=at_once,
             now=now,
         )
         if at_once:
-            await _alert_now(tx, coach, participant, signal, delivery_id, now)
-        elif urgent:
+            await _alert_now(tx, coach, participant, signal, delivery_id, now, soon)
+        elif prompt:
             await hold_until_quiet_ends(tx, coach, now)
+        if prompt:
+            await something_new(tx, coach, now, urgent=True)
+    await inbox_items.add_for_signal(tx, signal, signal.kind in URGENT_KINDS, now)
     await webhooks.post_signal(tx, participant, signal, now)
 
 
@@ -135,12 +169,29 @@ async def participation_ended(tx: Tx, participant: Participant, now: datetime) -
     await webhooks.post_participation_ended(tx, participant, now)
 
 
-async def withdraw_waiting(tx: Tx, participant_id: int, organisation_id: int | None) -> int:
+async def withdraw_waiting(
+    tx: Tx, participant_id: int, organisation_id: int | None, now: datetime | None = None
+) -> int:
     """Take back alerts and webhook posts about the participant still waiting in the outbox for one
-    organisation (None: for every one). Digest entries need nothing: they are checked when they go."""
+    organisation (None: for every one), and hide the inbox items whose scope is off now (with `now`).
+    Digest entries need nothing: they are checked when they go."""
+    if now is not None:
+        await inbox_items.withdraw_scope(tx, participant_id, organisation_id, now)
     linked = await coaches.coaches_of(tx, participant_id, active_only=False)
     chosen = [c for c in linked if organisation_id is None or c.organisation_id == organisation_id]
     chats = [c.chat_id for c in chosen if c.chat_id is not None]
     return await outgoing.withdraw_about(
         tx, participant_id, chats, sorted({c.organisation_id for c in chosen})
     )
+
+
+async def connection_made(tx: Tx, participant_id: int, organisation_id: int, now: datetime) -> None:
+    """The participant connected with a coach of the organisation: its webhook learns it."""
+    await webhooks.post_connection(tx, participant_id, organisation_id, True, now)
+
+
+async def connection_ending(tx: Tx, participant_id: int, organisation_id: int, now: datetime) -> None:
+    """The participant is ending the connection (consents for it already off, links not yet gone): the
+    organisation's inbox items are hidden and its webhook learns both."""
+    await inbox_items.withdraw_scope(tx, participant_id, organisation_id, now)
+    await webhooks.post_connection(tx, participant_id, organisation_id, False, now)

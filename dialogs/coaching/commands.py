@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from dialogs.coaching.alerts import URGENT_KINDS
 from dialogs.coaching.coach_chat import audit_coach, coach_of, known_as
+from dialogs.coaching.inbox.access import may_see_case
+from dialogs.coaching.paging import pages
 from dialogs.coaching.summary import CoachSummary, render_summary, signal_text, summary_for_coach
 from dialogs.core.actions import Action, act
 from dialogs.core.events import Choice
@@ -113,9 +115,9 @@ async def caseload(turn: Turn) -> list[Participant]:
 
 async def find_case(turn: Turn, typed: str) -> Participant | None:
     """The participant behind a typed pseudonym, only if it is the one the coach's organisation knows
-    them by and they are linked to this coach; None in every other case (malformed, unknown, erased,
-    someone else's, another organisation's pseudonym, the internal one), so the answer never tells these
-    apart."""
+    them by and they are in the caseload of the coach's team (a colleague's: covering); None in every other
+    case (malformed, unknown, erased, another team's, another organisation's pseudonym, the internal one),
+    so the answer never tells these apart."""
     coach = coach_of(turn)
     wanted = typed.strip().upper().replace(" ", "")
     if len(wanted) == 4:
@@ -124,7 +126,7 @@ async def find_case(turn: Turn, typed: str) -> Participant | None:
         return None
     participant_id = await org_pseudonyms.participant_known_as(turn.tx, coach.organisation_id, wanted)
     participant = await participants.by_id(turn.tx, participant_id) if participant_id else None
-    if participant is None or not await coaches.is_linked(turn.tx, coach.id, participant.id):
+    if participant is None or not await may_see_case(turn.tx, coach, participant.id):
         return None
     return participant
 
@@ -200,7 +202,8 @@ async def cases_command(turn: Turn, args: str) -> None:
     size, limit = await coaches.caseload_size(turn.tx, coach.id), turn.config.caseload_limit
     if size > limit:
         header += "\n" + turn.tr("That is more than the limit of {limit}.", limit=limit)
-    turn.say(header + "\n\n" + "\n".join(text for _, _, text in rows))
+    for page in pages(header, (text for _, _, text in rows)):
+        turn.say(page)
     await start(turn, "coach", CoachStep.PICK)
 
 
@@ -214,7 +217,9 @@ async def case_command(turn: Turn, args: str) -> None:
         turn.say(turn.tr(REFUSED))
         await show_coach_menu(turn)
         return
-    await _log_read(turn, summary.pseudonym, audit.CASE_READ)
+    covering = not await coaches.is_linked(turn.tx, coach_of(turn).id, participant.id)
+    detail = {"cover": True} if covering else None
+    await audit_coach(turn.tx, coach_of(turn), audit.CASE_READ, summary.pseudonym, turn.now, detail)
     turn.say(render_summary(turn.tr, summary))
     turn.say(turn.tr("The participant can see exactly this in /coachview, and that you looked."))
     await show_coach_menu(turn)

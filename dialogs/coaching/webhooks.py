@@ -14,6 +14,7 @@ from dialogs.core import outgoing
 from dialogs.signals.catalogue import KIND_BY_KEY
 from storage import audit, coaches, org_pseudonyms, organisations, signals
 from storage.database import Tx
+from storage.inbox import Item, Status
 from storage.participants import Participant
 from storage.times import to_db
 
@@ -77,3 +78,58 @@ async def post_participation_ended(tx: Tx, participant: Participant, now: dateti
     """Tell each linked organisation's webhook that the participation ended."""
     for organisation in await _hooked(tx, participant.id):
         await _post(tx, organisation, participant.id, None, now=now)
+
+
+async def post_item_status(tx: Tx, item: Item, pseudonym: str, now: datetime) -> None:
+    """An inbox item changed (taken, closed with an outcome, or withdrawn by the participant): tell the
+    organisation's webhook. The item is named by the signal's kind and time, as its `signal` post named it,
+    so a case system can find it and hide what was withdrawn. A withdrawal post is never taken back."""
+    organisation = await organisations.by_id(tx, item.organisation_id)
+    if organisation is None or not organisation.webhook_url:
+        return
+    body: dict[str, object] = {
+        "schema": WEBHOOK_SCHEMA,
+        "id": str(uuid.uuid4()),
+        "type": "item_withdrawn" if item.status is Status.WITHDRAWN else "item_status",
+        "organisation": organisation.name,
+        "pseudonym": pseudonym,
+        "item": item.id,
+        "kind": item.kind,
+        "signal_time": to_db(item.created_at),
+        "status": item.status.value,
+        "outcome": item.outcome.value if item.outcome else None,
+        "follow_up": item.follow_up.isoformat() if item.follow_up else None,
+        "escalated": item.escalated,
+        "time": to_db(now),
+    }
+    about = None if item.status is Status.WITHDRAWN else item.participant_id
+    await outgoing.queue_webhook(tx, organisation.id, body, about, now)
+
+
+async def post_connection(
+    tx: Tx, participant_id: int, organisation_id: int, linked: bool, now: datetime
+) -> None:
+    """The participant connected with the organisation (`linked`) or ended the connection: tell its webhook,
+    so a case system can open or close its record (and hide what it had on an end). Never taken back."""
+    organisation = await organisations.by_id(tx, organisation_id)
+    if organisation is None or not organisation.webhook_url:
+        return
+    known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
+    body: dict[str, object] = {
+        "schema": WEBHOOK_SCHEMA,
+        "id": str(uuid.uuid4()),
+        "type": "connected" if linked else "connection_ended",
+        "organisation": organisation.name,
+        "pseudonym": known,
+        "time": to_db(now),
+    }
+    await outgoing.queue_webhook(tx, organisation_id, body, None, now)
+    action = audit.LINKED if linked else audit.UNLINKED
+    await audit.append(
+        tx,
+        action=action,
+        now=now,
+        pseudonym=known,
+        organisation=organisation.name,
+        detail={"channel": "webhook"},
+    )

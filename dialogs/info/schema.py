@@ -9,6 +9,7 @@ languages translate the words (`EntryTranslation`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import (
@@ -88,24 +89,23 @@ def _check_website(value: str) -> str:
     return value
 
 
-def _check_topic_key(value: str) -> str:
-    if value not in TOPIC_KEYS:
-        raise PydanticCustomError(
-            "topic_key",
-            'unknown topic "{value}"; use one of: {allowed}',
-            {"value": value, "allowed": ", ".join(TOPIC_KEYS)},
-        )
-    return value
+def _one_of(kind: str, what: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
+    """A check that a value is one of `allowed`, naming them when it is not."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise PydanticCustomError(
+                kind,
+                f'unknown {what} "{{value}}"; use one of: {{allowed}}',
+                {"value": value, "allowed": ", ".join(allowed)},
+            )
+        return value
+
+    return check
 
 
-def _check_language(value: str) -> str:
-    if value not in SHIPPED_LANGUAGES:
-        raise PydanticCustomError(
-            "language",
-            'unknown language "{value}"; use one of: {allowed}',
-            {"value": value, "allowed": ", ".join(SHIPPED_LANGUAGES)},
-        )
-    return value
+_check_topic_key = _one_of("topic_key", "topic", TOPIC_KEYS)
+_check_language = _one_of("language", "language", SHIPPED_LANGUAGES)
 
 
 def _check_slug(value: str) -> str:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from dialogs import consent_texts
-from dialogs.coaching.alerts import withdraw_waiting
+from dialogs.coaching.alerts import connection_ending, connection_made, withdraw_waiting
 from dialogs.coaching.coach_chat import coach_translator, send_to_coach, tell_coach
 from dialogs.coaching.enrolment import PARTICIPANT_NOT_COACH
 from dialogs.core.actions import Action, act
@@ -169,6 +169,7 @@ async def linked(turn: Turn, participant: Participant, coach_id: int) -> None:
     invitation_id = turn.data.get("invitation_id")
     if invitation_id is not None and turn.data.get("mode") != ConsentMode.ENROL:
         await invitations.mark_linked(turn.tx, int(invitation_id), participant.id, turn.now)
+    await connection_made(turn.tx, participant.id, coach.organisation_id, turn.now)
     await tell_coach(turn.tx, coach, participant.id, audit.LINKED, LINKED, turn.now)
     await warn_caseload(turn, coach.id)
     await offer_more(turn, participant, coach.organisation_id, coach.organisation)
@@ -186,6 +187,7 @@ async def unlink(turn: Turn, organisation_id: int) -> str | None:
     told = [
         c for c in await coaches.coaches_of(turn.tx, participant.id) if c.organisation_id == organisation_id
     ]
+    await connection_ending(turn.tx, participant.id, organisation_id, turn.now)
     await coaches.unlink_organisation(turn.tx, participant.id, organisation_id)
     for coach in told:
         await tell_coach(turn.tx, coach, participant.id, audit.UNLINKED, UNLINKED, turn.now)

@@ -147,7 +147,7 @@ async def _toggle(turn: Turn, action: Action) -> Next:
         return Go(PrivacyStep.CONFIRM, {"key": key})
     await record_answer(turn, key, granted=False)
     if organisation_id is not None:
-        await withdraw_waiting(turn.tx, turn.person.id, organisation_id)
+        await withdraw_waiting(turn.tx, turn.person.id, organisation_id, turn.now)
     else:
         await take_back_scope(turn, scope.key)
     turn.say(turn.tr("Done. “{name}” is now off.", name=turn.tr(scope.title)))

@@ -124,16 +124,22 @@ async def test_opening_without_create_refuses_a_missing_database(tmp_path: Path)
     assert not missing.parent.exists()
 
 
+def _migrated_before(path: Path, number: int) -> sqlite3.Connection:
+    """A database file as a release before migration `number` left it (applied and recorded)."""
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for migration, name, sql in _migrations():
+        if migration < number:
+            raw.executescript(sql)
+            raw.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+    return raw
+
+
 async def test_migration_0011_stops_whom_the_old_403_path_left_without_consent(tmp_path: Path) -> None:
     """Before 0011 a 403 on the goodbye made a stopped person unreachable, and their next message made them
     active again with every consent withdrawn. Whoever has the check-in consent withdrawn has stopped."""
     path = tmp_path / "old.db"
-    raw = sqlite3.connect(path)
-    raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    for number, name, sql in _migrations():
-        if number < 11:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+    raw = _migrated_before(path, 11)
     people = {1: ("active", 1), 2: ("unreachable", 0), 3: ("active", 0), 4: ("unreachable", 1)}
     for pid, (status, granted) in people.items():
         raw.execute(
@@ -170,12 +176,7 @@ async def test_migration_0017_deletes_crisis_signals_nobody_could_withdraw(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.db"
-    raw = sqlite3.connect(path)
-    raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    for number, name, sql in _migrations():
-        if number < 17:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+    raw = _migrated_before(path, 17)
     raw.execute(
         "INSERT INTO participants (id, pseudonym, chat_id, locale, timezone, status, enrolled_at, status_at)"
         " VALUES (1, 'P-0001', 1, 'de', 'Europe/Berlin', 'active', ?, ?)",

@@ -1,7 +1,8 @@
 """Over random organisations, coaches, participants, links, consents and signals: no coach ever receives
-anything outside their organisation's granted scope, and no coach reads a case not linked to them (the
-refusal is the same whether the pseudonym exists or not). Webhooks obey the same rule. A coach meets a
-participant only under the pseudonym the coach's own organisation knows them by."""
+anything outside their organisation's granted scope, and no coach reads a case their team (organisation)
+has no link to: a colleague of a linked coach covers, within the same scope (the refusal is the same
+whether the pseudonym exists or not). Webhooks obey the same rule. A coach meets a participant only under
+the pseudonym the coach's own organisation knows them by."""
 
 from __future__ import annotations
 
@@ -119,8 +120,15 @@ async def check(graph: Graph, tmp: Path) -> None:
         def linked(p: int, c: int) -> bool:
             return (p, c) in graph.links
 
+        def in_team(p: int, c: int) -> bool:
+            """Linked to a coach of c's organisation: c may see the case (assigned or covering)."""
+            return any(graph.coach_orgs[other] == graph.coach_orgs[c] for q, other in graph.links if q == p)
+
         def allowed(p: int, c: int, scope: str) -> bool:
             return linked(p, c) and scope in graph.grants.get((p, graph.coach_orgs[c]), frozenset())
+
+        def team_allowed(p: int, c: int, scope: str) -> bool:
+            return in_team(p, c) and scope in graph.grants.get((p, graph.coach_orgs[c]), frozenset())
 
         w.clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # the digest comes
         await w.sweep()
@@ -135,7 +143,7 @@ async def check(graph: Graph, tmp: Path) -> None:
             chat = w.chat(9000 + c)
             for message in await chat.receive():
                 for pseudonym in PSEUDONYM.findall(message.text):
-                    assert linked(by_pseudonym[pseudonym], c), message.text
+                    assert in_team(by_pseudonym[pseudonym], c), message.text
                     assert org_of[pseudonym] == graph.coach_orgs[c], message.text
                 alert = ALERT.match(message.text)
                 if alert:
@@ -150,7 +158,7 @@ async def check(graph: Graph, tmp: Path) -> None:
                 for typed in {person.pseudonym, *(await known_as_elsewhere(w, person.id, seen))}:
                     assert [(s.text, s.labels) for s in await chat.send(f"/case {typed}")] == refusal
                 shown = await chat.send(f"/case {seen}")
-                if not linked(p, c):
+                if not in_team(p, c):
                     assert [(s.text, s.labels) for s in shown] == refusal
                     continue
                 case = shown[0].text
@@ -158,10 +166,10 @@ async def check(graph: Graph, tmp: Path) -> None:
                 for line in case.splitlines():
                     label = line.split(": ", 1)[-1]
                     if line.startswith("• ") and label in LABEL_TO_KIND:
-                        assert allowed(p, c, LABEL_TO_KIND[label].scope), case
-                assert ("Days with a check-in" in case) == allowed(p, c, "checkin_counts")
-                assert ("Mood:" in case) == allowed(p, c, "mood_trend")
-                assert ("appointments" in case) == allowed(p, c, "appointments")
+                        assert team_allowed(p, c, LABEL_TO_KIND[label].scope), case
+                assert ("Days with a check-in" in case) == team_allowed(p, c, "checkin_counts")
+                assert ("Mood:" in case) == team_allowed(p, c, "mood_trend")
+                assert ("appointments" in case) == team_allowed(p, c, "appointments")
         async with w.db.read() as tx:
             posts = await tx.all("SELECT target, text FROM outbox WHERE kind = 'webhook'")
         for post in posts:
