@@ -41,6 +41,10 @@ def installation(settings: Settings) -> record.Installation:
         keys=len(settings.key_list),
         telegram_api_url=settings.telegram_api_url,
         telegram_webhook_url=settings.webhook_url,
+        web_sessions=(
+            (settings.web_idle_minutes, settings.web_session_hours) if settings.web_address() else None
+        ),
+        mail_host=settings.smtp_host if settings.smtp() else None,
     )
 
 

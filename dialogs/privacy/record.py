@@ -18,7 +18,14 @@ from pathlib import Path
 from dialogs import consent_texts
 from dialogs.core.i18n import Translator
 from dialogs.privacy.record_document import Block, Bullets, Grid, Heading, Paragraph, html_page, markdown
-from dialogs.privacy.record_wording import W, basis_text, host_of, measures, recipients_telegram
+from dialogs.privacy.record_wording import (
+    W,
+    basis_text,
+    host_of,
+    measures,
+    recipients_mail,
+    recipients_telegram,
+)
 from storage import audit, coaches, organisations
 from storage.data_catalogue import CATALOGUE, Basis
 from storage.database import Tx
@@ -45,6 +52,8 @@ class Installation:
     keys: int  # encryption keys configured
     telegram_api_url: str
     telegram_webhook_url: str | None  # set: Telegram posts updates here (`companion run --webhook`)
+    web_sessions: tuple[int, int] | None = None  # the web case view on: (idle minutes, session hours)
+    mail_host: str | None = None  # the SMTP server of the coaches' notifications, when on
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,7 @@ def document(facts: Facts, lang: str) -> list[Block]:
         Bullets(
             _organisation_items(facts, lang)
             + recipients_telegram(lang, inst.telegram_api_url, inst.telegram_webhook_url)
+            + recipients_mail(lang, inst.mail_host)
         ),
         Paragraph(w("transfers")),
         Heading(2, w("h_retention")),
@@ -180,7 +190,14 @@ def document(facts: Facts, lang: str) -> list[Block]:
         Bullets(_location(facts, lang)),
         Heading(2, w("h_measures")),
         Bullets(
-            measures(lang, facts.installation.keys, facts.audit_entries, facts.audit_intact, _active(facts))
+            measures(
+                lang,
+                facts.installation.keys,
+                facts.audit_entries,
+                facts.audit_intact,
+                _active(facts),
+                facts.installation.web_sessions,
+            )
         ),
     ]
     return blocks

@@ -263,8 +263,55 @@ def recipients_telegram(lang: str, api_url: str, webhook_url: str | None) -> tup
     return telegram(lang), updates(lang).format(host=host_of(webhook_url))
 
 
+def recipients_mail(lang: str, mail_host: str | None) -> tuple[str, ...]:
+    if mail_host is None:
+        return ()
+    return (
+        Text(
+            f"The mail server `{mail_host}` carries e-mails to coaches' work addresses that say only that "
+            "there is something new in the case view (no name, no pseudonym, no kind of signal).",
+            f"Der Mailserver `{mail_host}` überträgt E-Mails an dienstliche Adressen der Fachkräfte, die nur "
+            "sagen, dass in der Fallansicht etwas Neues ist (kein Name, kein Pseudonym, keine Signalart).",
+        )(lang),
+    )
+
+
+def _second_factor(web_sessions: tuple[int, int] | None) -> Text:
+    if web_sessions is None:
+        return Text(
+            "Second factor for staff: the web case view is off, so a coach's access rests on their Telegram "
+            "account (Telegram's two-step verification is the account holder's choice). Operators work on "
+            "the server's command line; who may log in there: " + TODO_EN,
+            "Zweiter Faktor für Beschäftigte: Die Web-Fallansicht ist aus, daher beruht der Zugang einer "
+            "Fachkraft auf ihrem Telegram-Konto (die zweistufige Bestätigung von Telegram wählt die "
+            "Kontoinhaberin). Betreiber arbeiten auf der Kommandozeile des Servers; wer sich dort anmelden "
+            "darf: " + TODO_DE,
+        )
+    idle, hours = web_sessions
+    return Text(
+        "Second factor for staff: the web case view asks every coach for a password (stored as an argon2id "
+        "hash) and a TOTP code (each code once); set up through a single-use link; sessions end after "
+        f"{idle} idle minutes, after {hours} hours in any case and at once when the coach is removed; forms "
+        "carry CSRF tokens, sign-in attempts are throttled, pages send a strict Content-Security-Policy. "
+        "A coach's Telegram chat, where used, rests on their Telegram account. Operators work on the "
+        "server's command line; who may log in there: " + TODO_EN,
+        "Zweiter Faktor für Beschäftigte: Die Web-Fallansicht verlangt von jeder Fachkraft ein Passwort "
+        "(als argon2id-Hash gespeichert) und einen TOTP-Code (jeder Code nur einmal); eingerichtet über "
+        f"einen Einmal-Link; Sitzungen enden nach {idle} Minuten ohne Aktivität, spätestens nach {hours} "
+        "Stunden und sofort, wenn die Fachkraft entfernt wird; Formulare tragen CSRF-Token, "
+        "Anmeldeversuche werden gebremst, Seiten senden eine strikte Content-Security-Policy. Ein "
+        "Telegram-Chat einer Fachkraft, wo genutzt, beruht auf ihrem Telegram-Konto. Betreiber arbeiten "
+        "auf der Kommandozeile des Servers; wer sich dort anmelden darf: " + TODO_DE,
+    )
+
+
 def measures(
-    lang: str, keys: int, audit_entries: int, audit_intact: bool, active_coaches: int
+    lang: str,
+    keys: int,
+    audit_entries: int,
+    audit_intact: bool,
+    active_coaches: int,
+    web_sessions: tuple[int, int] | None = None,
 ) -> tuple[str, ...]:
     if keys:
         sealing = Text(
@@ -316,14 +363,7 @@ def measures(
             "Zustellung neu geprüft; `companion coach remove` beendet den Zugang sofort. Jeder Abruf steht "
             "im Protokoll.",
         ),
-        Text(
-            "Second factor for staff: the companion has none; a coach's access rests on their Telegram "
-            "account (Telegram's two-step verification is the account holder's choice). Operators work on "
-            "the server's command line; who may log in there: " + TODO_EN,
-            "Zweiter Faktor für Beschäftigte: Der companion hat keinen; der Zugang einer Fachkraft beruht "
-            "auf ihrem Telegram-Konto (die zweistufige Bestätigung von Telegram wählt die Kontoinhaberin). "
-            "Betreiber arbeiten auf der Kommandozeile des Servers; wer sich dort anmelden darf: " + TODO_DE,
-        ),
+        _second_factor(web_sessions),
         Text(
             "Pseudonyms: staff see a pseudonym, never a name; each organisation knows the person under a "
             "pseudonym of its own, so organisations in a tandem cannot join their records.",

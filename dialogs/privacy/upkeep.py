@@ -23,6 +23,7 @@ from storage import (
     checkpoints,
     conversations,
     due,
+    inbox_mails,
     participants,
     signals,
     start_attempts,
@@ -56,6 +57,7 @@ async def purge_expired(tx: Tx, now: datetime, config: EngineConfig) -> dict[str
 
     return {
         "outbox": await outgoing.purge_delivered(tx, ago(config.outbox_days)),
+        "coach_mails": await inbox_mails.purge_settled(tx, ago(config.outbox_days)),
         "handled_updates": await updates.purge_old(tx, now),
         "start_attempts": await start_attempts.purge_old(tx, now),
         "button_tokens": await buttons.purge_expired(tx, now),

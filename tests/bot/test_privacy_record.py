@@ -120,6 +120,20 @@ def test_without_a_key_the_record_says_no_free_text_is_asked_for(
     assert "no key configured" in text and "asks for no free text" in text
 
 
+def test_with_the_web_case_view_on_the_record_names_its_second_factor_and_the_mail_server(
+    installation: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "web case view is off" in record(installation)
+    monkeypatch.setenv("COMPANION_WEB_LISTEN", "127.0.0.1:8081")
+    monkeypatch.setenv("COMPANION_WEB_IDLE_MINUTES", "20")
+    monkeypatch.setenv("COMPANION_SMTP_HOST", "mail.example.org")
+    monkeypatch.setenv("COMPANION_SMTP_SENDER", "case-view@example.org")
+    text = record(installation)
+    assert "TOTP" in text and "after 20 idle minutes" in text
+    assert "web case view is off" not in text
+    assert "`mail.example.org`" in text
+
+
 def test_every_table_and_every_scope_is_in_the_record(installation: Path) -> None:
     text = record(installation)
     for table in CATALOGUE:
