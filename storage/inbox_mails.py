@@ -51,3 +51,10 @@ async def retry_later(tx: Tx, mail_id: int, at: datetime) -> None:
     await tx.execute(
         "UPDATE coach_mails SET send_at = ?, attempts = attempts + 1 WHERE id = ?", (to_db(at), mail_id)
     )
+
+
+async def purge_settled(tx: Tx, before: datetime) -> int:
+    """Sent, failed and dropped mails created before `before` (the waiting one stays)."""
+    return await tx.execute(
+        "DELETE FROM coach_mails WHERE status != 'waiting' AND created_at < ?", (to_db(before),)
+    )

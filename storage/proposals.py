@@ -117,3 +117,10 @@ async def forget_connection(tx: Tx, participant_id: int, organisation_id: int) -
         "DELETE FROM appointment_proposals WHERE participant_id = ? AND organisation_id = ?",
         (participant_id, organisation_id),
     )
+
+
+async def purge_ended_before(tx: Tx, before: datetime) -> int:
+    """Forget proposals whose (changed) time lies further back than the appointments' retention period."""
+    return await tx.execute(
+        "DELETE FROM appointment_proposals WHERE COALESCE(new_starts_at, starts_at) < ?", (to_db(before),)
+    )

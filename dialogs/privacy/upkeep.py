@@ -23,7 +23,9 @@ from storage import (
     checkpoints,
     conversations,
     due,
+    inbox_mails,
     participants,
+    proposals,
     signals,
     start_attempts,
     updates,
@@ -56,6 +58,7 @@ async def purge_expired(tx: Tx, now: datetime, config: EngineConfig) -> dict[str
 
     return {
         "outbox": await outgoing.purge_delivered(tx, ago(config.outbox_days)),
+        "coach_mails": await inbox_mails.purge_settled(tx, ago(config.outbox_days)),
         "handled_updates": await updates.purge_old(tx, now),
         "start_attempts": await start_attempts.purge_old(tx, now),
         "button_tokens": await buttons.purge_expired(tx, now),
@@ -63,6 +66,7 @@ async def purge_expired(tx: Tx, now: datetime, config: EngineConfig) -> dict[str
         "checkins_unanswered": await checkins.purge_expired(tx, now),
         "checkins_past_retention": await checkins.purge_before(tx, ago(config.retention_days).date()),
         "appointments_ended": await appointments.purge_ended_before(tx, ago(config.retention_days)),
+        "proposals_ended": await proposals.purge_ended_before(tx, ago(config.retention_days)),
         "selfreports_past_retention": await purge_expired_reports(tx, now, config.retention_days),
         "signals": await signals.purge_before(tx, ago(config.signal_days)),
         "conversations": await conversations.purge_idle(tx, ago(config.conversation_days)),

@@ -103,3 +103,43 @@ async def test_stop_says_on_which_day_the_data_is_deleted(w: World, enrolled: Ch
     replies = await enrolled.send("/stop")
     said = "kept until Tuesday, May 25, 2027 and then deleted by itself"  # 183 days after Nov 23, 2026
     assert any(said in r.text for r in replies), replies
+
+
+async def test_settled_notification_mails_expire_and_the_waiting_one_stays(w: World) -> None:
+    coach = await w.default_coach_id()
+    now = START + timedelta(days=400)
+    long_ago = now - timedelta(days=CONFIG.outbox_days + 1)
+    async with w.db.transaction() as tx:
+        for status in ("sent", "failed", "dropped", "waiting"):
+            await tx.execute(
+                "INSERT INTO coach_mails (coach_id, send_at, status, created_at) VALUES (?, ?, ?, ?)",
+                (coach, to_db(long_ago), status, to_db(long_ago)),
+            )
+        await tx.execute(
+            "INSERT INTO coach_mails (coach_id, send_at, status, created_at) VALUES (?, ?, 'sent', ?)",
+            (coach, to_db(now), to_db(now - timedelta(days=1))),
+        )
+    w.clock.set(now)
+    await run_daily(w.db, now, CONFIG)
+    async with w.db.read() as tx:
+        left = await tx.all("SELECT status FROM coach_mails ORDER BY id")
+    assert [r[0] for r in left] == ["waiting", "sent"]
+
+
+async def test_proposals_expire_with_the_appointments_retention(w: World) -> None:
+    person = await someone(w, 1002)
+    coach = await w.default_coach_id()
+    now = START + timedelta(days=400)
+    async with w.db.transaction() as tx:
+        organisation = await tx.scalar("SELECT organisation_id FROM coaches WHERE id = ?", (coach,))
+        for starts in (now - timedelta(days=CONFIG.retention_days + 1), now - timedelta(days=1)):
+            await tx.execute(
+                "INSERT INTO appointment_proposals (participant_id, organisation_id, coach_id, kind,"
+                " starts_at, state, created_at) VALUES (?, ?, ?, 'job_centre', ?, 'declined', ?)",
+                (person.id, organisation, coach, to_db(starts), to_db(starts)),
+            )
+    w.clock.set(now)
+    await run_daily(w.db, now, CONFIG)
+    async with w.db.read() as tx:
+        left = await tx.all("SELECT starts_at FROM appointment_proposals")
+    assert [r[0] for r in left] == [to_db(now - timedelta(days=1))]
