@@ -119,6 +119,12 @@ def update(root: Path = ROOT) -> list[str]:
                 if message.id:
                     message.string = message.id
                 message.flags.discard("fuzzy")
+        elif locale not in STAFF_LOCALES:
+            # Staff texts stay untranslated here (shown in English): no fuzzy guess from a participant text.
+            for message in catalog:
+                if message.id and staff_only(message.locations):
+                    message.string = ("",) * len(message.string) if message.pluralizable else ""
+                    message.flags.discard("fuzzy")
         _write(catalog, po_path)
         touched.append(locale)
     return touched

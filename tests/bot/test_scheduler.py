@@ -235,6 +235,8 @@ async def test_maintenance_deletes_what_is_no_longer_needed(tmp_path: Path) -> N
             "checkins_unanswered": 1,
             "checkins_past_retention": 1,
             "appointments_ended": 1,  # the one long past; the coming one stays
+            "proposals_ended": 0,
+            "coach_mails": 0,
             "selfreports_past_retention": 0,
             "signals": 0,
             "conversations": 0,

@@ -38,11 +38,12 @@ async def enrol(bot: OpsBot, chat_id: int) -> str:
     await bot.say(chat_id, f"/start {code}", language_code="en")
     await bot.expect(chat_id, "Please choose your language.")
     await bot.tap(chat_id, "English")
+    await bot.read_introduction(chat_id)
     await bot.expect(chat_id, "May I send you check-ins")
     await bot.tap(chat_id, "Yes, I agree")
     await bot.expect(chat_id, "May I store your answers")
     await bot.tap(chat_id, "Yes")
-    await bot.expect(chat_id, "May I share short signals")
+    await bot.expect(chat_id, "The signals could be")  # the question's second message carries its buttons
     await bot.tap(chat_id, "No")
     welcome = await bot.expect(chat_id, "Welcome! Your pseudonym is P-")
     return (welcome.text or "").split("pseudonym is ")[1][:6]

@@ -148,7 +148,18 @@ def test_status_org_list_and_coach_list_speak_json(env: dict[str, str]) -> None:
     assert companion("coach", "add", "--org", "1", "--name", "Anna", env=env).returncode == 0
     organisations = json.loads(companion("org", "list", "--json", env=env).stdout)
     assert organisations == [
-        {"id": 1, "name": "Jobcenter Bochum", "region": "bochum", "active_coaches": 0, "webhook_url": None}
+        {
+            "id": 1,
+            "name": "Jobcenter Bochum",
+            "region": "bochum",
+            "active_coaches": 0,
+            "webhook_url": None,
+            "escalate_after_minutes": 120,
+            "work_days": "12345",
+            "work_start": "08:00",
+            "work_end": "16:00",
+            "timezone": "Europe/Berlin",
+        }
     ]
     coaches = json.loads(companion("coach", "list", "--json", env=env).stdout)
     assert [(c["id"], c["name"], c["organisation"], c["caseload"]) for c in coaches] == [
