@@ -123,7 +123,7 @@ def update(root: Path = ROOT) -> list[str]:
             # Staff texts stay untranslated here (shown in English): no fuzzy guess from a participant text.
             for message in catalog:
                 if message.id and staff_only(message.locations):
-                    message.string = ("",) * len(message.string) if message.pluralizable else ""
+                    message.string = ("",) * catalog.num_plurals if message.pluralizable else ""
                     message.flags.discard("fuzzy")
         _write(catalog, po_path)
         touched.append(locale)
