@@ -65,13 +65,13 @@ async def open_setup_link(tx: Tx, token: str, now: datetime) -> SetupLink | None
 async def use_setup_link(
     tx: Tx, token: str, password_hash: str, now: datetime, totp_step: int = 0
 ) -> int | None:
-    """Use the link up and create (or replace) the coach's account; None when the link does not open."""
+    """Use the link up and create (or replace) the coach's account; None when the link does not open.
+
+    The used link is deleted, not kept: it would hold a second copy of the TOTP key."""
     link = await open_setup_link(tx, token, now)
     if link is None:
         return None
-    await tx.execute(
-        "UPDATE web_setup_links SET used_at = ? WHERE token_sha256 = ?", (to_db(now), digest(token))
-    )
+    await tx.execute("DELETE FROM web_setup_links WHERE token_sha256 = ?", (digest(token),))
     await tx.execute(
         "INSERT INTO web_accounts (coach_id, password_hash, totp_secret, last_totp_step, created_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (coach_id) DO UPDATE SET password_hash = excluded.password_hash,"

@@ -25,6 +25,7 @@ async def test_a_setup_link_works_once_and_stores_only_digests(w: World, coach: 
         stored = await tx.all("SELECT * FROM web_setup_links")
         account = await web_accounts.account(tx, coach_id)
     assert token not in str([tuple(row) for row in stored])
+    assert secret not in str([tuple(row) for row in stored])  # a used link keeps no second copy of the key
     assert account is not None and account.password_hash.startswith("$argon2id$")
     assert PASSWORD not in account.password_hash and account.totp_secret == secret
 
