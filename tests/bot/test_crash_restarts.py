@@ -151,7 +151,7 @@ class Driver:
 
     def fetch(self) -> None:
         for record in self.server.sent(since=len(self.records)):
-            if record["method"] in ("sendMessage", "sendDocument"):
+            if record["method"] in ("sendMessage", "sendDocument", "sendPhoto"):
                 self.by_chat.setdefault(int(record["chat_id"]), []).append(len(self.records))
             self.records.append(record)
 
@@ -359,10 +359,13 @@ def unfinished_work(database: Path) -> int:
     return int(waiting[0]) + int(due[0])
 
 
+MESSAGES = ("sendMessage", "sendPhoto")  # each from one outbox row (/myweek sends a picture, then its text)
+
+
 def identity(record: Record) -> tuple[int, str, str]:
     """Same chat, text and buttons: button tokens are random per message, so only a message sent twice
     from the same outbox row looks the same."""
-    return int(record["chat_id"]), str(record["text"]), json.dumps(record["reply_markup"], sort_keys=True)
+    return int(record["chat_id"]), str(record["text"]), json.dumps(record.get("reply_markup"), sort_keys=True)
 
 
 def duplicates_by_run(records: list[Record], boundaries: list[int]) -> list[int]:
@@ -370,7 +373,7 @@ def duplicates_by_run(records: list[Record], boundaries: list[int]) -> list[int]
     seen: set[tuple[int, str, str]] = set()
     per_run = [0] * (len(boundaries) + 1)
     for index, record in enumerate(records):
-        if record["method"] != "sendMessage":
+        if record["method"] not in MESSAGES:
             continue
         if identity(record) in seen:
             per_run[sum(1 for b in boundaries if index >= b)] += 1
@@ -472,7 +475,7 @@ async def crash_story(tmp_path: Path, kill_moments: dict[str, int], *, webhook: 
         json.dumps(driver.records, ensure_ascii=False, indent=1)
     )  # to look into
     records = driver.records
-    sent_messages = [r for r in records if r["method"] == "sendMessage"]
+    sent_messages = [r for r in records if r["method"] in MESSAGES]
     duplicates = duplicates_by_run(records, boundaries)
     waits = driver.waits()
     logged = [sum(text.count(line) for line in DUPLICATE_LINES) for text in log_texts]

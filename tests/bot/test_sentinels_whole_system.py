@@ -87,8 +87,13 @@ class Receiver:
         return 200
 
     def kinds(self) -> set[str]:
-        """Signal kinds posted; the end of participation is a post of its own type."""
-        return {str(body["kind"] or body["type"]) for body in self.bodies()}
+        """Signal kinds posted; the end of participation is a post of its own type (the team inbox's item and
+        connection posts are left out: they carry no kind)."""
+        return {
+            str(body["kind"] or body["type"])
+            for body in self.bodies()
+            if body["type"] in ("signal", "participation_ended")
+        }
 
 
 @contextlib.contextmanager
