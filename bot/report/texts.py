@@ -92,8 +92,9 @@ MEANINGS = {
     ),
     "reminded": N_(
         "Appointment reminders sent in the month (an appointment with two reminders counts twice), counted "
-        "when each was sent, for the organisations accompanying the person then. A reminder that was planned "
-        "but not sent (the appointment removed before) is not counted."
+        "when each was handed over for sending, for the organisations accompanying the person then. A "
+        "reminder that was planned but not sent (the appointment removed before) is not counted; one that "
+        "Telegram could not deliver (the person had blocked the bot) is."
     ),
     "answered": N_("Appointments whose reminder got its first one-tap answer in the month."),
     "items": N_(
