@@ -14,10 +14,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.web import csrf
 from bot.web.context import Web
-from bot.web.login import refused
-from bot.web.sessions import SignedIn, signed_in
+from bot.web.login import posted_by
+from bot.web.sessions import SignedIn
 from dialogs.appointments.when import local_moment
 from dialogs.appointments.wording import kind_label
 from dialogs.coaching.inbox.access import may_see_case
@@ -83,11 +82,9 @@ async def propose(web: Web, request: Request) -> Response:
     form = await request.form()
     wanted = str(request.path_params["pseudonym"]).strip().upper()
     async with web.db.transaction() as tx:
-        who = await signed_in(web, tx, request)
-        if who is None:
-            return RedirectResponse("/login", status_code=303)
-        if not csrf.valid(form, who.session.csrf_token):
-            return refused(web, request)
+        who = await posted_by(web, tx, request, form)
+        if isinstance(who, Response):
+            return who
         participant = await _case(web, tx, who, wanted)
         if participant is None:
             return web.render(request, "no_case.html", status=404, who=who)
@@ -119,11 +116,9 @@ async def hand_over_case(web: Web, request: Request) -> Response:
     form = await request.form()
     wanted = str(request.path_params["pseudonym"]).strip().upper()
     async with web.db.transaction() as tx:
-        who = await signed_in(web, tx, request)
-        if who is None:
-            return RedirectResponse("/login", status_code=303)
-        if not csrf.valid(form, who.session.csrf_token):
-            return refused(web, request)
+        who = await posted_by(web, tx, request, form)
+        if isinstance(who, Response):
+            return who
         participant = await _case(web, tx, who, wanted)
         if participant is None:
             return web.render(request, "no_case.html", status=404, who=who)

@@ -11,10 +11,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.web import csrf
 from bot.web.case_actions import ProposalRow, proposal_row
 from bot.web.context import Web
-from bot.web.login import refused
+from bot.web.login import posted_by
 from bot.web.sessions import SignedIn, audit_web, signed_in
 from dialogs.coaching.inbox import items
 from dialogs.coaching.inbox.access import may_see_case
@@ -113,11 +112,9 @@ async def change(web: Web, request: Request) -> Response:
     action = request.path_params["action"]
     item_id = int(request.path_params["item_id"])
     async with web.db.transaction() as tx:
-        who = await signed_in(web, tx, request)
-        if who is None:
-            return RedirectResponse("/login", status_code=303)
-        if not csrf.valid(form, who.session.csrf_token):
-            return refused(web, request)
+        who = await posted_by(web, tx, request, form)
+        if isinstance(who, Response):
+            return who
         now = web.clock.now()
         if action == "take":
             done = await items.take(tx, item_id, who.coach, now)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.web import auth, csrf
 from bot.web.context import Web
 from bot.web.headers import client_address
-from bot.web.sessions import audit_web, clear_cookie, set_cookie, signed_in
+from bot.web.sessions import SignedIn, audit_web, clear_cookie, set_cookie, signed_in
 from storage import coaches, web_accounts, web_sessions
 from storage.database import Tx
 
@@ -21,6 +22,17 @@ WEB_LOGOUT = "web_logout"
 def refused(web: Web, request: Request) -> Response:
     """A form without its token: 403 and a page that says what to do."""
     return web.render(request, "refused.html", status=403)
+
+
+async def posted_by(web: Web, tx: Tx, request: Request, form: FormData) -> SignedIn | Response:
+    """The signed-in coach behind a form post, or the answer to send instead: the sign-in page without a
+    session, 403 without the session's CSRF token."""
+    who = await signed_in(web, tx, request)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    if not csrf.valid(form, who.session.csrf_token):
+        return refused(web, request)
+    return who
 
 
 def login_form(web: Web, request: Request, *, error: str | None = None, status: int = 200) -> Response:
