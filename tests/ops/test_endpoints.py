@@ -4,8 +4,6 @@ them (nor in the JSON log lines)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import re
 from datetime import timedelta
@@ -17,16 +15,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.ops.endpoints import beside, ops_app
 from bot.ops.metrics import Metrics
 from bot.ops.readiness import Readiness
-from bot.service import run_telegram
-from bot.settings import Settings
 from storage import outbox
 from storage.times import to_db
-from tests.bot.conftest import TOKEN
 from tests.dialogs.enrolment_helpers import enrol as join
-from tests.fake_bot_api import FakeBotApi
 from tests.harness import World
 from tests.ops.conftest import OpsBot
-from tests.processes import free_port
+from tests.web.browser import running_with_web
 
 PARTICIPANT = 918273645
 STRANGER = 918273646
@@ -161,31 +155,11 @@ async def test_on_the_web_views_server_the_endpoints_answer_only_direct_requests
 
 
 async def test_without_their_own_listener_they_are_on_the_web_views_server(tmp_path: Path) -> None:
-    port = free_port()
-    with FakeBotApi(token=TOKEN, username="companion_test_bot", enforce_limits=False) as server:
-        settings = Settings(
-            telegram_token=TOKEN,
-            telegram_api_url=server.base_url,
-            database=tmp_path / "companion.db",
-            web_listen=f"127.0.0.1:{port}",
-            _env_file=None,  # type: ignore[call-arg]
-        )
-        stop = asyncio.Event()
-        task = asyncio.create_task(run_telegram(settings, TOKEN, stop))
-        try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
-                for _ in range(1500):  # up to 30 s on a busy machine
-                    with contextlib.suppress(httpx.TransportError):
-                        health = await web.get("/healthz")
-                        break
-                    await asyncio.sleep(0.02)
-                assert health.status_code == 200 and health.text == "ok\n"
-                assert "companion_updates_handled_total" in (await web.get("/metrics")).text
-                # Through the reverse proxy (a trusted one, even): the web view's own "not found" page.
-                proxied = await web.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
-                assert proxied.status_code == 404 and "companion_" not in proxied.text
-                assert (await web.get("/login")).status_code == 200  # the web view itself is there
-        finally:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=15)
+    async with running_with_web(tmp_path, "/healthz") as (web, _, _):
+        health = await web.get("/healthz")
+        assert health.status_code == 200 and health.text == "ok\n"
+        assert "companion_updates_handled_total" in (await web.get("/metrics")).text
+        # Through the reverse proxy (a trusted one, even): the web view's own "not found" page.
+        proxied = await web.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert proxied.status_code == 404 and "companion_" not in proxied.text
+        assert (await web.get("/login")).status_code == 200  # the web view itself is there
