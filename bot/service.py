@@ -294,8 +294,9 @@ async def start_webhook(
 ) -> AsyncIterator[None]:
     """Listen for Telegram's posts, then tell Telegram where to post. Each post is answered only after its
     update committed (bot/telegram_webhook.py); requests without the secret header are refused with 403."""
+    from bot.http_server import serving
     from bot.polling import ALLOWED_UPDATES
-    from bot.telegram_webhook import serving, webhook_app
+    from bot.telegram_webhook import webhook_app
 
     url = settings.require_webhook_url()
     secret = (

@@ -10,13 +10,9 @@ as polling does. The server runs in the service's event loop, which is where the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
-import socket
-from collections.abc import AsyncIterator, Iterator
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,7 +25,6 @@ from bot.telegram_transport import trim_pressed_on
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-SHUTDOWN_GRACE = 5  # seconds a post being handled gets to finish when the service stops
 
 
 def webhook_app(path: str, secret: str, bot: Bot, handle: Handler) -> Starlette:
@@ -49,37 +44,3 @@ def webhook_app(path: str, secret: str, bot: Bot, handle: Handler) -> Starlette:
         return Response(status_code=200 if stored else 503)
 
     return Starlette(routes=[Route("/" + path.lstrip("/"), receive, methods=["POST"])])
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield  # SIGTERM and SIGINT belong to the service, which stops the server itself
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Starlette, host: str, port: int) -> AsyncIterator[None]:
-    """Listen on `host:port` until the block ends; the socket is bound before the block starts, so
-    whatever follows (telling Telegram the address) finds the listener ready."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.create_server((host, port), family=family)  # SO_REUSEADDR: quick restarts
-    config = uvicorn.Config(
-        app,
-        log_config=None,
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE,
-    )
-    server = _Server(config)
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    try:
-        while not server.started:
-            if task.done():
-                await task
-                raise RuntimeError("the webhook server did not start")
-            await asyncio.sleep(0.01)
-        yield
-    finally:
-        server.should_exit = True
-        await task
-        listener.close()

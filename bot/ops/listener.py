@@ -7,10 +7,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from bot.http_server import serving
 from bot.ops.endpoints import beside, ops_app
 from bot.ops.readiness import Readiness
 from bot.settings import Settings
-from bot.web.server import serving
 from dialogs.core.clock import Clock
 from storage.database import Database
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 
+from bot.http_server import serving
 from bot.service import run_telegram
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.context import WebConfig
-from bot.web.server import serving
 from tests.bot.conftest import TOKEN
 from tests.fake_bot_api import FakeBotApi
 from tests.harness import World
