@@ -21,14 +21,34 @@ from storage.times import to_db
 WEBHOOK_SCHEMA = 1
 
 
+async def _with_webhook(tx: Tx, organisation_id: int) -> organisations.Organisation | None:
+    """The organisation, if it has a webhook."""
+    organisation = await organisations.by_id(tx, organisation_id)
+    return organisation if organisation is not None and organisation.webhook_url else None
+
+
 async def _hooked(tx: Tx, participant_id: int) -> list[tuple[int, str]]:
     """(id, name) of the participant's organisations that have a webhook."""
-    found = []
-    for organisation_id, name in await coaches.organisations_of(tx, participant_id):
-        organisation = await organisations.by_id(tx, organisation_id)
-        if organisation is not None and organisation.webhook_url:
-            found.append((organisation_id, name))
-    return found
+    return [
+        (organisation_id, name)
+        for organisation_id, name in await coaches.organisations_of(tx, participant_id)
+        if await _with_webhook(tx, organisation_id) is not None
+    ]
+
+
+def _body(
+    post_type: str, organisation: str, pseudonym: str, time: datetime, /, **fields: object
+) -> dict[str, object]:
+    """A post's envelope (schema, a fresh id, its type, organisation, pseudonym), its fields, and its time."""
+    return {
+        "schema": WEBHOOK_SCHEMA,
+        "id": str(uuid.uuid4()),
+        "type": post_type,
+        "organisation": organisation,
+        "pseudonym": pseudonym,
+        **fields,
+        "time": to_db(time),
+    }
 
 
 async def _post(
@@ -43,16 +63,14 @@ async def _post(
     (`signal` None) the end of the participation, which no withdrawal takes back."""
     organisation_id, name = organisation
     known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
-    body: dict[str, object] = {
-        "schema": WEBHOOK_SCHEMA,
-        "id": str(uuid.uuid4()),
-        "type": "signal" if signal else "participation_ended",
-        "organisation": name,
-        "pseudonym": known,
-        "kind": signal.kind if signal else None,
-        "category": signal.category if signal else None,
-        "time": to_db(signal.created_at if signal else now),
-    }
+    body = _body(
+        "signal" if signal else "participation_ended",
+        name,
+        known,
+        signal.created_at if signal else now,
+        kind=signal.kind if signal else None,
+        category=signal.category if signal else None,
+    )
     about = participant_id if signal else None
     await outgoing.queue_webhook(tx, organisation_id, body, about, now)
     detail = {"kind": signal.kind, "channel": "webhook"} if signal else {"channel": "webhook"}
@@ -84,24 +102,22 @@ async def post_item_status(tx: Tx, item: Item, pseudonym: str, now: datetime) ->
     """An inbox item changed (taken, closed with an outcome, or withdrawn by the participant): tell the
     organisation's webhook. The item is named by the signal's kind and time, as its `signal` post named it,
     so a case system can find it and hide what was withdrawn. A withdrawal post is never taken back."""
-    organisation = await organisations.by_id(tx, item.organisation_id)
-    if organisation is None or not organisation.webhook_url:
+    organisation = await _with_webhook(tx, item.organisation_id)
+    if organisation is None:
         return
-    body: dict[str, object] = {
-        "schema": WEBHOOK_SCHEMA,
-        "id": str(uuid.uuid4()),
-        "type": "item_withdrawn" if item.status is Status.WITHDRAWN else "item_status",
-        "organisation": organisation.name,
-        "pseudonym": pseudonym,
-        "item": item.id,
-        "kind": item.kind,
-        "signal_time": to_db(item.created_at),
-        "status": item.status.value,
-        "outcome": item.outcome.value if item.outcome else None,
-        "follow_up": item.follow_up.isoformat() if item.follow_up else None,
-        "escalated": item.escalated,
-        "time": to_db(now),
-    }
+    body = _body(
+        "item_withdrawn" if item.status is Status.WITHDRAWN else "item_status",
+        organisation.name,
+        pseudonym,
+        now,
+        item=item.id,
+        kind=item.kind,
+        signal_time=to_db(item.created_at),
+        status=item.status.value,
+        outcome=item.outcome.value if item.outcome else None,
+        follow_up=item.follow_up.isoformat() if item.follow_up else None,
+        escalated=item.escalated,
+    )
     about = None if item.status is Status.WITHDRAWN else item.participant_id
     await outgoing.queue_webhook(tx, organisation.id, body, about, now)
 
@@ -111,18 +127,11 @@ async def post_connection(
 ) -> None:
     """The participant connected with the organisation (`linked`) or ended the connection: tell its webhook,
     so a case system can open or close its record (and hide what it had on an end). Never taken back."""
-    organisation = await organisations.by_id(tx, organisation_id)
-    if organisation is None or not organisation.webhook_url:
+    organisation = await _with_webhook(tx, organisation_id)
+    if organisation is None:
         return
     known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
-    body: dict[str, object] = {
-        "schema": WEBHOOK_SCHEMA,
-        "id": str(uuid.uuid4()),
-        "type": "connected" if linked else "connection_ended",
-        "organisation": organisation.name,
-        "pseudonym": known,
-        "time": to_db(now),
-    }
+    body = _body("connected" if linked else "connection_ended", organisation.name, known, now)
     await outgoing.queue_webhook(tx, organisation_id, body, None, now)
     action = audit.LINKED if linked else audit.UNLINKED
     await audit.append(
@@ -138,16 +147,9 @@ async def post_connection(
 async def post_handed_over(tx: Tx, participant_id: int, organisation_id: int, now: datetime) -> None:
     """The case moved to another coach of the organisation: tell its webhook (the pseudonym only; the
     case system knows its own staff)."""
-    organisation = await organisations.by_id(tx, organisation_id)
-    if organisation is None or not organisation.webhook_url:
+    organisation = await _with_webhook(tx, organisation_id)
+    if organisation is None:
         return
     known = await org_pseudonyms.for_organisation(tx, participant_id, organisation_id, now)
-    body: dict[str, object] = {
-        "schema": WEBHOOK_SCHEMA,
-        "id": str(uuid.uuid4()),
-        "type": "handed_over",
-        "organisation": organisation.name,
-        "pseudonym": known,
-        "time": to_db(now),
-    }
+    body = _body("handed_over", organisation.name, known, now)
     await outgoing.queue_webhook(tx, organisation_id, body, participant_id, now)
