@@ -131,9 +131,14 @@ def update(root: Path = ROOT) -> list[str]:
 
 
 def new_locale(locale: str, root: Path = ROOT) -> Path:
-    """Start a catalogue for a new language from the template (plural rules from CLDR)."""
-    path = root / "locales" / locale / "LC_MESSAGES" / "messages.po"
-    template = extract(root)
+    """Start a catalogue for a new language from the template extracted from the code."""
+    return start_catalogue(extract(root), root / "locales", locale)
+
+
+def start_catalogue(template: Catalog, locales: Path, locale: str) -> Path:
+    """Write `locales/<locale>/LC_MESSAGES/messages.po` from `template`, untranslated (plural rules from
+    CLDR)."""
+    path = locales / locale / "LC_MESSAGES" / "messages.po"
     catalog = Catalog(
         locale=locale,
         project="companion",

@@ -4,13 +4,12 @@ an upgrade would silently replace it."""
 
 from __future__ import annotations
 
-import io
 import sysconfig
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
+from bot.catalogue import start_catalogue
 from bot.settings import ENV_PREFIX, SettingsError
 
 INSTALLED_PARTS = frozenset({"site-packages", "dist-packages"})
@@ -63,15 +62,4 @@ def new_catalogue(locales: Path, locale: str) -> Path:
     if path.exists():
         raise SettingsError(f"{path} exists already")
     with template_path.open("rb") as handle:
-        template = read_po(handle)
-    catalog = Catalog(
-        locale=locale,
-        project="companion",
-        header_comment=f"# Translation status: not started\n# Catalogue for {locale}.",
-    )
-    catalog.update(template)
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, sort_output=True, include_previous=False, include_lineno=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
-    return path
+        return start_catalogue(read_po(handle), locales, locale)
