@@ -12,12 +12,21 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.pictures.fonts import start_up_report
 from dialogs.core.i18n import Translator
 from dialogs.pictures.appointments_picture import appointments_picture
 from dialogs.pictures.mood_picture import mood_picture
 from dialogs.pictures.spec import Picture
 from storage.appointments import Appointment
 
+# Drawing needs Debian packages pip cannot install (`.ci/run` installs them): like the browser tests, the
+# tests that draw are skipped, with the reason, on a machine without them.
+NEEDS_DRAWING = pytest.mark.skipif(
+    not start_up_report()[0],
+    reason="needs Debian's fonts-dejavu-core and libfribidi0 (.ci/run installs them)",
+)
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
 TODAY = date(2026, 12, 10)  # a Thursday
 MOODS = {TODAY - timedelta(days=days): mood for days, mood in ((0, 4), (1, 3), (2, 2), (3, 1), (5, 2), (6, 3),

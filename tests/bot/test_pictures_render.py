@@ -24,7 +24,9 @@ from bot.pictures.layout import MARGIN, WIDTH, cell_box, icon_box
 from dialogs.core.i18n import Translator
 from dialogs.pictures.mood_picture import mood_picture
 from dialogs.pictures.spec import Picture
-from tests.picture_examples import EXAMPLES, examples
+from tests.picture_examples import EXAMPLES, NEEDS_DRAWING, examples
+
+pytestmark = NEEDS_DRAWING
 
 SUNDAY = date(2026, 12, 6)
 WEEK = {

@@ -30,7 +30,7 @@ from storage import outbox, participants
 from storage.database import Database
 from storage.outbox import Attachment, OutboxMessage
 from tests.fake_bot_api import FakeBotApi
-from tests.picture_examples import myweek_example
+from tests.picture_examples import NEEDS_DRAWING, myweek_example
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -102,6 +102,7 @@ async def fontless(tmp_path: Path) -> AsyncIterator[Rig]:
         yield made
 
 
+@NEEDS_DRAWING
 async def test_the_picture_arrives_as_a_photo_with_its_caption_then_the_text(rig: Rig) -> None:
     await rig.queue(myweek_example("ar").attachment())
     await rig.worker.drain()
@@ -113,6 +114,7 @@ async def test_the_picture_arrives_as_a_photo_with_its_caption_then_the_text(rig
     assert (image.format, image.width) == ("PNG", 720)
 
 
+@NEEDS_DRAWING
 async def test_the_picture_is_drawn_off_the_event_loop(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[int] = []
     real = sending.render
@@ -151,6 +153,7 @@ async def test_a_picture_that_breaks_the_drawing_still_lets_the_text_through(
     assert "picture myweek not drawn (KeyError)" in caplog.text and SENTINEL not in caplog.text
 
 
+@NEEDS_DRAWING
 def test_drawing_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing about the picture leaves the machine while it is drawn: no socket may even be opened."""
 
@@ -162,6 +165,7 @@ def test_drawing_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     assert render(myweek_example("fa"), find_fonts()).startswith(b"\x89PNG")
 
 
+@NEEDS_DRAWING
 async def test_the_console_saves_the_picture_as_a_png(tmp_path: Path) -> None:
     out = io.StringIO()
     console = ConsoleSender(out, tmp_path, PictureRenderer(find_fonts()))
