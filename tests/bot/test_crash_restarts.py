@@ -535,7 +535,9 @@ async def crash_story(tmp_path: Path, kill_moments: dict[str, int], *, webhook: 
         rows_sent = Counter(
             row[0]
             for row in await tx.all(
-                "SELECT chat_id FROM outbox WHERE participant_id IS NOT NULL AND chat_id < ?",
+                "SELECT chat_id FROM outbox WHERE participant_id IS NOT NULL AND chat_id < ?"
+                # a picture given up because it cannot be drawn here (no font): its text still went
+                " AND NOT (status = 'dead' AND last_error = 'picture')",
                 (ENROL_CHAT_BASE,),
             )
         )
